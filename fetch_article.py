@@ -1,0 +1,1599 @@
+#!/usr/bin/env python3
+# /// script
+# requires-python = ">=3.10"
+# dependencies = [
+#     "requests>=2.32",
+#     "urllib3>=2.8,<3",
+#     "beautifulsoup4>=4.12",
+#     "lxml>=5.0",
+# ]
+# ///
+"""fetch_article: download a news article, extract it, and keep it in a dated archive.
+
+Usage:
+    python fetch_article.py [URL ...]          archive each URL (default: the CBC Aleppo story)
+    python fetch_article.py -i urls.txt        URLs one per line ('#' comments; '-' reads stdin)
+    python fetch_article.py --html page.html URL   use a saved page instead of the network
+    python fetch_article.py --stdout URL       print the article JSON, write nothing
+
+For each URL it writes one folder, archive/<YYYY-MM-DD>/<slug>/, holding:
+    page.html      the page's bytes exactly as served
+    article.json   {"schema_version", "capture": {...}, "article": {...}}, keys sorted, UTF-8
+    article.md     the article for reading: headline, deck, byline, figures, body, pull quotes
+The folder is built under a temporary name and renamed into place, so it appears complete or not
+at all. Running again on the same day with the same page names the same folder.
+
+stdout carries data (the folder written for each URL, one per line); stderr carries diagnostics
+and is quiet unless something fails, so cron mails only failures. -v tells more.
+
+From cron, every night at 06:15:
+    15 6 * * * /path/to/.venv/bin/python /path/to/fetch_article.py -i /path/to/urls.txt >>/path/to/fetch.log 2>&1
+
+Exit codes (with several URLs every URL is attempted and the worst code is returned):
+    0    every URL archived
+    2    usage: bad arguments, or a URL that is not http(s)
+    3    fetch failed: network error, HTTP error, not HTML, too large, too slow
+    4    not an article: no headline or no body found
+    5    the archive could not be written
+    130  interrupted
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import dataclasses
+import enum
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+import requests
+from bs4 import UnicodeDammit
+from urllib3.util.retry import Retry
+
+# ---------------------------------------------------------------- constants
+
+__version__ = "0.1.0"
+
+# Where the project lives; sites that see our User-Agent can find out who we are.
+PROJECT_URL = "https://github.com/fetch-article/fetch_article"
+# An honest, identifying User-Agent (as trafilatura and wget do), not a browser's disguise.
+USER_AGENT = f"fetch_article/{__version__} (+{PROJECT_URL})"
+
+# The article this tool was built for; archived when no URL is given.
+DEFAULT_URL = "https://www.cbc.ca/news/world/aleppo-airstrikes-1.3778667"
+# Beside the script, not the working directory: cron starts jobs in $HOME.
+DEFAULT_ARCHIVE_DIR = Path(__file__).resolve().parent / "archive"
+
+# A TCP connect to a healthy news site takes well under a second; 10 s allows for a slow DNS.
+CONNECT_TIMEOUT = 10.0
+# Longest silence allowed between two reads of one response.
+READ_TIMEOUT = 30.0
+# Default bound on one URL's whole fetch, retries and backoff included (--timeout).
+DEFAULT_DEADLINE = 60.0
+# News pages run 50 KB to 2 MB (CBC's are ~300 KB with their inline state); 8 MB leaves room
+# for the heaviest while stopping a runaway download early.
+MAX_PAGE_BYTES = 8 * 1024 * 1024
+# Read the body in pieces this size, checking the byte cap and the deadline between pieces.
+READ_CHUNK_BYTES = 64 * 1024
+# Transient failures worth trying again: rate limiting and server-side errors (never 404).
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+# Three retries after the first try, backoff 0.5 s, 1 s, 2 s: rides out a restart or a blip.
+RETRY_ATTEMPTS = 3
+RETRY_BACKOFF_FACTOR = 0.5
+# A Retry-After longer than this is not worth a nightly job's wait.
+RETRY_AFTER_MAX = 30
+# Browsers stop at 20; a news article needs two or three (http -> https -> canonical).
+MAX_REDIRECTS = 10
+HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
+
+# Slugs stay well under the 255-byte name limit of common file systems.
+SLUG_MAX_CHARS = 120
+# Bytes of an unlabelled body inspected to tell markup from binary.
+SNIFF_BYTES = 1024
+# The HTML spec's encoding prescan looks at the first 1024 bytes; some pages put <meta charset>
+# after long comments, so look a little further.
+META_CHARSET_SCAN_BYTES = 4096
+
+log = logging.getLogger("fetch_article")
+
+# --- Site templates: exact selectors for layouts we know, tried before the generic path.
+# CBC News "detail page" React template (2022-2024 pages; see shared/fixtures/README.md).
+# Newer CBC pages hash some class names (imageMedia-IspZw), so classes match by token prefix.
+CBC_TEMPLATE = {
+    "name": "cbc",
+    "body": "div.story",
+    "headline": "h1.detailHeadline",
+    "deck": "h2.deck",
+    "authors": ".bylineDetails .authorText",
+    "published": "time.timeStamp",
+    "section": ".detail-link-label a",
+    "source_note": "div.source",
+    "pull_quote": "blockquote.pullquote",
+}
+SITE_TEMPLATES = (CBC_TEMPLATE,)
+
+# --- Generic extraction: signals, each naming the family of pages it serves.
+# JSON-LD @type values of articles (schema.org Article and its news and blog subtypes).
+ARTICLE_TYPES = {
+    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+    "reviewnewsarticle", "backgroundnewsarticle", "askpublicnewsarticle", "blogposting",
+    "liveblogposting", "report", "scholarlyarticle", "techarticle", "socialmediaposting",
+}
+# class/id words of page furniture: sharing, comments, related stories, ads, newsletters, cookies.
+BOILERPLATE_HINTS = re.compile(
+    r"(?:^|[-_\s])(?:share|sharing|social|comment|comments|related|recommend|newsletter|signup|"
+    r"subscribe|subscription|promo|advert|ad|ads|adslot|advertisement|sponsor|cookie|consent|"
+    r"banner|breadcrumbs?|nav|navbar|menu|footer|sidebar|sidebars?|popup|modal|outbrain|taboola|"
+    r"trending|most-?popular|similar|similarlinks|tags|toolbar|widget|author-?bio|authorprofile|"
+    r"mediaembed|player|video-item|paywall|disclaimer|hidden|a11y|sr-only|visually-hidden)"
+    r"(?:$|[-_\s\d])",
+    re.I,
+)
+# Words that mark the article itself; they outweigh a boilerplate word in the same class.
+CONTENT_HINTS = re.compile(r"article|story|body|content|entry|post-?text|main|text", re.I)
+# Elements never part of an article's text.
+NEVER_CONTENT_TAGS = (
+    "script", "style", "noscript", "template", "svg", "iframe", "form", "button", "input",
+    "select", "textarea", "nav", "object", "embed", "canvas", "video", "audio", "map",
+)
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Blocks inside an article that are never its running text (captions are read with figures).
+NON_TEXT_TAGS = {"figure", "figcaption", "picture", "img", "table", "hr", "aside", "footer"}
+# Elements that start a new block of text; a div holding none of these is itself a paragraph.
+BLOCK_TAGS = HEADING_TAGS | {
+    "p", "div", "section", "article", "main", "aside", "header", "footer", "blockquote", "ul",
+    "ol", "li", "dl", "table", "figure", "pre", "hr", "form", "address", "details",
+}
+# A paragraph this short is a label or a widget, not prose (readability-lxml uses 25 too).
+MIN_PARAGRAPH_CHARS = 25
+# A block whose text is mostly link text is navigation or a related-stories card.
+MAX_LINK_DENSITY = 0.5
+# Sibling blocks of the best container join the body when they score this share of it.
+SIBLING_SCORE_SHARE = 0.2
+# Below this many characters of DOM text, a sane JSON-LD articleBody is trusted instead.
+MIN_BODY_CHARS = 200
+# Lines that credit agencies or co-reporters at an article's foot ("With files from CBC News").
+SOURCE_NOTE = re.compile(
+    r"^\s*(?:[-—–]\s*)?(?:with (?:files|reporting|a report) from|additional reporting by|"
+    r"reporting by|with reporting by|written by .{0,60} with)\b",
+    re.I,
+)
+# A caption's trailing credit: CBC's "(Name/Agency)", or "Photo: Name" / "Credit: Name".
+TRAILING_CREDIT = re.compile(r"\s*\(([^()]{2,120})\)\s*$")
+LABELLED_CREDIT = re.compile(
+    r"\s*[|·–—-]?\s*\b(?:photo(?:graph)?s?|image|picture|credit|illustration)\s*(?:credit)?\s*:\s*"
+    r"(.{2,120})$",
+    re.I,
+)
+# A parenthesis at a caption's end is a credit when it names a source ("Name/Agency") or follows
+# the caption's last sentence; "(file)" or "(left)" are part of the caption.
+CREDIT_WORDS = re.compile(
+    r"/|\b(?:photo|press|reuters|getty|afp|ap|cbc|courtesy|submitted|images?|news|agency|file photo)\b",
+    re.I,
+)
+# A byline's lead-in and separators: "By Jane Doe and John Roe, Reuters".
+BYLINE_PREFIX = re.compile(r"^\s*(?:written\s+)?by\s+", re.I)
+BYLINE_SPLIT = re.compile(r"\s*(?:,|\band\b|&|\||·)\s*", re.I)
+# Dates in article URLs: /2016/09/26/ or /20160926/.
+URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|$|[-_])")
+ISO_DATE = re.compile(
+    r"^\s*(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?\s*$",
+    re.I,
+)
+# Characters XML (and so lxml) refuses; they only turn up in broken pages.
+XML_INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# lxml refuses a str that still declares an encoding.
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+# Runs of white space, no-break spaces included, fold to one space (as readers and fundus see them).
+WHITESPACE = re.compile(r"\s+")
+WORD = re.compile(r"\w+")
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Browsers read these labels as windows-1252 (WHATWG Encoding Standard), and so do we.
+WINDOWS_1252_ALIASES = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "us-ascii", "ascii"}
+
+
+# ---------------------------------------------------------------- outcomes and errors
+
+class ExitCode(enum.IntEnum):
+    """Exit codes, ordered by severity: a batch exits with the worst one met."""
+
+    OK = 0
+    USAGE = 2
+    FETCH_FAILED = 3
+    NOT_AN_ARTICLE = 4
+    ARCHIVE_FAILED = 5
+    INTERRUPTED = 130
+
+
+class FetchArticleError(Exception):
+    """An expected failure for one URL; carries the exit code it maps to."""
+
+    exit_code = ExitCode.FETCH_FAILED
+
+
+class UsageError(FetchArticleError):
+    exit_code = ExitCode.USAGE
+
+
+class FetchError(FetchArticleError):
+    exit_code = ExitCode.FETCH_FAILED
+
+
+class ExtractionError(FetchArticleError):
+    """The page holds no article: no headline or no body text. The only error extract_article raises."""
+
+    exit_code = ExitCode.NOT_AN_ARTICLE
+
+
+class ArchiveError(FetchArticleError):
+    exit_code = ExitCode.ARCHIVE_FAILED
+
+
+# ---------------------------------------------------------------- data
+
+@dataclass(frozen=True)
+class Capture:
+    """How a page was obtained: the "capture" object of article.json."""
+
+    url: str
+    final_url: str
+    status: int | None
+    fetched_at: str
+    content_type: str | None
+    encoding: str
+    encoding_source: str
+    bytes: int
+    sha256: str
+    etag: str | None
+    last_modified: str | None
+    tool_version: str = __version__
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page's bytes as served, with the record of its capture."""
+
+    body: bytes
+    capture: Capture
+
+
+@dataclass(frozen=True)
+class Figure:
+    src: str | None
+    alt: str | None
+    caption: str | None
+    credit: str | None
+    # How many paragraphs of `text` stand before it, so article.md can put it where it stood.
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class PullQuote:
+    text: str
+    attribution: str | None
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    speaker: str | None
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Article:
+    """Everything extracted from one page; dataclasses.asdict() is article.json's "article"."""
+
+    url: str | None
+    canonical_url: str | None
+    site_name: str | None
+    language: str | None
+    section: str | None
+    headline: str
+    deck: str | None
+    summary: str | None
+    authors: tuple[str, ...]
+    published: str | None
+    modified: str | None
+    text: str
+    headings: tuple[str, ...]
+    figures: tuple[Figure, ...]
+    pull_quotes: tuple[PullQuote, ...]
+    quotes: tuple[Quote, ...]
+    source_note: str | None
+    # field name -> where its value came from ("json-ld", "meta og:title", "h1.detailHeadline"...)
+    provenance: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- decoding
+
+def decode_html(body: bytes, http_charset: str | None = None) -> tuple[str, str, str]:
+    """Decode a page: BOM, then the HTTP charset, then <meta charset>, then detection.
+
+    Returns (text, encoding, which one decided). A declared charset that cannot decode the bytes
+    is passed over, since servers often mislabel pages.
+    """
+    for bom, encoding in BOMS:
+        if body.startswith(bom):
+            return body[len(bom):].decode(encoding, "replace"), encoding, "bom"
+    declared = (
+        (http_charset, "http"),
+        (_meta_charset(body), "meta"),
+    )
+    for label, source in declared:
+        encoding = _codec_name(label)
+        if encoding:
+            try:
+                return body.decode(encoding), encoding, source
+            except UnicodeDecodeError:
+                log.debug("declared %s charset %s does not decode the page", source, label)
+    dammit = UnicodeDammit(body, is_html=True)
+    if dammit.unicode_markup is not None and dammit.original_encoding:
+        return dammit.unicode_markup, _codec_name(dammit.original_encoding) or dammit.original_encoding, "detected"
+    return body.decode("utf-8", "replace"), "utf-8", "fallback"
+
+
+def _meta_charset(body: bytes) -> str | None:
+    match = META_CHARSET.search(body[:META_CHARSET_SCAN_BYTES])
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+def _codec_name(label: str | None) -> str | None:
+    """Python's name for an encoding label, or None when it names no codec we may use."""
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    if label in WINDOWS_1252_ALIASES:
+        return "cp1252"
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    # A page cannot really be UTF-16 without a BOM here; such a label is a server's mistake.
+    return None if name.startswith(("utf-16", "utf-32")) else name
+
+
+def charset_from_content_type(content_type: str | None) -> str | None:
+    match = re.search(r"charset\s*=\s*[\"']?([^\s;\"']+)", content_type or "", re.I)
+    return match.group(1) if match else None
+
+
+# ---------------------------------------------------------------- fetching (I/O edge)
+
+def build_session(user_agent: str = USER_AGENT, deadline: float = DEFAULT_DEADLINE) -> requests.Session:
+    """One session for the run: connection reuse, an honest User-Agent, retries on transient errors."""
+    retry = Retry(
+        total=RETRY_ATTEMPTS,
+        connect=RETRY_ATTEMPTS,
+        read=1,
+        status=RETRY_ATTEMPTS,
+        redirect=False,  # requests follows redirects itself, up to session.max_redirects
+        allowed_methods=frozenset({"GET"}),
+        status_forcelist=RETRY_STATUSES,
+        backoff_factor=RETRY_BACKOFF_FACTOR,
+        backoff_max=max(0.0, deadline / (RETRY_ATTEMPTS + 1)),
+        respect_retry_after_header=True,
+        retry_after_max=int(min(RETRY_AFTER_MAX, deadline / 2)),
+        raise_on_status=False,
+    )
+    adapter = requests.adapters.HTTPAdapter(max_retries=retry)
+    session = requests.Session()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers.update({
+        "User-Agent": user_agent,
+        "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
+    })
+    session.max_redirects = MAX_REDIRECTS
+    return session
+
+
+def fetch_page(session: requests.Session, url: str, deadline: float, now: datetime) -> Page:
+    """GET one page as bytes, within `deadline` seconds in all; raise FetchError on any failure."""
+    started = time.monotonic()
+    # Each try may use its share of the deadline, so retries cannot run past it.
+    attempt_timeout = min(READ_TIMEOUT, deadline / (RETRY_ATTEMPTS + 1))
+    try:
+        response = session.get(
+            url, stream=True, timeout=(min(CONNECT_TIMEOUT, attempt_timeout), attempt_timeout)
+        )
+    except requests.TooManyRedirects:
+        raise FetchError(f"more than {MAX_REDIRECTS} redirects") from None
+    except requests.exceptions.InvalidSchema as error:
+        raise FetchError(f"redirected to a URL that is not http(s): {error}") from None
+    except requests.Timeout:
+        raise FetchError("timed out") from None
+    except requests.RequestException as error:
+        raise FetchError(f"network error: {_short_reason(error)}") from None
+    with response:
+        if response.status_code >= 400:
+            raise FetchError(f"HTTP {response.status_code} {response.reason or ''}".strip())
+        content_type = response.headers.get("Content-Type")
+        mime = (content_type or "").split(";")[0].strip().lower()
+        if mime and mime not in HTML_CONTENT_TYPES:
+            raise FetchError(f"not an HTML page ({mime})")
+        declared_length = response.headers.get("Content-Length", "")
+        if declared_length.isdigit() and int(declared_length) > MAX_PAGE_BYTES:
+            raise FetchError(f"page too large ({int(declared_length):,} bytes; the cap is {MAX_PAGE_BYTES:,})")
+        body = _read_capped(response, started + deadline)
+    if not mime and not looks_like_markup(body):
+        raise FetchError("not an HTML page (no content type, and the body is not markup)")
+    text_encoding, source = decode_html(body, charset_from_content_type(content_type))[1:]
+    return Page(
+        body=body,
+        capture=Capture(
+            url=url,
+            final_url=response.url,
+            status=response.status_code,
+            fetched_at=now.astimezone(timezone.utc).isoformat(timespec="seconds"),
+            content_type=content_type,
+            encoding=text_encoding,
+            encoding_source=source,
+            bytes=len(body),
+            sha256=hashlib.sha256(body).hexdigest(),
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+        ),
+    )
+
+
+def _read_capped(response: requests.Response, deadline_at: float) -> bytes:
+    """Read the body piece by piece, stopping at the byte cap or the deadline."""
+    pieces: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            if time.monotonic() > deadline_at:
+                raise FetchError("too slow: the whole fetch passed its time limit")
+            # read1 returns what has arrived, so a server dripping bytes cannot hold us past the deadline.
+            piece = response.raw.read1(READ_CHUNK_BYTES, decode_content=True)
+            if not piece:
+                break
+            size += len(piece)
+            if size > MAX_PAGE_BYTES:
+                raise FetchError(f"page too large (over the {MAX_PAGE_BYTES:,}-byte cap)")
+            pieces.append(piece)
+    except (requests.RequestException, OSError) as error:
+        raise FetchError(f"network error while reading the page: {_short_reason(error)}") from None
+    except Exception as error:  # urllib3's ProtocolError/ReadTimeoutError family, not OSError subclasses
+        if type(error).__module__.startswith("urllib3"):
+            raise FetchError(f"network error while reading the page: {_short_reason(error)}") from None
+        raise
+    return b"".join(pieces)
+
+
+def looks_like_markup(body: bytes) -> bool:
+    head = body[:SNIFF_BYTES]
+    return b"\x00" not in head and b"<" in head
+
+
+def _short_reason(error: BaseException) -> str:
+    """The innermost cause of a requests/urllib3 error, on one line."""
+    while getattr(error, "__context__", None) is not None and not str(error):
+        error = error.__context__
+    reason = getattr(error, "reason", None) or error
+    return WHITESPACE.sub(" ", str(reason)).strip()[:300] or type(error).__name__
+
+
+def read_page_file(path: Path, url: str, now: datetime) -> Page:
+    """A saved page standing in for the network (--html)."""
+    try:
+        body = path.read_bytes()
+    except OSError as error:
+        raise UsageError(f"cannot read --html file {path}: {error.strerror or error}") from None
+    encoding, source = decode_html(body)[1:]
+    return Page(
+        body=body,
+        capture=Capture(
+            url=url,
+            final_url=url,
+            status=None,
+            fetched_at=now.astimezone(timezone.utc).isoformat(timespec="seconds"),
+            content_type=None,
+            encoding=encoding,
+            encoding_source=source,
+            bytes=len(body),
+            sha256=hashlib.sha256(body).hexdigest(),
+            etag=None,
+            last_modified=None,
+        ),
+    )
+
+
+# ---------------------------------------------------------------- extraction (pure core)
+
+def extract_article(html: bytes | str, url: str | None = None) -> Article:
+    """Extract the article from a page. Pure: no network, disk or clock.
+
+    Raises ExtractionError, and nothing else, when the page holds no article.
+    """
+    try:
+        return _extract(html, url)
+    except ExtractionError:
+        raise
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError,
+            LookupError, lxml.etree.LxmlError) as error:
+        # A page broken in a way no rule foresaw is still only "not an article" to the caller.
+        raise ExtractionError(f"page could not be read as an article ({type(error).__name__}: {error})") from error
+
+
+def _extract(html: bytes | str, url: str | None) -> Article:
+    text = decode_html(html)[0] if isinstance(html, bytes) else html
+    root = parse_html(text)
+    meta = extract_meta(root)
+    ld = find_article_json_ld(extract_json_ld(root))
+    template = find_site_template(root)
+    provenance: dict[str, str] = {}
+
+    def note(name: str, found: tuple[object, str] | None, default: object = None) -> object:
+        if found is None or found[0] in (None, "", ()):
+            return default
+        provenance[name] = found[1]
+        return found[0]
+
+    drop_never_content(root)
+    headline_found = extract_headline(root, meta, ld, template)
+    if headline_found is None:
+        raise ExtractionError("no headline found")
+    headline, headline_el, headline_source = headline_found
+    provenance["headline"] = headline_source
+
+    container, body_source = find_body_container(root, template)
+    deck_found = extract_deck(root, ld, template, headline_el)
+    deck_el = deck_found[2] if deck_found else None
+    byline_found = extract_authors(root, meta, ld, template)
+    region = figure_region(headline_el, container)
+    source_found = extract_source_note(root, template, region)
+    source_el = source_found[2] if source_found else None
+    pull_elements = find_pull_quotes(container, template) if container is not None else ()
+    skip = {el for el in (headline_el, deck_el, source_el) if el is not None} | set(pull_elements)
+    blocks = list(iter_body_blocks(container, skip)) if container is not None else []
+    blocks, trailing_note = split_trailing_source_note(blocks)
+    if source_found is None and trailing_note is not None:
+        source_found = (trailing_note, "body's last paragraph", None)
+    text_blocks = [block for block in blocks if block[1]]
+    body_text = "\n\n".join(block[1] for block in text_blocks)
+    if len(body_text) < MIN_BODY_CHARS and ld.get("articleBody"):
+        ld_body = normalize_paragraphs(str(ld.get("articleBody")))
+        if len(ld_body) > len(body_text):
+            text_blocks = [("p", para, None) for para in ld_body.split("\n\n")]
+            body_text, body_source = ld_body, "json-ld articleBody"
+    if not body_text:
+        raise ExtractionError("no body text found")
+    provenance["text"] = body_source
+    headings = tuple(block[1] for block in text_blocks if block[0] == "heading")
+    if headings:
+        provenance["headings"] = body_source
+
+    canonical_found = extract_canonical_url(root, meta, ld, url)
+    canonical = canonical_found[0] if canonical_found else None
+    order = {el: index for index, el in enumerate(root.iter())}
+    block_order = [order[el] for _, _, el in text_blocks if el is not None]
+    figures = extract_figures(region, url, order, block_order, meta, ld)
+    if figures:
+        provenance["figures"] = "figure/figcaption" if figures[0].caption or len(figures) > 1 else "meta og:image"
+    pull_quotes = tuple(
+        render_pull_quote(el, position_of(order[el], block_order)) for el in pull_elements
+    )
+    if pull_quotes:
+        provenance["pull_quotes"] = template["pull_quote"] if template else "blockquote (repeats the body)"
+
+    return Article(
+        url=url,
+        canonical_url=note("canonical_url", canonical_found),
+        site_name=note("site_name", extract_site_name(meta, ld)),
+        language=note("language", extract_language(root, meta, ld)),
+        section=note("section", extract_section(root, meta, ld, template, headline_el, canonical or url)),
+        headline=headline,
+        deck=note("deck", deck_found[:2] if deck_found else None),
+        summary=note("summary", extract_summary(meta, ld)),
+        authors=note("authors", byline_found, ()),
+        published=note("published", extract_date(root, meta, ld, template, url, "published")),
+        modified=note("modified", extract_date(root, meta, ld, template, url, "modified")),
+        text=body_text,
+        headings=headings,
+        figures=figures,
+        pull_quotes=pull_quotes,
+        quotes=(),
+        source_note=note("source_note", source_found[:2] if source_found else None),
+        provenance=provenance,
+    )
+
+
+# --- parsing
+
+def parse_html(text: str) -> lxml.html.HtmlElement:
+    """An lxml tree of the page, comments and processing instructions left out."""
+    text = XML_DECLARATION.sub("", XML_INVALID_CHARS.sub("", text), count=1)
+    if not text.strip():
+        raise ExtractionError("the page is empty")
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    try:
+        root = lxml.html.document_fromstring(text, parser=parser)
+    except (lxml.etree.ParserError, ValueError) as error:
+        raise ExtractionError(f"the page could not be parsed: {error}") from None
+    if root is None:
+        raise ExtractionError("the page could not be parsed")
+    return root
+
+
+def drop_never_content(root: lxml.html.HtmlElement) -> None:
+    """Remove scripts, styles, forms and the like (JSON-LD is read before this)."""
+    for element in list(root.iter(*NEVER_CONTENT_TAGS)):
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def select(root: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlElement]:
+    """A tiny CSS subset: 'tag.class', '.class', 'tag', and descendants ('a b'). A class also
+    matches with a hash appended ('imageMedia-IspZw'), as newer templates write them."""
+    path = "."
+    for part in selector.split():
+        tag, _, class_name = part.partition(".")
+        test = (
+            f"[contains(concat(' ', normalize-space(@class), ' '), ' {class_name} ')"
+            f" or contains(concat(' ', normalize-space(@class)), ' {class_name}-')]"
+        ) if class_name else ""
+        path += f"//{tag or '*'}{test}"
+    return root.xpath(path)
+
+
+def text_of(element: lxml.html.HtmlElement | None) -> str:
+    if element is None:
+        return ""
+    return clean_text(element.text_content())
+
+
+def clean_text(value: object) -> str:
+    return WHITESPACE.sub(" ", str(value or "")).strip()
+
+
+def class_and_id(element: lxml.html.HtmlElement) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''}".strip()
+
+
+def is_boilerplate(element: lxml.html.HtmlElement) -> bool:
+    hints = class_and_id(element)
+    if not hints:
+        return element.tag in ("aside", "footer") or element.get("role") in ("navigation", "complementary")
+    if not BOILERPLATE_HINTS.search(hints):
+        return element.tag in ("aside", "footer")
+    return not CONTENT_HINTS.search(hints) or bool(re.search(r"related|comment|share|promo", hints, re.I))
+
+
+def link_density(element: lxml.html.HtmlElement, text: str | None = None) -> float:
+    text = text if text is not None else text_of(element)
+    if not text:
+        return 0.0
+    linked = sum(len(clean_text(link.text_content())) for link in element.iter("a"))
+    return min(1.0, linked / len(text))
+
+
+# --- metadata
+
+def extract_meta(root: lxml.html.HtmlElement) -> dict[str, str]:
+    """<meta> name/property/itemprop -> content, first occurrence wins."""
+    meta: dict[str, str] = {}
+    for element in root.iter("meta"):
+        key = element.get("property") or element.get("name") or element.get("itemprop")
+        content = element.get("content")
+        if key and content and content.strip():
+            meta.setdefault(key.strip().lower(), clean_text(content))
+    return meta
+
+
+def extract_json_ld(root: lxml.html.HtmlElement) -> tuple[dict, ...]:
+    """Every JSON-LD object on the page, each block parsed on its own; a broken block is skipped."""
+    objects: list[dict] = []
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            data = json.loads(script.text or "")
+        except (ValueError, RecursionError):
+            log.debug("skipping a JSON-LD block that does not parse")
+            continue
+        objects.extend(_flatten_json_ld(data, depth=0))
+    return tuple(objects)
+
+
+def _flatten_json_ld(data: object, depth: int) -> Iterator[dict]:
+    if depth > 8:  # real pages nest two or three levels; deeper is a hostile or broken page
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _flatten_json_ld(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity"):
+            if key in data:
+                yield from _flatten_json_ld(data[key], depth + 1)
+
+
+def json_ld_types(item: dict) -> set[str]:
+    types = item.get("@type")
+    types = types if isinstance(types, list) else [types]
+    return {t.rsplit("/", 1)[-1].lower() for t in types if isinstance(t, str)}
+
+
+def find_article_json_ld(objects: Iterable[dict]) -> dict:
+    for item in objects:
+        if json_ld_types(item) & ARTICLE_TYPES:
+            return item
+    return {}
+
+
+def ld_text(value: object) -> str | None:
+    """A JSON-LD value as text: strings as they are, objects by name, lists by their first item."""
+    if isinstance(value, list):
+        return next((text for text in map(ld_text, value) if text), None)
+    if isinstance(value, dict):
+        return ld_text(value.get("name") or value.get("@value") or value.get("url"))
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return clean_text(value) or None
+    return None
+
+
+def find_site_template(root: lxml.html.HtmlElement) -> dict | None:
+    """The known template whose headline and body both appear on the page."""
+    for template in SITE_TEMPLATES:
+        if select(root, template["headline"]) and select(root, template["body"]):
+            return template
+    return None
+
+
+def first_text(root: lxml.html.HtmlElement, selector: str) -> tuple[str, lxml.html.HtmlElement] | None:
+    for element in select(root, selector):
+        text = text_of(element)
+        if text:
+            return text, element
+    return None
+
+
+# --- fields
+
+def extract_headline(root, meta, ld, template):
+    """(headline, its element or None, provenance). The on-page <h1> beats social titles."""
+    if template:
+        found = first_text(root, template["headline"])
+        if found:
+            return found[0], found[1], template["headline"]
+    titles = [
+        (ld_text(ld.get("headline")), "json-ld headline"),
+        (meta.get("og:title"), "meta og:title"),
+        (meta.get("twitter:title"), "meta twitter:title"),
+        (text_of(root.find(".//title")), "title"),
+    ]
+    titles = [(title, source) for title, source in titles if title]
+    h1s = [(text_of(h1), h1) for h1 in root.iter("h1")]
+    h1s = [(text, h1) for text, h1 in h1s if text and not is_boilerplate(h1)]
+    for text, h1 in h1s:
+        if any(_same_title(text, title) for title, _ in titles):
+            return text, h1, "h1"
+    if titles:
+        title, source = titles[0]
+        return strip_site_suffix(title, meta), _element_with_text(h1s, title), source
+    if h1s:
+        return h1s[0][0], h1s[0][1], "h1"
+    return None
+
+
+def _same_title(h1_text: str, title: str) -> bool:
+    """An <h1> is the headline when a title names it too (social titles add "| Site" or reword)."""
+    h1_words, title_words = set(WORD.findall(h1_text.lower())), set(WORD.findall(title.lower()))
+    if not h1_words or not title_words:
+        return False
+    return len(h1_words & title_words) / len(h1_words) >= 0.6
+
+
+def _element_with_text(candidates, text):
+    return next((element for candidate, element in candidates if candidate == text), None)
+
+
+def strip_site_suffix(title: str, meta: dict[str, str]) -> str:
+    """'Headline | CBC News' -> 'Headline'."""
+    parts = re.split(r"\s+[|–—-]\s+", title)
+    if len(parts) > 1 and len(parts[-1]) < 40:
+        return " - ".join(parts[:-1]) if len(parts) > 2 else parts[0]
+    return title
+
+
+def extract_deck(root, ld, template, headline_el):
+    """(deck, provenance, element) for the standfirst under the headline, or None."""
+    if template:
+        found = first_text(root, template["deck"])
+        if found:
+            return found[0], template["deck"], found[1]
+    hint = re.compile(r"(?:^|[-_\s])(?:deck|dek|standfirst|subhead(?:line)?|sub-?headline|sub-?title|strapline|"
+                      r"article-?summary|lede|kicker-?text)(?:$|[-_\s])", re.I)
+    scope = _header_scope(headline_el) if headline_el is not None else root
+    for element in scope.iter("h2", "h3", "p", "div", "span"):
+        if element is headline_el or not hint.search(class_and_id(element)):
+            continue
+        text = text_of(element)
+        if 10 <= len(text) <= 400 and not _contains_block(element, "p"):
+            return text, f"{element.tag}.{_matching_class(element, hint)}", element
+    for key in ("alternativeHeadline", "alternateName"):
+        value = ld_text(ld.get(key))
+        if value and headline_el is not None and value != text_of(headline_el):
+            return value, f"json-ld {key}", _find_element_with_text(root, value)
+    return None
+
+
+def _header_scope(headline_el):
+    """The headline's neighbourhood: its parent and grandparent, where decks and bylines live."""
+    scope = headline_el
+    for _ in range(3):
+        if scope.getparent() is None:
+            break
+        scope = scope.getparent()
+    return scope
+
+
+def _matching_class(element, pattern) -> str:
+    for token in class_and_id(element).split():
+        if pattern.search(token):
+            return token
+    return "?"
+
+
+def _contains_block(element, *tags) -> bool:
+    return any(True for _ in element.iterdescendants(*tags))
+
+
+def _find_element_with_text(root, text):
+    """The element whose whole text is `text`, so it can be kept out of the body."""
+    for element in root.iter("h2", "h3", "p", "div", "span"):
+        if text_of(element) == text and not _contains_block(element, "p", "div"):
+            return element
+    return None
+
+
+def extract_summary(meta, ld):
+    for key in ("description", "og:description", "twitter:description"):
+        if meta.get(key):
+            return meta[key], f"meta {key}"
+    value = ld_text(ld.get("description"))
+    return (value, "json-ld description") if value else None
+
+
+def extract_authors(root, meta, ld, template):
+    """(names, provenance): template byline, JSON-LD author, meta author, byline markup."""
+    if template:
+        names = dedupe(text_of(el) for el in select(root, template["authors"]))
+        if names:
+            return names, template["authors"]
+    ld_authors = ld.get("author") or ld.get("creator")
+    names = dedupe(ld_text(author) for author in (ld_authors if isinstance(ld_authors, list) else [ld_authors]))
+    names = tuple(name for name in names if not _is_url(name))
+    if names:
+        return names, "json-ld author"
+    for key in ("author", "article:author", "byl", "sailthru.author", "parsely-author", "dc.creator"):
+        value = meta.get(key)
+        if value and not _is_url(value):
+            return split_byline(value), f"meta {key}"
+    for element in root.xpath("//*[@rel='author' or @itemprop='author']"):
+        names = split_byline(text_of(element))
+        if names:
+            return names, "rel/itemprop author"
+    for element in root.iter("div", "span", "p", "a", "address"):
+        hints = class_and_id(element)
+        if re.search(r"byline|author-?name|(?:^|\s)author(?:$|\s)", hints, re.I) and not re.search(
+            r"bio|image|avatar|profile|photo", hints, re.I
+        ):
+            names = split_byline(text_of(element))
+            if names:
+                return names, f"{element.tag}.{hints.split()[0]}"
+    return None
+
+
+def split_byline(text: str) -> tuple[str, ...]:
+    """'By Jane Doe and John Roe' -> ('Jane Doe', 'John Roe'); dates and roles are left out."""
+    text = BYLINE_PREFIX.sub("", clean_text(text))
+    text = re.split(r"\s+(?:updated|published|posted)\b|\d{1,2}:\d{2}|\b(?:19|20)\d{2}\b", text, flags=re.I)[0]
+    names = [name.strip(" .·|-–—") for name in BYLINE_SPLIT.split(text)]
+    return dedupe(name for name in names if 2 <= len(name) <= 60 and len(name.split()) <= 5)
+
+
+def dedupe(values: Iterable[str | None]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for value in values:
+        value = clean_text(value)
+        if value:
+            seen.setdefault(value, None)
+    return tuple(seen)
+
+
+def _is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://", "/"))
+
+
+def extract_date(root, meta, ld, template, url, which):
+    """(ISO 8601 timestamp, provenance) for "published" or "modified"; a precise timestamp beats
+    a date in the URL."""
+    ld_key, meta_keys = {
+        "published": ("datePublished", ("article:published_time", "og:published_time", "date",
+                                        "pubdate", "publishdate", "dc.date", "datepublished")),
+        "modified": ("dateModified", ("article:modified_time", "og:updated_time", "last-modified",
+                                      "datemodified")),
+    }[which]
+    candidates = [(ld_text(ld.get(ld_key)), f"json-ld {ld_key}")]
+    candidates += [(meta.get(key), f"meta {key}") for key in meta_keys]
+    if which == "published":
+        if template:
+            candidates += [(el.get("datetime"), template["published"]) for el in select(root, template["published"])]
+        candidates += [(el.get("datetime"), "time[datetime]") for el in root.xpath("//time[@datetime]")[:1]]
+    for value, source in candidates:
+        iso = normalize_date(value)
+        if iso:
+            return iso, source
+    if which == "published" and url:
+        match = URL_DATE.search(urlsplit(url).path)
+        if match:
+            return "-".join(match.groups()), "url"
+    return None
+
+
+def normalize_date(value: str | None) -> str | None:
+    """'2016-09-26T10:43Z' -> '2016-09-26T10:43:00+00:00'; a bare date stays a date."""
+    match = ISO_DATE.match(value or "")
+    if not match:
+        return None
+    year, month, day, hour, minute, second, offset = match.groups()
+    try:
+        if hour is None:
+            return datetime(int(year), int(month), int(day)).date().isoformat()
+        tz = None
+        if offset:
+            if offset.upper() == "Z":
+                tz = timezone.utc
+            else:
+                sign = -1 if offset[0] == "-" else 1
+                digits = offset[1:].replace(":", "")
+                tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), tzinfo=tz)
+    except ValueError:
+        return None
+    return moment.isoformat()
+
+
+def extract_canonical_url(root, meta, ld, url):
+    for link in root.xpath("//link[@href]"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            return urljoin(url or "", link.get("href").strip()), "link rel=canonical"
+    if meta.get("og:url"):
+        return urljoin(url or "", meta["og:url"]), "meta og:url"
+    value = ld_text(ld.get("url"))
+    return (urljoin(url or "", value), "json-ld url") if value else None
+
+
+def extract_site_name(meta, ld):
+    if meta.get("og:site_name"):
+        return meta["og:site_name"], "meta og:site_name"
+    value = ld_text(ld.get("publisher"))
+    return (value, "json-ld publisher") if value else None
+
+
+def extract_language(root, meta, ld):
+    candidates = [
+        (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"), "html lang"),
+        (meta.get("og:locale"), "meta og:locale"),
+        (meta.get("content-language"), "meta content-language"),
+        (ld_text(ld.get("inLanguage")), "json-ld inLanguage"),
+    ]
+    for value, source in candidates:
+        if value and re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", value.strip()):
+            return value.strip().replace("_", "-"), source
+    return None
+
+
+def extract_section(root, meta, ld, template, headline_el, page_url):
+    if meta.get("article:section"):
+        return meta["article:section"], "meta article:section"
+    value = ld_text(ld.get("articleSection"))
+    if value:
+        return value, "json-ld articleSection"
+    if template:
+        found = first_text(root, template["section"])
+        if found:
+            return found[0], template["section"]
+    if headline_el is not None and page_url:
+        return _section_kicker(_header_scope(headline_el), page_url)
+    return None
+
+
+def _section_kicker(scope, page_url):
+    """A short link near the headline to a folder of the article's own URL ("World" ->
+    /news/world for /news/world/aleppo-...) names its section."""
+    article_path = urlsplit(page_url).path.rstrip("/")
+    for link in scope.iter("a"):
+        path = urlsplit(urljoin(page_url, link.get("href") or "")).path.rstrip("/")
+        text = text_of(link)
+        if text and len(text) <= 40 and path and article_path.startswith(path + "/"):
+            return text, "link to the article's folder"
+    return None
+
+
+def extract_source_note(root, template, region):
+    """(note, provenance, element) for a line such as "With files from CBC News"."""
+    if template:
+        found = first_text(root, template["source_note"])
+        if found:
+            return found[0], template["source_note"], found[1]
+    for element in (region if region is not None else root).iter("p", "div", "span", "em", "i"):
+        text = text_of(element)
+        if len(text) < 200 and SOURCE_NOTE.match(text) and not _contains_block(element, "p", "div"):
+            return text, "text pattern (with files from…)", element
+    return None
+
+
+def split_trailing_source_note(blocks):
+    """A source line that ended up as the body's last paragraph moves out of the text."""
+    if blocks and blocks[-1][0] == "p" and len(blocks[-1][1]) < 200 and SOURCE_NOTE.match(blocks[-1][1]):
+        return blocks[:-1], blocks[-1][1]
+    return blocks, None
+
+
+# --- the body
+
+def find_body_container(root, template):
+    """(element holding the body, provenance): the template's, else the best-scoring block."""
+    if template:
+        found = select(root, template["body"])
+        if found:
+            return found[0], template["body"]
+    best = best_scoring_container(root)
+    if best is None:
+        return None, "none"
+    return best, f"scored <{best.tag}{'.' + best.get('class').split()[0] if best.get('class') else ''}>"
+
+
+def best_scoring_container(root):
+    """readability's idea, on paragraph text: each paragraph scores its text length, less its
+    links, for its parent (in full) and grandparent (half); class hints weigh the result."""
+    scores: dict[lxml.html.HtmlElement, float] = {}
+    for paragraph in root.iter("p", "pre", "td", "div"):
+        if paragraph.tag == "div" and has_block_descendant(paragraph):
+            continue
+        text = text_of(paragraph)
+        if len(text) < MIN_PARAGRAPH_CHARS:
+            continue
+        score = len(text) * (1 - link_density(paragraph, text)) + 10 * text.count(",")
+        parent = paragraph.getparent()
+        for share in (1.0, 0.5):
+            if parent is None:
+                break
+            scores[parent] = scores.get(parent, 0.0) + score * share
+            parent = parent.getparent()
+    if not scores:
+        return None
+    return max(scores, key=lambda element: scores[element] * _class_weight(element))
+
+
+def _class_weight(element) -> float:
+    if is_boilerplate(element) or any(is_boilerplate(a) for a in element.iterancestors()):
+        return 0.2
+    if CONTENT_HINTS.search(class_and_id(element)) or element.tag in ("article", "main"):
+        return 1.25
+    return 1.0
+
+
+def iter_body_blocks(container, skip):
+    """(kind, text, element) for each paragraph and subheading, in page order.
+
+    Headings, paragraphs, lists and quotes are blocks; a div is a paragraph only when it holds
+    no block of its own. Loose inline text beside blocks (a "WATCH |" label over a video) is
+    not story text.
+    """
+    for child in container:
+        if not isinstance(child.tag, str) or child in skip:
+            continue
+        tag = child.tag
+        if tag in NON_TEXT_TAGS or is_boilerplate(child):
+            continue
+        if tag in HEADING_TAGS:
+            text = text_of(child)
+            if text:
+                yield "heading", text, child
+        elif tag in ("p", "pre", "address"):
+            text = text_of(child)
+            if text and (len(text) >= MIN_PARAGRAPH_CHARS or link_density(child, text) < MAX_LINK_DENSITY):
+                yield "p", text, child
+        elif tag in ("ul", "ol"):
+            yield from _list_items(child)
+        elif has_block_descendant(child):
+            yield from iter_body_blocks(child, skip)
+        elif tag in BLOCK_TAGS:
+            text = text_of(child)
+            if len(text) >= MIN_PARAGRAPH_CHARS and link_density(child, text) < MAX_LINK_DENSITY:
+                yield "p", text, child
+
+
+def has_block_descendant(element) -> bool:
+    return next(element.iterdescendants(*BLOCK_TAGS), None) is not None
+
+
+def _list_items(listing):
+    """A list in the body is story text unless it is a list of links (related stories)."""
+    if link_density(listing) >= MAX_LINK_DENSITY:
+        return
+    for item in listing.iter("li"):
+        text = text_of(item)
+        if text:
+            yield "p", text, item
+
+
+def normalize_paragraphs(text: str) -> str:
+    paragraphs = (clean_text(part) for part in re.split(r"\n\s*\n|\n", text))
+    return "\n\n".join(part for part in paragraphs if part)
+
+
+# --- pull quotes
+
+def find_pull_quotes(container, template):
+    """Pull quotes: the template's, blockquotes classed as pull quotes, and blockquotes that
+    repeat a sentence of the story (the defining trait of a pull quote)."""
+    if template:
+        found = select(container, template["pull_quote"])
+        if found:
+            return tuple(found)
+    candidates = [
+        element for element in container.iter("blockquote", "aside", "div", "p")
+        if re.search(r"pull-?quote|pullout|quote-?pull", class_and_id(element), re.I)
+    ]
+    if candidates:
+        return tuple(candidates)
+    story_words = " ".join(
+        word for p in container.iter("p") if not any(a.tag == "blockquote" for a in p.iterancestors())
+        for word in WORD.findall(text_of(p).lower())
+    )
+    repeats = []
+    for quote in container.iter("blockquote"):
+        words = " ".join(WORD.findall(_quote_text(quote)[0].lower()))
+        if len(words.split()) >= 5 and f" {words} " in f" {story_words} ":
+            repeats.append(quote)
+    return tuple(repeats)
+
+
+def _quote_text(element) -> tuple[str, str | None]:
+    """A quote's words and its attribution (a cite or footer, or a trailing '- Name')."""
+    attribution_el = next(iter(element.xpath(".//cite|.//footer")), None)
+    attribution = text_of(attribution_el) or None
+    words = clean_text(" ".join(
+        text for text in _text_outside(element, attribution_el)
+    ))
+    if attribution is None:
+        match = re.search(r"\s*[-—–]\s*([A-Z][^-—–]{2,80})$", words)
+        if match:
+            words, attribution = words[: match.start()], match.group(1)
+    if attribution:
+        attribution = attribution.lstrip("-—–― ").strip() or None
+    return words, attribution
+
+
+def _text_outside(element, excluded):
+    for node in element.iter():
+        inside = excluded is not None and (node is excluded or excluded in node.iterancestors())
+        if not inside and isinstance(node.tag, str) and node.text:
+            yield node.text
+        if node is not element and node.tail and not (excluded is not None and node is not excluded and excluded in node.iterancestors()):
+            yield node.tail
+
+
+def render_pull_quote(element, position: int) -> PullQuote:
+    text, attribution = _quote_text(element)
+    return PullQuote(text=text, attribution=attribution, position=position)
+
+
+# --- figures
+
+def figure_region(headline_el, container):
+    """Where the article's figures live: the smallest element holding headline and body."""
+    if container is None:
+        return headline_el.getroottree().getroot() if headline_el is not None else None
+    if headline_el is None:
+        article = next((a for a in container.iterancestors("article")), None)
+        return article if article is not None else container
+    ancestors = set(container.iterancestors()) | {container}
+    for candidate in headline_el.iterancestors():
+        if candidate in ancestors:
+            return candidate
+    return container
+
+
+def extract_figures(region, url, order, block_order, meta, ld) -> tuple[Figure, ...]:
+    figures = []
+    seen_src = set()
+    if region is not None:
+        for element in region.iter("figure"):
+            if _is_furniture_figure(element):
+                continue
+            figure = figure_from_element(element, url, position_of(order[element], block_order))
+            if figure and figure.src not in seen_src:
+                seen_src.add(figure.src)
+                figures.append(figure)
+    if not figures:
+        lead_src = meta.get("og:image") or ld_text(ld.get("image"))
+        if lead_src and not _is_placeholder_src(lead_src):
+            figures.append(Figure(src=urljoin(url or "", lead_src), alt=None, caption=None, credit=None))
+    return tuple(figures)
+
+
+def _is_furniture_figure(element) -> bool:
+    """Author portraits, logos and teaser cards are not the story's figures."""
+    hints = " ".join(class_and_id(e) for e in [element, *element.iterancestors()])
+    if re.search(r"author|avatar|byline|profile|logo", hints, re.I):
+        return True
+    return any(is_boilerplate(e) for e in [element, *element.iterancestors()])
+
+
+def figure_from_element(element, url, position) -> Figure | None:
+    image = next((img for img in element.iter("img") if image_src(img)), None)
+    caption_el = next(iter(element.iter("figcaption")), None)
+    if caption_el is None:
+        caption_el = next((e for e in element.iter() if isinstance(e.tag, str) and "caption" in class_and_id(e).lower()), None)
+    if image is None:
+        return None
+    if caption_el is None and image.get("alt") is not None and not image.get("alt").strip():
+        return None  # alt="" with no caption marks a decorative image (WCAG), such as a portrait
+    credit_el = next(
+        (e for e in element.iter() if isinstance(e.tag, str) and e is not element
+         and re.search(r"credit|copyright|photographer|source", class_and_id(e), re.I)),
+        None,
+    )
+    credit = text_of(credit_el) or None
+    caption = clean_text(" ".join(_text_outside(caption_el, credit_el))) if caption_el is not None else ""
+    if credit is None:
+        caption, credit = split_caption_credit(caption)
+    return Figure(
+        src=urljoin(url or "", image_src(image)),
+        alt=clean_text(image.get("alt")) or None,
+        caption=caption or None,
+        credit=clean_credit(credit),
+        position=position,
+    )
+
+
+def image_src(img) -> str | None:
+    """The image's address: src, else a lazy-loading attribute, else the widest srcset entry."""
+    for attribute in ("src", "data-src", "data-lazy-src", "data-original", "data-url"):
+        value = (img.get(attribute) or "").strip()
+        if value and not _is_placeholder_src(value):
+            return value
+    for attribute in ("srcset", "data-srcset"):
+        entries = [entry.strip().split() for entry in (img.get(attribute) or "").split(",") if entry.strip()]
+        if entries:
+            widest = max(entries, key=lambda e: int(re.sub(r"\D", "", e[1]) or 0) if len(e) > 1 else 0)
+            return widest[0]
+    return None
+
+
+def _is_placeholder_src(value: str) -> bool:
+    return value.startswith("data:") or value.endswith((".svg", "blank.gif", "spacer.gif"))
+
+
+def split_caption_credit(caption: str) -> tuple[str, str | None]:
+    """'Men inspect the damage. (Abdalrhman Ismail/Reuters)' -> caption, 'Abdalrhman Ismail/Reuters'."""
+    match = TRAILING_CREDIT.search(caption)
+    if match:
+        before = caption[: match.start()].rstrip()
+        if CREDIT_WORDS.search(match.group(1)) or before.endswith((".", "!", "?", '"', "”")):
+            return before, match.group(1)
+    match = LABELLED_CREDIT.search(caption)
+    if match:
+        return caption[: match.start()].rstrip(" |·–—-"), match.group(1)
+    return caption, None
+
+
+def clean_credit(credit: str | None) -> str | None:
+    if not credit:
+        return None
+    credit = re.sub(r"^\s*(?:photo(?:graph)?|image|credit|picture)s?\s*(?:credit)?\s*:\s*", "", credit, flags=re.I)
+    return credit.strip(" ()[]") or None
+
+
+def position_of(element_order: int, block_order: list[int]) -> int:
+    """How many body paragraphs come before an element in page order."""
+    return sum(1 for index in block_order if index < element_order)
+
+
+# ---------------------------------------------------------------- rendering (pure)
+
+SCHEMA_VERSION = 1
+
+
+def article_document(capture: Capture, article: Article) -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "capture": dataclasses.asdict(capture),
+        "article": dataclasses.asdict(article),
+    }
+
+
+def render_json(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def render_markdown(article: Article, capture: Capture | None = None) -> str:
+    """The article for reading, figures and pull quotes where they stood."""
+    lines = [f"# {article.headline}", ""]
+    if article.deck:
+        lines += [f"*{article.deck}*", ""]
+    byline = []
+    if article.authors:
+        byline.append("By " + ", ".join(article.authors))
+    if article.published:
+        byline.append(f"Published {article.published}")
+    if article.modified and article.modified != article.published:
+        byline.append(f"Updated {article.modified}")
+    if byline:
+        lines += [" · ".join(byline), ""]
+    paragraphs = article.text.split("\n\n")
+    headings = set(article.headings)
+    inserts: dict[int, list[str]] = {}
+    for figure in article.figures:
+        inserts.setdefault(figure.position, []).append(_figure_markdown(figure))
+    for quote in article.pull_quotes:
+        attribution = f"\n>\n> — {quote.attribution}" if quote.attribution else ""
+        inserts.setdefault(quote.position, []).append(f"> {quote.text}{attribution}")
+    for index in range(len(paragraphs) + 1):
+        for block in inserts.get(index, []):
+            lines += [block, ""]
+        if index < len(paragraphs):
+            paragraph = paragraphs[index]
+            lines += [f"## {paragraph}" if paragraph in headings else paragraph, ""]
+    if article.source_note:
+        lines += [f"*{article.source_note}*", ""]
+    original = capture.final_url if capture else (article.canonical_url or article.url)
+    if original:
+        lines += [f"[Original article]({original})", ""]
+    return "\n".join(lines)
+
+
+def _figure_markdown(figure: Figure) -> str:
+    text = f"![{figure.alt or ''}]({figure.src})"
+    caption = " ".join(part for part in (figure.caption, f"({figure.credit})" if figure.credit else None) if part)
+    return f"{text}\n*{caption}*" if caption else text
+
+
+def slug_for_url(url: str) -> str:
+    """'https://www.cbc.ca/news/world/aleppo-airstrikes-1.3778667' -> 'cbc.ca-news-world-aleppo-airstrikes-1.3778667'.
+
+    Only [a-z0-9.-], never '.' or '..', never longer than SLUG_MAX_CHARS: it cannot leave the
+    archive folder whatever the URL holds.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    raw = f"{host}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+    slug = re.sub(r"[^a-z0-9.]+", "-", raw.lower())
+    slug = re.sub(r"\.{2,}", ".", slug)
+    slug = re.sub(r"-*\.-*", lambda m: "." if m.group(0) == "." else "-", slug)
+    slug = slug.strip(".-") or "page"
+    if len(slug) > SLUG_MAX_CHARS:
+        digest = hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+        slug = slug[: SLUG_MAX_CHARS - 11].rstrip(".-") + "-" + digest
+    return slug
+
+
+# ---------------------------------------------------------------- archiving (I/O edge)
+
+def write_capture(archive_root: Path, page: Page, article: Article, now: datetime) -> Path:
+    """Write page.html, article.json and article.md into archive/<date>/<slug>/, atomically.
+
+    The folder is built under a hidden temporary name beside it and renamed into place. The same
+    page archived again the same day names the existing folder; a different page gets <slug>-2.
+    """
+    day = archive_root / now.astimezone().strftime("%Y-%m-%d")
+    slug = slug_for_url(page.capture.url)
+    try:
+        existing = find_same_capture(day, slug, page.capture.sha256)
+        if existing:
+            log.info("%s: unchanged since %s", page.capture.url, existing)
+            return existing
+        day.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", suffix=".partial", dir=day))
+    except OSError as error:
+        raise ArchiveError(f"cannot write the archive at {archive_root}: {error.strerror or error}") from None
+    try:
+        _write_file(staging / "page.html", page.body)
+        _write_file(staging / "article.json", render_json(article_document(page.capture, article)).encode("utf-8"))
+        _write_file(staging / "article.md", render_markdown(article, page.capture).encode("utf-8"))
+        os.chmod(staging, 0o755)
+        return _rename_into_place(staging, day, slug)
+    except OSError as error:
+        raise ArchiveError(f"cannot write the archive at {day}: {error.strerror or error}") from None
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def find_same_capture(day: Path, slug: str, sha256: str) -> Path | None:
+    for folder in _capture_folders(day, slug):
+        page = folder / "page.html"
+        if page.is_file() and hashlib.sha256(page.read_bytes()).hexdigest() == sha256:
+            return folder
+    return None
+
+
+def _capture_folders(day: Path, slug: str) -> Iterator[Path]:
+    yield day / slug
+    suffix = 2
+    while (day / f"{slug}-{suffix}").exists():
+        yield day / f"{slug}-{suffix}"
+        suffix += 1
+
+
+def _write_file(path: Path, content: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _rename_into_place(staging: Path, day: Path, slug: str) -> Path:
+    suffix = 1
+    while True:
+        target = day / (slug if suffix == 1 else f"{slug}-{suffix}")
+        if not target.exists():
+            try:
+                staging.rename(target)
+                return target
+            except OSError:
+                if not target.exists():
+                    raise
+        suffix += 1
+
+
+# ---------------------------------------------------------------- command line
+
+EXIT_CODE_HELP = """exit codes:
+  0    every URL archived
+  2    usage: bad arguments, or a URL that is not http(s)
+  3    fetch failed: network error, HTTP error, not HTML, too large, too slow
+  4    not an article: no headline or no body found
+  5    the archive could not be written
+  130  interrupted
+with several URLs, every URL is attempted and the worst code is returned."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fetch_article.py",
+        description="Download news articles, extract them, and keep them in a dated archive.",
+        epilog=EXIT_CODE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("urls", nargs="*", metavar="URL", help=f"article to archive (default: {DEFAULT_URL})")
+    parser.add_argument("-i", "--input", metavar="FILE", help="read URLs from FILE, one per line ('#' comments; '-' for stdin)")
+    parser.add_argument("--html", metavar="FILE", type=Path, help="use a saved page instead of the network; the URL argument (or the default) names it")
+    parser.add_argument("--stdout", action="store_true", help="print the article JSON to stdout and write nothing")
+    parser.add_argument("-o", "--archive-dir", metavar="DIR", type=Path, default=DEFAULT_ARCHIVE_DIR, help="archive folder (default: archive/ beside this script)")
+    parser.add_argument("--timeout", metavar="SECONDS", type=_positive_float, default=DEFAULT_DEADLINE, help=f"bound on each URL's whole fetch, retries included (default: {DEFAULT_DEADLINE:g})")
+    parser.add_argument("--user-agent", metavar="STRING", default=USER_AGENT, help=f"User-Agent header (default: {USER_AGENT})")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="tell more on stderr (-vv for debugging)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def _positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0: {value!r}")
+    return number
+
+
+def read_url_list(source: str, stdin=None) -> list[str]:
+    """URLs from a file (or '-' for stdin), one per line; blank lines and '#' comments skipped."""
+    if source == "-":
+        lines = (stdin or sys.stdin).read().splitlines()
+    else:
+        try:
+            lines = Path(source).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise UsageError(f"cannot read the URL list {source}: {getattr(error, 'strerror', None) or error}") from None
+    urls = (line.split("#", 1)[0].strip() if line.lstrip().startswith("#") else line.strip() for line in lines)
+    return [url for url in urls if url]
+
+
+def check_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise UsageError("not an http(s) URL")
+
+
+def archive_url(url: str, options: argparse.Namespace, session: requests.Session, now: datetime) -> str:
+    """Fetch (or read), extract and archive one URL; returns what goes to stdout."""
+    check_url(url)
+    if options.html:
+        page = read_page_file(options.html, url, now)
+    else:
+        page = fetch_page(session, url, options.timeout, now)
+    article = extract_article(page.body, page.capture.final_url)
+    log.info("%s: %r, %d paragraphs, %d figures", url, article.headline,
+             len(article.text.split("\n\n")), len(article.figures))
+    if options.stdout:
+        return render_json(article_document(page.capture, article)).rstrip("\n")
+    return str(write_capture(options.archive_dir, page, article, now))
+
+
+def configure_logging(verbosity: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("fetch_article: %(levelname)s: %(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+
+
+def main(
+    argv: list[str] | None = None,
+    *,
+    session: requests.Session | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    stdin=None,
+    stdout=None,
+) -> int:
+    parser = build_parser()
+    try:
+        options = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0) if exit_.code in (0, None) else ExitCode.USAGE
+    out = stdout or sys.stdout
+    configure_logging(options.verbose, options.quiet)
+    try:
+        urls = list(options.urls)
+        if options.input:
+            urls += read_url_list(options.input, stdin)
+    except UsageError as error:
+        log.error("%s", error)
+        return ExitCode.USAGE
+    if not urls and not options.input:
+        urls = [DEFAULT_URL]
+    if options.html and len(urls) != 1:
+        log.error("--html takes exactly one URL (got %d)", len(urls))
+        return ExitCode.USAGE
+    session = session or build_session(options.user_agent, options.timeout)
+    worst = ExitCode.OK
+    try:
+        for url in urls:
+            try:
+                print(archive_url(url, options, session, clock()), file=out, flush=True)
+            except FetchArticleError as error:
+                log.error("%s: %s", url, error)
+                worst = max(worst, error.exit_code)
+    except KeyboardInterrupt:
+        log.error("interrupted")
+        return ExitCode.INTERRUPTED
+    return int(worst)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
