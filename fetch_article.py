@@ -186,9 +186,10 @@ CREDIT_WORDS = re.compile(
     r"/|\b(?:photo|press|reuters|getty|afp|ap|cbc|courtesy|submitted|images?|news|agency|file photo)\b",
     re.I,
 )
-# A byline's lead-in and separators: "By Jane Doe and John Roe, Reuters".
-BYLINE_PREFIX = re.compile(r"^\s*(?:written\s+)?by\s+", re.I)
-BYLINE_SPLIT = re.compile(r"\s*(?:,|\band\b|&|\||·)\s*", re.I)
+# A byline's lead-in and separators: "By Jane Doe and John Roe, Reuters", in the languages of
+# the European press ("Par ... et ...", "Por ... y ...", "Von ... und ...").
+BYLINE_PREFIX = re.compile(r"^\s*(?:written\s+)?(?:by|par|por|von|door|av|di)\s*:?\s+", re.I)
+BYLINE_SPLIT = re.compile(r"\s*(?:,|\b(?:and|et|y|und|en|och)\b|&|\||·)\s*", re.I)
 # Dates in article URLs: /2016/09/26/ or /20160926/.
 URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|$|[-_])")
 ISO_DATE = re.compile(
@@ -351,6 +352,11 @@ def decode_html(body: bytes, http_charset: str | None = None) -> tuple[str, str,
                 return body.decode(encoding), encoding, source
             except UnicodeDecodeError:
                 log.debug("declared %s charset %s does not decode the page", source, label)
+    try:
+        # Non-ASCII text that decodes as UTF-8 is UTF-8: other encodings almost never do.
+        return body.decode("utf-8"), "utf-8", "detected"
+    except UnicodeDecodeError:
+        pass
     dammit = UnicodeDammit(body, is_html=True)
     if dammit.unicode_markup is not None and dammit.original_encoding:
         return dammit.unicode_markup, _codec_name(dammit.original_encoding) or dammit.original_encoding, "detected"
@@ -570,7 +576,8 @@ def _extract(html: bytes | str, url: str | None) -> Article:
     source_found = extract_source_note(root, template, region)
     source_el = source_found[2] if source_found else None
     pull_elements = find_pull_quotes(container, template) if container is not None else ()
-    skip = {el for el in (headline_el, deck_el, source_el) if el is not None} | set(pull_elements)
+    byline_el = byline_found[2] if byline_found else None
+    skip = {el for el in (headline_el, deck_el, byline_el, source_el) if el is not None} | set(pull_elements)
     blocks = list(iter_body_blocks(container, skip)) if container is not None else []
     blocks, trailing_note = split_trailing_source_note(blocks)
     if source_found is None and trailing_note is not None:
@@ -611,7 +618,7 @@ def _extract(html: bytes | str, url: str | None) -> Article:
         headline=headline,
         deck=note("deck", deck_found[:2] if deck_found else None),
         summary=note("summary", extract_summary(meta, ld)),
-        authors=note("authors", byline_found, ()),
+        authors=note("authors", byline_found[:2] if byline_found else None, ()),
         published=note("published", extract_date(root, meta, ld, template, url, "published")),
         modified=note("modified", extract_date(root, meta, ld, template, url, "modified")),
         text=body_text,
@@ -794,6 +801,9 @@ def extract_headline(root, meta, ld, template):
     for text, h1 in h1s:
         if any(_same_title(text, title) for title, _ in titles):
             return text, h1, "h1"
+    site_name = (meta.get("og:site_name") or "").lower()
+    if len(h1s) == 1 and len(h1s[0][0]) >= 15 and h1s[0][0].lower() not in site_name:
+        return h1s[0][0], h1s[0][1], "h1"  # the page's one <h1> is its headline, whatever social titles say
     if titles:
         title, source = titles[0]
         return strip_site_suffix(title, meta), _element_with_text(h1s, title), source
@@ -882,24 +892,25 @@ def extract_summary(meta, ld):
 
 
 def extract_authors(root, meta, ld, template):
-    """(names, provenance): template byline, JSON-LD author, meta author, byline markup."""
+    """(names, provenance, byline element or None): template byline, JSON-LD author, meta
+    author, byline markup."""
     if template:
         names = dedupe(text_of(el) for el in select(root, template["authors"]))
         if names:
-            return names, template["authors"]
+            return names, template["authors"], None
     ld_authors = ld.get("author") or ld.get("creator")
     names = dedupe(ld_text(author) for author in (ld_authors if isinstance(ld_authors, list) else [ld_authors]))
     names = tuple(name for name in names if not _is_url(name))
     if names:
-        return names, "json-ld author"
+        return names, "json-ld author", None
     for key in ("author", "article:author", "byl", "sailthru.author", "parsely-author", "dc.creator"):
         value = meta.get(key)
         if value and not _is_url(value):
-            return split_byline(value), f"meta {key}"
+            return split_byline(value), f"meta {key}", None
     for element in root.xpath("//*[@rel='author' or @itemprop='author']"):
         names = split_byline(text_of(element))
         if names:
-            return names, "rel/itemprop author"
+            return names, "rel/itemprop author", element
     for element in root.iter("div", "span", "p", "a", "address"):
         hints = class_and_id(element)
         if re.search(r"byline|author-?name|(?:^|\s)author(?:$|\s)", hints, re.I) and not re.search(
@@ -907,7 +918,7 @@ def extract_authors(root, meta, ld, template):
         ):
             names = split_byline(text_of(element))
             if names:
-                return names, f"{element.tag}.{hints.split()[0]}"
+                return names, f"{element.tag}.{hints.split()[0]}", element
     return None
 
 
@@ -1047,14 +1058,14 @@ def extract_source_note(root, template, region):
     for element in (region if region is not None else root).iter("p", "div", "span", "em", "i"):
         text = text_of(element)
         if len(text) < 200 and SOURCE_NOTE.match(text) and not _contains_block(element, "p", "div"):
-            return text, "text pattern (with files from…)", element
+            return text.lstrip("-—– "), "text pattern (with files from…)", element
     return None
 
 
 def split_trailing_source_note(blocks):
     """A source line that ended up as the body's last paragraph moves out of the text."""
     if blocks and blocks[-1][0] == "p" and len(blocks[-1][1]) < 200 and SOURCE_NOTE.match(blocks[-1][1]):
-        return blocks[:-1], blocks[-1][1]
+        return blocks[:-1], blocks[-1][1].lstrip("-—– ")
     return blocks, None
 
 
@@ -1391,7 +1402,6 @@ def slug_for_url(url: str) -> str:
     raw = f"{host}{parts.path}" + (f"?{parts.query}" if parts.query else "")
     slug = re.sub(r"[^a-z0-9.]+", "-", raw.lower())
     slug = re.sub(r"\.{2,}", ".", slug)
-    slug = re.sub(r"-*\.-*", lambda m: "." if m.group(0) == "." else "-", slug)
     slug = slug.strip(".-") or "page"
     if len(slug) > SLUG_MAX_CHARS:
         digest = hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()[:10]

@@ -1,0 +1,348 @@
+"""extract_article field by field, on small inline pages."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+import fetch_article as fa
+
+
+def page(head: str = "", body: str = "", lang: str = "en") -> str:
+    return f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">{head}</head><body>{body}</body></html>'
+
+
+STORY = (
+    "<article><h1>Ferry service resumes after storm</h1><div class='article-body'>"
+    "<p>The ferry between the two islands sailed again on Tuesday after three days in port.</p>"
+    "<p>Crews checked the ramps and the engines before the first crossing at dawn.</p>"
+    "</div></article>"
+)
+
+
+def extract(head: str = "", body: str = STORY, url: str | None = "https://news.example/2024/05/06/ferry") -> fa.Article:
+    return fa.extract_article(page(head, body), url)
+
+
+# --- headline
+
+@pytest.mark.parametrize("head, body, expected, source", [
+    ("<meta property='og:title' content='Ferry service resumes after storm | Island News'>", STORY,
+     "Ferry service resumes after storm", "h1"),
+    ("<title>Ferry back - Island News</title>",
+     "<div class='article-body'><p>" + "The ferry sailed again on Tuesday after three days in port. " * 3 + "</p></div>",
+     "Ferry back", "title"),
+    ('<script type="application/ld+json">{"@type":"NewsArticle","headline":"Ferries sail again"}</script>',
+     "<div class='article-body'><p>" + "The ferry sailed again on Tuesday after three days in port. " * 3 + "</p></div>",
+     "Ferries sail again", "json-ld headline"),
+    ("<meta property='og:title' content='Ferry service resumes after storm'>",
+     "<h1 class='site-logo'>Island News</h1>" + STORY, "Ferry service resumes after storm", "h1"),
+])
+def test_headline(head, body, expected, source):
+    article = extract(head, body)
+    assert article.headline == expected
+    assert article.provenance["headline"] == source
+
+
+def test_headline_is_the_h1_not_the_social_title():
+    head = "<meta property='og:title' content='Islanders cheer as ferry returns'>"
+    body = STORY.replace("<h1>", "<h1 class='headline'>")
+    assert extract(head, body).headline == "Ferry service resumes after storm"
+
+
+# --- deck, summary
+
+@pytest.mark.parametrize("markup, expected", [
+    ("<p class='standfirst'>Three days of gales kept the boats in port.</p>", "Three days of gales kept the boats in port."),
+    ("<h2 class='article-subheadline'>Three days of gales kept the boats in port.</h2>", "Three days of gales kept the boats in port."),
+    ("<h2>Not a deck, just a heading</h2>", None),
+])
+def test_deck(markup, expected):
+    body = STORY.replace("</h1>", "</h1>" + markup)
+    article = extract(body=body)
+    assert article.deck == expected
+    if expected:
+        assert expected not in article.text
+
+
+def test_deck_from_json_ld_alternative_headline():
+    head = '<script type="application/ld+json">{"@type":"NewsArticle","alternativeHeadline":"Gales kept boats in port"}</script>'
+    assert extract(head).deck == "Gales kept boats in port"
+
+
+def test_summary_is_the_meta_description():
+    assert extract("<meta name='description' content='Boats are back.'>").summary == "Boats are back."
+
+
+# --- authors
+
+@pytest.mark.parametrize("head, body, expected", [
+    ('<script type="application/ld+json">{"@type":"NewsArticle","author":[{"@type":"Person","name":"Ana Ruiz"},'
+     '{"@type":"Organization","name":"Thomson Reuters"}]}</script>', STORY, ("Ana Ruiz", "Thomson Reuters")),
+    ('<script type="application/ld+json">{"@type":"NewsArticle","author":"Ana Ruiz"}</script>', STORY, ("Ana Ruiz",)),
+    ("<meta name='author' content='Ana Ruiz and Tom Lee'>", STORY, ("Ana Ruiz", "Tom Lee")),
+    ("<meta property='article:author' content='https://facebook.com/ana'>", STORY, ()),
+    ("", STORY.replace("</h1>", "</h1><div class='byline'>By Ana Ruiz, Tom Lee and Kim Ng</div>"),
+     ("Ana Ruiz", "Tom Lee", "Kim Ng")),
+    ("", STORY.replace("</h1>", "</h1><span class='author'>Par Jeanne Le Gall et Yann Morvan</span>"),
+     ("Jeanne Le Gall", "Yann Morvan")),
+])
+def test_authors(head, body, expected):
+    article = extract(head, body)
+    assert article.authors == expected
+    for name in expected:
+        assert name not in article.text
+
+
+# --- dates
+
+@pytest.mark.parametrize("value, expected", [
+    ("2016-09-26T10:43Z", "2016-09-26T10:43:00+00:00"),
+    ("2016-09-26T10:43:00.000Z", "2016-09-26T10:43:00+00:00"),
+    ("2024-06-14T08:15:00+01:00", "2024-06-14T08:15:00+01:00"),
+    ("2024-06-14T08:15:00-0400", "2024-06-14T08:15:00-04:00"),
+    ("2024-06-14 08:15", "2024-06-14T08:15:00"),
+    ("2024-06-14", "2024-06-14"),
+    ("2024-13-40", None),
+    ("June 14, 2024", None),
+    ("", None),
+    (None, None),
+])
+def test_normalize_date(value, expected):
+    assert fa.normalize_date(value) == expected
+
+
+def test_precise_timestamp_beats_the_url_date():
+    head = "<meta property='article:published_time' content='2024-05-06T09:30:00+02:00'>"
+    article = extract(head, url="https://news.example/2024/05/01/ferry")
+    assert article.published == "2024-05-06T09:30:00+02:00"
+    assert article.provenance["published"] == "meta article:published_time"
+
+
+def test_date_from_time_element_then_url():
+    body = STORY.replace("</h1>", "</h1><time datetime='2024-05-06T09:30:00Z'>May 6</time>")
+    assert extract(body=body).published == "2024-05-06T09:30:00+00:00"
+    article = extract(url="https://news.example/2024/05/06/ferry")
+    assert (article.published, article.provenance["published"]) == ("2024-05-06", "url")
+    assert extract(url="https://news.example/ferry").published is None
+
+
+def test_modified_from_json_ld():
+    head = '<script type="application/ld+json">{"@type":"NewsArticle","dateModified":"2024-05-07T10:00:00Z"}</script>'
+    assert extract(head).modified == "2024-05-07T10:00:00+00:00"
+
+
+# --- body
+
+def test_body_keeps_paragraphs_and_subheadings_in_order():
+    body = STORY.replace("</p></div>", "</p><h2>What comes next</h2><p>The operator will add a second boat for the summer months.</p></div>")
+    article = extract(body=body)
+    assert article.text.split("\n\n") == [
+        "The ferry between the two islands sailed again on Tuesday after three days in port.",
+        "Crews checked the ramps and the engines before the first crossing at dawn.",
+        "What comes next",
+        "The operator will add a second boat for the summer months.",
+    ]
+    assert article.headings == ("What comes next",)
+
+
+@pytest.mark.parametrize("furniture", [
+    "<div class='share-tools'><p>Share this story on Facebook, Twitter and by email today</p></div>",
+    "<ul class='related-links'><li><a href='/a'>Another ferry story from last year's storms</a></li></ul>",
+    "<div class='newsletter'><p>Sign up for our morning newsletter and never miss a story</p></div>",
+    "<div id='cookie-consent'><p>We use cookies to improve your experience on this website.</p></div>",
+    "<aside><p>Most read: ten things to do on the islands this weekend with the family</p></aside>",
+    "<div class='ad-slot'><p>Advertisement: buy island fudge online with free shipping</p></div>",
+    "<figure><img src='/f.jpg' alt='A ferry'><figcaption>The ferry at the quay on Tuesday morning. (Jo Bloggs/Island News)</figcaption></figure>",
+    "<script>var tracking = 'this is not text but it is long enough to count';</script>",
+])
+def test_body_leaves_out_page_furniture(furniture):
+    body = STORY.replace("</p><p>", "</p>" + furniture + "<p>")
+    article = extract(body=body)
+    assert article.text.split("\n\n") == [
+        "The ferry between the two islands sailed again on Tuesday after three days in port.",
+        "Crews checked the ramps and the engines before the first crossing at dawn.",
+    ]
+
+
+def test_block_quote_in_the_story_stays_in_the_text():
+    quote = "<blockquote><p>We have never seen seas like it in forty years of sailing.</p></blockquote>"
+    body = STORY.replace("</p><p>", "</p>" + quote + "<p>")
+    article = extract(body=body)
+    assert "We have never seen seas like it in forty years of sailing." in article.text.split("\n\n")
+    assert article.pull_quotes == ()
+
+
+def test_json_ld_article_body_when_the_page_has_no_text():
+    head = '<script type="application/ld+json">{"@type":"NewsArticle","headline":"Ferry back",' \
+           '"articleBody":"First paragraph of the story, long enough to count as prose here.\\nSecond paragraph of it, also long enough to count here. And more words to pass the minimum."}</script>'
+    article = fa.extract_article(page(head, "<div id='app'></div>"), None)
+    assert article.text.split("\n\n")[1].startswith("Second paragraph")
+    assert article.provenance["text"] == "json-ld articleBody"
+
+
+# --- figures
+
+@pytest.mark.parametrize("caption, expected", [
+    ("Men inspect the damage. (Abdalrhman Ismail/Reuters)", ("Men inspect the damage.", "Abdalrhman Ismail/Reuters")),
+    ("A boy in hospital. (Karam Al-Masri/AFP/Getty Images)", ("A boy in hospital.", "Karam Al-Masri/AFP/Getty Images")),
+    ("Wild horses near the station. (Submitted by Sam Poe)", ("Wild horses near the station.", "Submitted by Sam Poe")),
+    ("The winning beans. Photo: Tom Okafor", ("The winning beans.", "Tom Okafor")),
+    ("The winning beans | Photograph: Tom Okafor/Gazette", ("The winning beans", "Tom Okafor/Gazette")),
+    ("The Syrian American Medical Society (SAMS) runs it", ("The Syrian American Medical Society (SAMS) runs it", None)),
+    ("The mayor (left) and her deputy", ("The mayor (left) and her deputy", None)),
+])
+def test_split_caption_credit(caption, expected):
+    assert fa.split_caption_credit(caption) == expected
+
+
+def test_figures_in_page_order_with_credit_elements_and_lazy_images():
+    body = STORY.replace("</h1>", "</h1><figure><img src='/lead.jpg' alt='Lead'><figcaption>The lead. "
+                         "<span class='credit'>Photo: Jo Bloggs</span></figcaption></figure>").replace(
+        "</p><p>", "</p><figure><img src='data:image/gif;base64,AA' data-src='https://cdn.example/b.jpg' alt='B'>"
+        "<figcaption>Second picture</figcaption></figure><p>")
+    figures = extract(body=body).figures
+    assert [(f.src, f.alt, f.caption, f.credit) for f in figures] == [
+        ("https://news.example/lead.jpg", "Lead", "The lead.", "Jo Bloggs"),
+        ("https://cdn.example/b.jpg", "B", "Second picture", None),
+    ]
+    assert [f.position for f in figures] == [0, 1]
+
+
+def test_srcset_widest_image_and_decorative_images_left_out():
+    body = STORY.replace("</p><p>", "</p><figure><img srcset='/s.jpg 300w, /l.jpg 1200w, /m.jpg 600w' alt='Wide'></figure>"
+                         "<figure class='portrait'><img src='/me.jpg' alt=''></figure><p>")
+    assert [f.src for f in extract(body=body).figures] == ["https://news.example/l.jpg"]
+
+
+def test_lead_image_from_og_image_when_no_figure():
+    figures = extract("<meta property='og:image' content='https://cdn.example/lead.jpg'>").figures
+    assert [f.src for f in figures] == ["https://cdn.example/lead.jpg"]
+
+
+# --- pull quotes and source line
+
+def test_pull_quote_by_class_with_cite():
+    pull = "<blockquote class='pull-quote'>Nothing sails in that.<cite>— Captain Mary Oduya</cite></blockquote>"
+    article = extract(body=STORY.replace("</p><p>", "</p>" + pull + "<p>"))
+    assert [(q.text, q.attribution, q.position) for q in article.pull_quotes] == [
+        ("Nothing sails in that.", "Captain Mary Oduya", 1)]
+    assert "Nothing sails" not in article.text
+
+
+def test_pull_quote_found_because_it_repeats_the_story():
+    pull = "<blockquote>Crews checked the ramps and the engines.<footer>Harbour master</footer></blockquote>"
+    article = extract(body=STORY.replace("</p><p>", "</p>" + pull + "<p>"))
+    assert [(q.text, q.attribution) for q in article.pull_quotes] == [
+        ("Crews checked the ramps and the engines.", "Harbour master")]
+    assert article.text.count("Crews checked") == 1
+
+
+@pytest.mark.parametrize("line", [
+    "With files from The Canadian Press", "With reporting by Reuters", "— Additional reporting by Kim Ng",
+])
+def test_source_line_leaves_the_text(line):
+    article = extract(body=STORY.replace("</p></div>", f"</p><p>{line}</p></div>"))
+    assert article.source_note == line.lstrip("— ")
+    assert line not in article.text
+
+
+# --- page metadata
+
+def test_page_metadata():
+    head = ("<link rel='canonical' href='/news/ferry-1.2'><meta property='og:site_name' content='Island News'>"
+            "<meta property='article:section' content='Local'>")
+    article = fa.extract_article(page(head, STORY, lang="en-CA"), "https://news.example/news/ferry-1.2?cmp=rss")
+    assert (article.canonical_url, article.site_name, article.section, article.language) == (
+        "https://news.example/news/ferry-1.2", "Island News", "Local", "en-CA")
+    assert article.url == "https://news.example/news/ferry-1.2?cmp=rss"
+
+
+def test_section_from_a_kicker_link_to_the_article_folder():
+    body = "<a href='/news/local'>Local</a>" + STORY
+    assert extract(body=body, url="https://news.example/news/local/ferry-1.2").section == "Local"
+
+
+# --- JSON-LD handling
+
+@pytest.mark.parametrize("blocks", [
+    ['{"@graph":[{"@type":"WebSite","name":"X"},{"@type":"NewsArticle","headline":"H","author":"Ana Ruiz"}]}'],
+    ['[{"@type":"Organization","name":"X"},{"@type":["NewsArticle","OpinionNewsArticle"],"author":"Ana Ruiz"}]'],
+    ['{"@type":"NewsArticle", broken', '{"@type":"BlogPosting","author":{"@type":"Person","name":"Ana Ruiz"}}'],
+    ['{"@type":"WebPage","mainEntity":{"@type":"ReportageNewsArticle","author":"Ana Ruiz"}}'],
+])
+def test_json_ld_graphs_lists_and_broken_blocks(blocks):
+    head = "".join(f'<script type="application/ld+json">{block}</script>' for block in blocks)
+    article = extract(head)
+    assert article.authors == ("Ana Ruiz",)
+    assert article.provenance["authors"] == "json-ld author"
+
+
+# --- failures and the contract
+
+@pytest.mark.parametrize("html", [
+    "", b"", "   ", b"\x00\x01\x02\xff" * 100, "<html><body></body></html>",
+    "<html><head><title>Home</title></head><body><nav><a href='/a'>A</a></nav></body></html>",
+    "just some words, no markup", "<?xml version='1.0' encoding='utf-8'?><html/>",
+    b"\xef\xbb\xbf<html><body><p>tiny</p></body></html>",
+])
+def test_pages_without_an_article_raise_extraction_error(html):
+    with pytest.raises(fa.ExtractionError):
+        fa.extract_article(html, None)
+
+
+def test_article_asdict_is_the_json_article_object():
+    article = extract()
+    document = fa.article_document(
+        fa.Capture("u", "u", 200, "t", "text/html", "utf-8", "http", 1, "0" * 64, None, None), article)
+    assert document["article"] == dataclasses.asdict(article)
+    assert set(document["article"]) == {
+        "url", "canonical_url", "site_name", "language", "section", "headline", "deck", "summary",
+        "authors", "published", "modified", "text", "headings", "figures", "pull_quotes", "quotes",
+        "source_note", "provenance"}
+
+
+def test_bytes_and_str_give_the_same_article():
+    html = page("<meta property='og:title' content='Ferry service resumes after storm'>", STORY)
+    assert fa.extract_article(html.encode("utf-8"), None) == fa.extract_article(html, None)
+
+
+# --- decoding
+
+@pytest.mark.parametrize("body, http_charset, expected", [
+    ("\ufeff<p>café</p>".encode("utf-8"), "iso-8859-1", ("utf-8", "bom")),
+    ("<p>café</p>".encode("utf-8"), "utf-8", ("utf-8", "http")),
+    ('<meta charset="windows-1252"><p>café – “quoted”</p>'.encode("cp1252"), None, ("cp1252", "meta")),
+    ('<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"><p>東京</p>'.encode("shift_jis"), None,
+     ("shift_jis", "meta")),
+    # a header that claims UTF-8 for cp1252 bytes is passed over
+    ('<meta charset="windows-1252"><p>café</p>'.encode("cp1252"), "utf-8", ("cp1252", "meta")),
+    ("<p>Ünïcödé wörds without any declaration at all, long enough to detect</p>".encode("utf-8"), None,
+     ("utf-8", "detected")),
+])
+def test_decode_html_order(body, http_charset, expected):
+    text, encoding, source = fa.decode_html(body, http_charset)
+    assert (encoding, source) == expected
+    assert "\ufffd" not in text
+
+
+# --- slugs
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://www.cbc.ca/news/world/aleppo-airstrikes-1.3778667", "cbc.ca-news-world-aleppo-airstrikes-1.3778667"),
+    ("https://example.com/a/../../etc/passwd", "example.com-a-.-.-etc-passwd"),
+    ("https://example.com/%2e%2e/%2E%2E/x", "example.com-2e-2e-2e-2e-x"),
+    ("https://example.com/", "example.com"),
+    ("https://EXAMPLE.com/Ünïcode/路径?q=1", "example.com-n-code-q-1"),
+])
+def test_slug_for_url(url, expected):
+    assert fa.slug_for_url(url) == expected
+
+
+def test_long_slugs_are_bounded_and_distinct():
+    first = fa.slug_for_url("https://example.com/" + "a" * 2000)
+    second = fa.slug_for_url("https://example.com/" + "a" * 1999 + "b")
+    assert len(first) <= fa.SLUG_MAX_CHARS and len(second) <= fa.SLUG_MAX_CHARS
+    assert first != second
+    assert set(first) <= set("abcdefghijklmnopqrstuvwxyz0123456789.-")
