@@ -1439,6 +1439,14 @@ def write_capture(archive_root: Path, page: Page, article: Article, now: datetim
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+            _remove_if_empty(day)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # it holds earlier captures, as it should
 
 
 def find_same_capture(day: Path, slug: str, sha256: str) -> Path | None:

@@ -1,0 +1,201 @@
+"""The command line, run in-process through main([...])."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from datetime import datetime, timezone
+
+import pytest
+
+import fetch_article as fa
+from conftest import PAGES, html_response
+
+CBC_PAGE = PAGES / "cbc_template.html"
+CBC_URL = "https://www.cbc.ca/news/canada/nova-scotia/sable-island-keepers-1.1234567"
+
+
+def run(argv, fixed_clock, stdin_text=""):
+    out = io.StringIO()
+    code = fa.main(argv, clock=fixed_clock, stdin=io.StringIO(stdin_text), stdout=out)
+    return code, out.getvalue().splitlines()
+
+
+def tree(root):
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*"))
+
+
+def test_archives_a_saved_page(tmp_path, fixed_clock, capsys):
+    code, lines = run(["--html", str(CBC_PAGE), "-o", str(tmp_path), CBC_URL], fixed_clock)
+    assert code == fa.ExitCode.OK
+    folder = tmp_path / "2026-11-25" / "cbc.ca-news-canada-nova-scotia-sable-island-keepers-1.1234567"
+    assert lines == [str(folder)]
+    assert sorted(p.name for p in folder.iterdir()) == ["article.json", "article.md", "page.html"]
+    assert (folder / "page.html").read_bytes() == CBC_PAGE.read_bytes()
+    document = json.loads((folder / "article.json").read_text(encoding="utf-8"))
+    assert document["schema_version"] == 1
+    assert document["capture"]["url"] == CBC_URL and document["capture"]["status"] is None
+    assert document["capture"]["sha256"] and document["capture"]["tool_version"] == fa.__version__
+    assert document["article"]["headline"] == "Lighthouse keepers return to Sable Island"
+    raw = (folder / "article.json").read_text(encoding="utf-8")
+    assert raw == json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    assert capsys.readouterr().err == ""  # quiet by default: cron mails nothing
+
+
+def test_markdown_puts_everything_where_it_stood(tmp_path, fixed_clock):
+    run(["--html", str(CBC_PAGE), "-o", str(tmp_path), CBC_URL], fixed_clock)
+    markdown = next(tmp_path.rglob("article.md")).read_text(encoding="utf-8")
+    order = [
+        "# Lighthouse keepers return to Sable Island",
+        "*Federal agency reverses a 2015 decision to run the light remotely*",
+        "By Ada Marsh · Published 2025-03-02T14:30:00+00:00",
+        "![A red and white lighthouse](https://i.cbc.ca/sable-light.jpg)\n*The east light on Sable Island in 2014. (Jane Roe/CBC)*",
+        "Two lighthouse keepers will live",
+        "## A lonely posting",
+        "*Wild horses graze near the station. (Submitted by Sam Poe)*",
+        "> We missed having eyes on the water.\n>\n> — Parks Canada spokesperson Lee Chan",
+        "Applications close at the end of the month",
+        "*With files from The Canadian Press*",
+        f"[Original article]({CBC_URL})",
+    ]
+    positions = [markdown.index(part) for part in order]
+    assert positions == sorted(positions)
+
+
+def test_same_page_same_day_gives_the_same_folder(tmp_path, fixed_clock):
+    first = run(["--html", str(CBC_PAGE), "-o", str(tmp_path), CBC_URL], fixed_clock)
+    before = tree(tmp_path)
+    second = run(["--html", str(CBC_PAGE), "-o", str(tmp_path), CBC_URL], fixed_clock)
+    assert first == second
+    assert tree(tmp_path) == before
+
+
+def test_changed_page_same_day_gets_a_new_folder_and_keeps_the_first(tmp_path, fixed_clock):
+    run(["--html", str(CBC_PAGE), "-o", str(tmp_path), CBC_URL], fixed_clock)
+    first = next(tmp_path.rglob("page.html"))
+    original = first.read_bytes()
+    changed = tmp_path / "changed.html"
+    changed.write_bytes(original.replace(b"Applications close", b"Applications now close"))
+    code, lines = run(["--html", str(changed), "-o", str(tmp_path / ""), CBC_URL], fixed_clock)
+    assert code == 0 and lines[0].endswith("sable-island-keepers-1.1234567-2")
+    assert first.read_bytes() == original
+
+
+def test_stdout_prints_the_json_and_writes_nothing(tmp_path, fixed_clock):
+    code, lines = run(["--stdout", "--html", str(CBC_PAGE), "-o", str(tmp_path), CBC_URL], fixed_clock)
+    assert code == 0
+    document = json.loads("\n".join(lines))
+    assert document["article"] == json.loads(json.dumps(
+        fa.dataclasses.asdict(fa.extract_article(CBC_PAGE.read_bytes(), CBC_URL))))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_default_url_names_the_saved_page(tmp_path, fixed_clock):
+    code, lines = run(["--stdout", "--html", str(CBC_PAGE)], fixed_clock)
+    assert code == 0
+    assert json.loads("\n".join(lines))["capture"]["url"] == fa.DEFAULT_URL
+
+
+def test_fetches_over_http_and_archives(server, tmp_path, fixed_clock):
+    server.route("/story", html_response(CBC_PAGE.read_bytes(), ETag='"abc"'))
+    code, lines = run(["-o", str(tmp_path), server.url("/story")], fixed_clock)
+    assert code == 0
+    document = json.loads((tmp_path / "2026-11-25" / lines[0].rsplit("/", 1)[1] / "article.json").read_text())
+    assert document["capture"]["status"] == 200 and document["capture"]["etag"] == '"abc"'
+    assert document["capture"]["content_type"] == "text/html; charset=utf-8"
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com/a", "file:///etc/passwd", "not a url", "http://"])
+def test_urls_that_are_not_http_are_usage_errors(url, tmp_path, fixed_clock, capsys):
+    code, lines = run(["-o", str(tmp_path), url], fixed_clock)
+    assert code == fa.ExitCode.USAGE and lines == []
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and url in err[0] and "not an http(s) URL" in err[0]
+
+
+def test_bad_option_is_a_usage_error(fixed_clock):
+    assert run(["--no-such-option"], fixed_clock)[0] == fa.ExitCode.USAGE
+    assert run(["--timeout", "-3"], fixed_clock)[0] == fa.ExitCode.USAGE
+
+
+def test_fetch_failure_exit_code_and_nothing_written(server, tmp_path, fixed_clock, capsys):
+    server.route("/missing", (404, {"Content-Type": "text/html"}, b"nope"))
+    code, lines = run(["-o", str(tmp_path), server.url("/missing")], fixed_clock)
+    assert code == fa.ExitCode.FETCH_FAILED and lines == []
+    assert list(tmp_path.iterdir()) == []
+    err = capsys.readouterr().err
+    assert server.url("/missing") in err and "HTTP 404" in err
+
+
+def test_not_an_article_exit_code_and_nothing_written(server, tmp_path, fixed_clock):
+    server.route("/home", html_response("<html><body><nav><a href='/a'>A</a></nav></body></html>"))
+    code, _ = run(["-o", str(tmp_path), server.url("/home")], fixed_clock)
+    assert code == fa.ExitCode.NOT_AN_ARTICLE
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_archive_exit_code(tmp_path, fixed_clock):
+    blocker = tmp_path / "archive"
+    blocker.write_text("a file where the archive folder should be")
+    code, lines = run(["--html", str(CBC_PAGE), "-o", str(blocker), CBC_URL], fixed_clock)
+    assert code == fa.ExitCode.ARCHIVE_FAILED and lines == []
+    assert blocker.read_text() == "a file where the archive folder should be"
+
+
+def test_failed_write_leaves_nothing_half_written(tmp_path, fixed_clock, monkeypatch):
+    real_write = fa._write_file
+
+    def failing_write(path, content):
+        if path.name == "article.md":
+            raise OSError(28, "No space left on device")
+        real_write(path, content)
+    monkeypatch.setattr(fa, "_write_file", failing_write)
+    code, _ = run(["--html", str(CBC_PAGE), "-o", str(tmp_path), CBC_URL], fixed_clock)
+    assert code == fa.ExitCode.ARCHIVE_FAILED
+    assert tree(tmp_path) == []
+
+
+def test_several_urls_all_attempted_worst_code_wins(server, tmp_path, fixed_clock):
+    server.route("/good", html_response(CBC_PAGE.read_bytes()))
+    server.route("/gone", (410, {"Content-Type": "text/html"}, b""))
+    code, lines = run(["-o", str(tmp_path), server.url("/gone"), "ftp://x/y", server.url("/good")], fixed_clock)
+    assert code == fa.ExitCode.FETCH_FAILED
+    assert len(lines) == 1 and os.path.isdir(lines[0])
+
+
+def test_input_file_and_stdin(server, tmp_path, fixed_clock):
+    server.route("/good", html_response(CBC_PAGE.read_bytes()))
+    listing = tmp_path / "urls.txt"
+    listing.write_text(f"# nightly list\n\n{server.url('/good')}\n   \n# {server.url('/nope')}\n")
+    code, lines = run(["-o", str(tmp_path / "a"), "-i", str(listing)], fixed_clock)
+    assert code == 0 and len(lines) == 1
+    code, lines = run(["-o", str(tmp_path / "b"), "-i", "-"], fixed_clock, stdin_text=server.url("/good") + "\n")
+    assert code == 0 and len(lines) == 1
+    assert run(["-i", str(tmp_path / "missing.txt")], fixed_clock)[0] == fa.ExitCode.USAGE
+
+
+def test_html_takes_one_url(fixed_clock):
+    assert run(["--html", str(CBC_PAGE), "https://a.example/1", "https://a.example/2"], fixed_clock)[0] == fa.ExitCode.USAGE
+
+
+def test_verbose_tells_a_person_what_happened(tmp_path, fixed_clock, capsys):
+    run(["-v", "--html", str(CBC_PAGE), "-o", str(tmp_path), CBC_URL], fixed_clock)
+    assert "Lighthouse keepers return to Sable Island" in capsys.readouterr().err
+
+
+def test_capture_date_is_the_local_date(tmp_path, monkeypatch):
+    monkeypatch.setenv("TZ", "America/Halifax")
+    fa.time.tzset()
+    try:
+        late_evening = lambda: datetime(2026, 11, 26, 2, 30, tzinfo=timezone.utc)  # 22:30 in Halifax  # noqa: E731
+        run(["--html", str(CBC_PAGE), "-o", str(tmp_path), CBC_URL], late_evening)
+    finally:
+        monkeypatch.delenv("TZ")
+        fa.time.tzset()
+    assert [p.name for p in tmp_path.iterdir()] == ["2026-11-25"]
+
+
+def test_version(capsys, fixed_clock):
+    assert run(["--version"], fixed_clock)[0] == 0
+    assert fa.__version__ in capsys.readouterr().out
