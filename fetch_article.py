@@ -54,6 +54,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any, NamedTuple
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -498,11 +499,16 @@ def looks_like_markup(body: bytes) -> bool:
 
 
 def _short_reason(error: BaseException) -> str:
-    """The innermost cause of a requests/urllib3 error, on one line."""
-    while getattr(error, "__context__", None) is not None and not str(error):
-        error = error.__context__
-    reason = getattr(error, "reason", None) or error
-    return WHITESPACE.sub(" ", str(reason)).strip()[:300] or type(error).__name__
+    """The innermost cause of a requests/urllib3 error, on one line and without pool details."""
+    while True:
+        inner = getattr(error, "reason", None)
+        if not isinstance(inner, BaseException) and error.args and isinstance(error.args[0], BaseException):
+            inner = error.args[0]
+        if not isinstance(inner, BaseException) or inner is error:
+            break
+        error = inner
+    text = re.sub(r"^(?:<[^>]+>|\w+\(host=[^)]*\)):\s*", "", str(error))
+    return WHITESPACE.sub(" ", text).strip()[:300] or type(error).__name__
 
 
 def read_page_file(path: Path, url: str, now: datetime) -> Page:
@@ -547,88 +553,103 @@ def extract_article(html: bytes | str, url: str | None = None) -> Article:
         raise ExtractionError(f"page could not be read as an article ({type(error).__name__}: {error})") from error
 
 
+class Found(NamedTuple):
+    """A value found on the page, where it came from, and the element holding it (if any), so
+    that element can be kept out of the body text."""
+
+    value: Any
+    source: str
+    element: Any = None
+
+
+@dataclass(frozen=True)
+class Body:
+    blocks: tuple[tuple[str, str, Any], ...]  # (kind "p" or "heading", text, element or None)
+    source: str
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(text for _, text, _ in self.blocks)
+
+
 def _extract(html: bytes | str, url: str | None) -> Article:
-    text = decode_html(html)[0] if isinstance(html, bytes) else html
-    root = parse_html(text)
+    root = parse_html(decode_html(html)[0] if isinstance(html, bytes) else html)
     meta = extract_meta(root)
     ld = find_article_json_ld(extract_json_ld(root))
-    template = find_site_template(root)
-    provenance: dict[str, str] = {}
-
-    def note(name: str, found: tuple[object, str] | None, default: object = None) -> object:
-        if found is None or found[0] in (None, "", ()):
-            return default
-        provenance[name] = found[1]
-        return found[0]
-
     drop_never_content(root)
-    headline_found = extract_headline(root, meta, ld, template)
-    if headline_found is None:
+    template = find_site_template(root)
+
+    headline = extract_headline(root, meta, ld, template)
+    if headline is None:
         raise ExtractionError("no headline found")
-    headline, headline_el, headline_source = headline_found
-    provenance["headline"] = headline_source
+    container = find_body_container(root, template)
+    deck = extract_deck(root, ld, template, headline.element)
+    authors = extract_authors(root, meta, ld, template)
+    region = figure_region(headline.element, container.element if container else None)
+    source_note = extract_source_note(root, template, region)
+    pulls = find_pull_quotes(container.element, template) if container else None
+    furniture = {found.element for found in (headline, deck, authors, source_note) if found and found.element is not None}
+    furniture |= set(pulls.value if pulls else ())
+    body, trailing_note = extract_body(container, furniture, ld)
+    source_note = source_note or trailing_note
 
-    container, body_source = find_body_container(root, template)
-    deck_found = extract_deck(root, ld, template, headline_el)
-    deck_el = deck_found[2] if deck_found else None
-    byline_found = extract_authors(root, meta, ld, template)
-    region = figure_region(headline_el, container)
-    source_found = extract_source_note(root, template, region)
-    source_el = source_found[2] if source_found else None
-    pull_elements = find_pull_quotes(container, template) if container is not None else ()
-    byline_el = byline_found[2] if byline_found else None
-    skip = {el for el in (headline_el, deck_el, byline_el, source_el) if el is not None} | set(pull_elements)
-    blocks = list(iter_body_blocks(container, skip)) if container is not None else []
-    blocks, trailing_note = split_trailing_source_note(blocks)
-    if source_found is None and trailing_note is not None:
-        source_found = (trailing_note, "body's last paragraph", None)
-    text_blocks = [block for block in blocks if block[1]]
-    body_text = "\n\n".join(block[1] for block in text_blocks)
-    if len(body_text) < MIN_BODY_CHARS and ld.get("articleBody"):
-        ld_body = normalize_paragraphs(str(ld.get("articleBody")))
-        if len(ld_body) > len(body_text):
-            text_blocks = [("p", para, None) for para in ld_body.split("\n\n")]
-            body_text, body_source = ld_body, "json-ld articleBody"
-    if not body_text:
-        raise ExtractionError("no body text found")
-    provenance["text"] = body_source
-    headings = tuple(block[1] for block in text_blocks if block[0] == "heading")
-    if headings:
-        provenance["headings"] = body_source
-
-    canonical_found = extract_canonical_url(root, meta, ld, url)
-    canonical = canonical_found[0] if canonical_found else None
-    order = {el: index for index, el in enumerate(root.iter())}
-    block_order = [order[el] for _, _, el in text_blocks if el is not None]
-    figures = extract_figures(region, url, order, block_order, meta, ld)
-    if figures:
-        provenance["figures"] = "figure/figcaption" if figures[0].caption or len(figures) > 1 else "meta og:image"
-    pull_quotes = tuple(
-        render_pull_quote(el, position_of(order[el], block_order)) for el in pull_elements
-    )
-    if pull_quotes:
-        provenance["pull_quotes"] = template["pull_quote"] if template else "blockquote (repeats the body)"
-
+    order = {element: index for index, element in enumerate(root.iter())}
+    paragraph_order = [order[element] for _, _, element in body.blocks if element is not None]
+    canonical = extract_canonical_url(root, meta, ld, url)
+    found = {
+        "canonical_url": canonical,
+        "site_name": extract_site_name(meta, ld),
+        "language": extract_language(root, meta, ld),
+        "section": extract_section(root, meta, ld, template, headline.element, canonical.value if canonical else url),
+        "headline": headline,
+        "deck": deck,
+        "summary": extract_summary(meta, ld),
+        "authors": authors,
+        "published": extract_date(root, meta, ld, template, url, "published"),
+        "modified": extract_date(root, meta, ld, template, url, "modified"),
+        "text": Found(body.text, body.source),
+        "headings": Found(tuple(text for kind, text, _ in body.blocks if kind == "heading"), body.source),
+        "figures": extract_figures(region, url, order, paragraph_order, meta, ld),
+        "pull_quotes": pulls and Found(
+            tuple(render_pull_quote(element, position_of(order[element], paragraph_order)) for element in pulls.value),
+            pulls.source,
+        ),
+        "source_note": source_note,
+    }
+    found = {name: value for name, value in found.items() if value and value.value not in (None, "", ())}
     return Article(
         url=url,
-        canonical_url=note("canonical_url", canonical_found),
-        site_name=note("site_name", extract_site_name(meta, ld)),
-        language=note("language", extract_language(root, meta, ld)),
-        section=note("section", extract_section(root, meta, ld, template, headline_el, canonical or url)),
-        headline=headline,
-        deck=note("deck", deck_found[:2] if deck_found else None),
-        summary=note("summary", extract_summary(meta, ld)),
-        authors=note("authors", byline_found[:2] if byline_found else None, ()),
-        published=note("published", extract_date(root, meta, ld, template, url, "published")),
-        modified=note("modified", extract_date(root, meta, ld, template, url, "modified")),
-        text=body_text,
-        headings=headings,
-        figures=figures,
-        pull_quotes=pull_quotes,
+        **{name: found[name].value if name in found else EMPTY_FIELDS.get(name) for name in FOUND_FIELDS},
         quotes=(),
-        source_note=note("source_note", source_found[:2] if source_found else None),
-        provenance=provenance,
+        provenance={name: value.source for name, value in found.items()},
     )
+
+
+# Fields of Article read from the page, and the value each takes when nothing is found.
+FOUND_FIELDS = (
+    "canonical_url", "site_name", "language", "section", "headline", "deck", "summary", "authors",
+    "published", "modified", "text", "headings", "figures", "pull_quotes", "source_note",
+)
+EMPTY_FIELDS = {"authors": (), "headings": (), "figures": (), "pull_quotes": ()}
+
+
+def extract_body(container: Found | None, furniture: set, ld: dict) -> tuple[Body, Found | None]:
+    """The body's paragraphs and subheadings, and a source line found as its last paragraph.
+
+    A sane JSON-LD articleBody stands in when the page itself holds too little text (pages that
+    build their text with JavaScript)."""
+    blocks = list(iter_body_blocks(container.element, furniture)) if container else []
+    trailing_note = None
+    if blocks and blocks[-1][0] == "p" and len(blocks[-1][1]) < 200 and SOURCE_NOTE.match(blocks[-1][1]):
+        trailing_note = Found(blocks.pop()[1].lstrip("-—– "), "body's last paragraph")
+    body = Body(tuple(blocks), container.source if container else "none")
+    if len(body.text) < MIN_BODY_CHARS and ld.get("articleBody"):
+        ld_body = normalize_paragraphs(str(ld["articleBody"]))
+        if len(ld_body) > len(body.text):
+            body = Body(tuple(("p", paragraph, None) for paragraph in ld_body.split("\n\n")), "json-ld articleBody")
+    if not body.text:
+        raise ExtractionError("no body text found")
+    return body, trailing_note
 
 
 # --- parsing
@@ -773,22 +794,23 @@ def find_site_template(root: lxml.html.HtmlElement) -> dict | None:
     return None
 
 
-def first_text(root: lxml.html.HtmlElement, selector: str) -> tuple[str, lxml.html.HtmlElement] | None:
+def first_text(root: lxml.html.HtmlElement, selector: str) -> Found | None:
+    """The text of the first element the selector names that has any."""
     for element in select(root, selector):
         text = text_of(element)
         if text:
-            return text, element
+            return Found(text, selector, element)
     return None
 
 
 # --- fields
 
 def extract_headline(root, meta, ld, template):
-    """(headline, its element or None, provenance). The on-page <h1> beats social titles."""
+    """The headline and its element. The on-page <h1> beats social titles."""
     if template:
         found = first_text(root, template["headline"])
         if found:
-            return found[0], found[1], template["headline"]
+            return found
     titles = [
         (ld_text(ld.get("headline")), "json-ld headline"),
         (meta.get("og:title"), "meta og:title"),
@@ -800,15 +822,15 @@ def extract_headline(root, meta, ld, template):
     h1s = [(text, h1) for text, h1 in h1s if text and not is_boilerplate(h1)]
     for text, h1 in h1s:
         if any(_same_title(text, title) for title, _ in titles):
-            return text, h1, "h1"
+            return Found(text, "h1", h1)
     site_name = (meta.get("og:site_name") or "").lower()
     if len(h1s) == 1 and len(h1s[0][0]) >= 15 and h1s[0][0].lower() not in site_name:
-        return h1s[0][0], h1s[0][1], "h1"  # the page's one <h1> is its headline, whatever social titles say
+        return Found(h1s[0][0], "h1", h1s[0][1])  # the page's one <h1> is its headline, whatever social titles say
     if titles:
         title, source = titles[0]
-        return strip_site_suffix(title, meta), _element_with_text(h1s, title), source
+        return Found(strip_site_suffix(title, meta), source, _element_with_text(h1s, title))
     if h1s:
-        return h1s[0][0], h1s[0][1], "h1"
+        return Found(h1s[0][0], "h1", h1s[0][1])
     return None
 
 
@@ -833,11 +855,11 @@ def strip_site_suffix(title: str, meta: dict[str, str]) -> str:
 
 
 def extract_deck(root, ld, template, headline_el):
-    """(deck, provenance, element) for the standfirst under the headline, or None."""
+    """The standfirst under the headline, or None."""
     if template:
         found = first_text(root, template["deck"])
         if found:
-            return found[0], template["deck"], found[1]
+            return found
     hint = re.compile(r"(?:^|[-_\s])(?:deck|dek|standfirst|subhead(?:line)?|sub-?headline|sub-?title|strapline|"
                       r"article-?summary|lede|kicker-?text)(?:$|[-_\s])", re.I)
     scope = _header_scope(headline_el) if headline_el is not None else root
@@ -846,11 +868,11 @@ def extract_deck(root, ld, template, headline_el):
             continue
         text = text_of(element)
         if 10 <= len(text) <= 400 and not _contains_block(element, "p"):
-            return text, f"{element.tag}.{_matching_class(element, hint)}", element
+            return Found(text, f"{element.tag}.{_matching_class(element, hint)}", element)
     for key in ("alternativeHeadline", "alternateName"):
         value = ld_text(ld.get(key))
         if value and headline_el is not None and value != text_of(headline_el):
-            return value, f"json-ld {key}", _find_element_with_text(root, value)
+            return Found(value, f"json-ld {key}", _find_element_with_text(root, value))
     return None
 
 
@@ -886,31 +908,31 @@ def _find_element_with_text(root, text):
 def extract_summary(meta, ld):
     for key in ("description", "og:description", "twitter:description"):
         if meta.get(key):
-            return meta[key], f"meta {key}"
+            return Found(meta[key], f"meta {key}")
     value = ld_text(ld.get("description"))
-    return (value, "json-ld description") if value else None
+    return Found(value, "json-ld description") if value else None
 
 
 def extract_authors(root, meta, ld, template):
-    """(names, provenance, byline element or None): template byline, JSON-LD author, meta
-    author, byline markup."""
+    """Author names (and the byline element): template byline, JSON-LD author, meta author,
+    byline markup."""
     if template:
         names = dedupe(text_of(el) for el in select(root, template["authors"]))
         if names:
-            return names, template["authors"], None
+            return Found(names, template["authors"])
     ld_authors = ld.get("author") or ld.get("creator")
     names = dedupe(ld_text(author) for author in (ld_authors if isinstance(ld_authors, list) else [ld_authors]))
     names = tuple(name for name in names if not _is_url(name))
     if names:
-        return names, "json-ld author", None
+        return Found(names, "json-ld author")
     for key in ("author", "article:author", "byl", "sailthru.author", "parsely-author", "dc.creator"):
         value = meta.get(key)
         if value and not _is_url(value):
-            return split_byline(value), f"meta {key}", None
+            return Found(split_byline(value), f"meta {key}")
     for element in root.xpath("//*[@rel='author' or @itemprop='author']"):
         names = split_byline(text_of(element))
         if names:
-            return names, "rel/itemprop author", element
+            return Found(names, "rel/itemprop author", element)
     for element in root.iter("div", "span", "p", "a", "address"):
         hints = class_and_id(element)
         if re.search(r"byline|author-?name|(?:^|\s)author(?:$|\s)", hints, re.I) and not re.search(
@@ -918,7 +940,7 @@ def extract_authors(root, meta, ld, template):
         ):
             names = split_byline(text_of(element))
             if names:
-                return names, f"{element.tag}.{hints.split()[0]}", element
+                return Found(names, f"{element.tag}.{hints.split()[0]}", element)
     return None
 
 
@@ -944,8 +966,7 @@ def _is_url(value: str) -> bool:
 
 
 def extract_date(root, meta, ld, template, url, which):
-    """(ISO 8601 timestamp, provenance) for "published" or "modified"; a precise timestamp beats
-    a date in the URL."""
+    """The ISO 8601 timestamp "published" or "modified"; a precise timestamp beats a date in the URL."""
     ld_key, meta_keys = {
         "published": ("datePublished", ("article:published_time", "og:published_time", "date",
                                         "pubdate", "publishdate", "dc.date", "datepublished")),
@@ -961,11 +982,11 @@ def extract_date(root, meta, ld, template, url, which):
     for value, source in candidates:
         iso = normalize_date(value)
         if iso:
-            return iso, source
+            return Found(iso, source)
     if which == "published" and url:
         match = URL_DATE.search(urlsplit(url).path)
         if match:
-            return "-".join(match.groups()), "url"
+            return Found("-".join(match.groups()), "url")
     return None
 
 
@@ -995,18 +1016,18 @@ def normalize_date(value: str | None) -> str | None:
 def extract_canonical_url(root, meta, ld, url):
     for link in root.xpath("//link[@href]"):
         if "canonical" in (link.get("rel") or "").lower().split():
-            return urljoin(url or "", link.get("href").strip()), "link rel=canonical"
+            return Found(urljoin(url or "", link.get("href").strip()), "link rel=canonical")
     if meta.get("og:url"):
-        return urljoin(url or "", meta["og:url"]), "meta og:url"
+        return Found(urljoin(url or "", meta["og:url"]), "meta og:url")
     value = ld_text(ld.get("url"))
-    return (urljoin(url or "", value), "json-ld url") if value else None
+    return Found(urljoin(url or "", value), "json-ld url") if value else None
 
 
 def extract_site_name(meta, ld):
     if meta.get("og:site_name"):
-        return meta["og:site_name"], "meta og:site_name"
+        return Found(meta["og:site_name"], "meta og:site_name")
     value = ld_text(ld.get("publisher"))
-    return (value, "json-ld publisher") if value else None
+    return Found(value, "json-ld publisher") if value else None
 
 
 def extract_language(root, meta, ld):
@@ -1018,20 +1039,20 @@ def extract_language(root, meta, ld):
     ]
     for value, source in candidates:
         if value and re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", value.strip()):
-            return value.strip().replace("_", "-"), source
+            return Found(value.strip().replace("_", "-"), source)
     return None
 
 
 def extract_section(root, meta, ld, template, headline_el, page_url):
     if meta.get("article:section"):
-        return meta["article:section"], "meta article:section"
+        return Found(meta["article:section"], "meta article:section")
     value = ld_text(ld.get("articleSection"))
     if value:
-        return value, "json-ld articleSection"
+        return Found(value, "json-ld articleSection")
     if template:
         found = first_text(root, template["section"])
         if found:
-            return found[0], template["section"]
+            return found
     if headline_el is not None and page_url:
         return _section_kicker(_header_scope(headline_el), page_url)
     return None
@@ -1045,42 +1066,36 @@ def _section_kicker(scope, page_url):
         path = urlsplit(urljoin(page_url, link.get("href") or "")).path.rstrip("/")
         text = text_of(link)
         if text and len(text) <= 40 and path and article_path.startswith(path + "/"):
-            return text, "link to the article's folder"
+            return Found(text, "link to the article's folder")
     return None
 
 
 def extract_source_note(root, template, region):
-    """(note, provenance, element) for a line such as "With files from CBC News"."""
+    """A line such as "With files from CBC News"."""
     if template:
         found = first_text(root, template["source_note"])
         if found:
-            return found[0], template["source_note"], found[1]
+            return found
     for element in (region if region is not None else root).iter("p", "div", "span", "em", "i"):
         text = text_of(element)
         if len(text) < 200 and SOURCE_NOTE.match(text) and not _contains_block(element, "p", "div"):
-            return text.lstrip("-—– "), "text pattern (with files from…)", element
+            return Found(text.lstrip("-—– "), "text pattern (with files from…)", element)
     return None
-
-
-def split_trailing_source_note(blocks):
-    """A source line that ended up as the body's last paragraph moves out of the text."""
-    if blocks and blocks[-1][0] == "p" and len(blocks[-1][1]) < 200 and SOURCE_NOTE.match(blocks[-1][1]):
-        return blocks[:-1], blocks[-1][1].lstrip("-—– ")
-    return blocks, None
 
 
 # --- the body
 
 def find_body_container(root, template):
-    """(element holding the body, provenance): the template's, else the best-scoring block."""
+    """The element holding the body: the template's, else the best-scoring block."""
     if template:
         found = select(root, template["body"])
         if found:
-            return found[0], template["body"]
+            return Found(found[0], template["body"], found[0])
     best = best_scoring_container(root)
     if best is None:
-        return None, "none"
-    return best, f"scored <{best.tag}{'.' + best.get('class').split()[0] if best.get('class') else ''}>"
+        return None
+    first_class = (best.get("class") or "").split()[:1]
+    return Found(best, f"scored <{best.tag}{''.join('.' + name for name in first_class)}>", best)
 
 
 def best_scoring_container(root):
@@ -1171,13 +1186,13 @@ def find_pull_quotes(container, template):
     if template:
         found = select(container, template["pull_quote"])
         if found:
-            return tuple(found)
+            return Found(tuple(found), template["pull_quote"])
     candidates = [
         element for element in container.iter("blockquote", "aside", "div", "p")
         if re.search(r"pull-?quote|pullout|quote-?pull", class_and_id(element), re.I)
     ]
     if candidates:
-        return tuple(candidates)
+        return Found(tuple(candidates), "class pull-quote")
     story_words = " ".join(
         word for p in container.iter("p") if not any(a.tag == "blockquote" for a in p.iterancestors())
         for word in WORD.findall(text_of(p).lower())
@@ -1187,7 +1202,7 @@ def find_pull_quotes(container, template):
         words = " ".join(WORD.findall(_quote_text(quote)[0].lower()))
         if len(words.split()) >= 5 and f" {words} " in f" {story_words} ":
             repeats.append(quote)
-    return tuple(repeats)
+    return Found(tuple(repeats), "blockquote repeating the story") if repeats else None
 
 
 def _quote_text(element) -> tuple[str, str | None]:
@@ -1236,7 +1251,8 @@ def figure_region(headline_el, container):
     return container
 
 
-def extract_figures(region, url, order, block_order, meta, ld) -> tuple[Figure, ...]:
+def extract_figures(region, url, order, block_order, meta, ld) -> Found | None:
+    """The story's figures in page order; the og:image as lead image when there is none."""
     figures = []
     seen_src = set()
     if region is not None:
@@ -1247,11 +1263,12 @@ def extract_figures(region, url, order, block_order, meta, ld) -> tuple[Figure, 
             if figure and figure.src not in seen_src:
                 seen_src.add(figure.src)
                 figures.append(figure)
-    if not figures:
-        lead_src = meta.get("og:image") or ld_text(ld.get("image"))
-        if lead_src and not _is_placeholder_src(lead_src):
-            figures.append(Figure(src=urljoin(url or "", lead_src), alt=None, caption=None, credit=None))
-    return tuple(figures)
+    if figures:
+        return Found(tuple(figures), "figure/figcaption")
+    lead_src = meta.get("og:image") or ld_text(ld.get("image"))
+    if lead_src and not _is_placeholder_src(lead_src):
+        return Found((Figure(src=urljoin(url or "", lead_src), alt=None, caption=None, credit=None),), "meta og:image")
+    return None
 
 
 def _is_furniture_figure(element) -> bool:
