@@ -391,26 +391,55 @@ def charset_from_content_type(content_type: str | None) -> str | None:
 
 # ---------------------------------------------------------------- fetching (I/O edge)
 
-def build_session(user_agent: str = USER_AGENT, deadline: float = DEFAULT_DEADLINE) -> requests.Session:
+class DeadlineRetry(Retry):
+    """urllib3's Retry, bounded by a moment on the monotonic clock: no retry starts after it,
+    and no backoff or Retry-After wait runs past it."""
+
+    deadline_at = float("inf")
+
+    def until(self, deadline_at: float) -> DeadlineRetry:
+        retry = self.new()
+        retry.deadline_at = deadline_at
+        return retry
+
+    def new(self, **changes: Any) -> DeadlineRetry:
+        retry = super().new(**changes)
+        retry.deadline_at = self.deadline_at
+        return retry
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        return time.monotonic() < self.deadline_at and super().is_retry(method, status_code, has_retry_after)
+
+    def is_exhausted(self) -> bool:
+        return time.monotonic() >= self.deadline_at or super().is_exhausted()
+
+    def sleep(self, response=None) -> None:
+        wait = self.get_retry_after(response) if response is not None and self.respect_retry_after_header else None
+        wait = self.get_backoff_time() if wait is None else wait
+        time.sleep(max(0.0, min(wait, self.deadline_at - time.monotonic())))
+
+
+# The retry policy; each fetch bounds it with its own deadline (DeadlineRetry.until).
+RETRY_POLICY = DeadlineRetry(
+    total=RETRY_ATTEMPTS,
+    connect=RETRY_ATTEMPTS,
+    read=1,  # a read that timed out once will likely time out again
+    status=RETRY_ATTEMPTS,
+    redirect=False,  # requests follows redirects itself, up to session.max_redirects
+    allowed_methods=frozenset({"GET"}),
+    status_forcelist=RETRY_STATUSES,
+    backoff_factor=RETRY_BACKOFF_FACTOR,
+    respect_retry_after_header=True,
+    retry_after_max=RETRY_AFTER_MAX,
+    raise_on_status=False,  # the last 5xx comes back as a response and is reported as such
+)
+
+
+def build_session(user_agent: str = USER_AGENT) -> requests.Session:
     """One session for the run: connection reuse, an honest User-Agent, retries on transient errors."""
-    retry = Retry(
-        total=RETRY_ATTEMPTS,
-        connect=RETRY_ATTEMPTS,
-        read=1,
-        status=RETRY_ATTEMPTS,
-        redirect=False,  # requests follows redirects itself, up to session.max_redirects
-        allowed_methods=frozenset({"GET"}),
-        status_forcelist=RETRY_STATUSES,
-        backoff_factor=RETRY_BACKOFF_FACTOR,
-        backoff_max=max(0.0, deadline / (RETRY_ATTEMPTS + 1)),
-        respect_retry_after_header=True,
-        retry_after_max=int(min(RETRY_AFTER_MAX, deadline / 2)),
-        raise_on_status=False,
-    )
-    adapter = requests.adapters.HTTPAdapter(max_retries=retry)
     session = requests.Session()
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
+    for scheme in ("http://", "https://"):
+        session.mount(scheme, requests.adapters.HTTPAdapter(max_retries=RETRY_POLICY))
     session.headers.update({
         "User-Agent": user_agent,
         "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
@@ -421,9 +450,11 @@ def build_session(user_agent: str = USER_AGENT, deadline: float = DEFAULT_DEADLI
 
 def fetch_page(session: requests.Session, url: str, deadline: float, now: datetime) -> Page:
     """GET one page as bytes, within `deadline` seconds in all; raise FetchError on any failure."""
-    started = time.monotonic()
-    # Each try may use its share of the deadline, so retries cannot run past it.
+    deadline_at = time.monotonic() + deadline
+    # Each try gets its share of the deadline, so a hung try leaves time for the next one.
     attempt_timeout = min(READ_TIMEOUT, deadline / (RETRY_ATTEMPTS + 1))
+    for adapter in session.adapters.values():
+        adapter.max_retries = RETRY_POLICY.until(deadline_at)
     try:
         response = session.get(
             url, stream=True, timeout=(min(CONNECT_TIMEOUT, attempt_timeout), attempt_timeout)
@@ -446,7 +477,7 @@ def fetch_page(session: requests.Session, url: str, deadline: float, now: dateti
         declared_length = response.headers.get("Content-Length", "")
         if declared_length.isdigit() and int(declared_length) > MAX_PAGE_BYTES:
             raise FetchError(f"page too large ({int(declared_length):,} bytes; the cap is {MAX_PAGE_BYTES:,})")
-        body = _read_capped(response, started + deadline)
+        body = _read_capped(response, deadline_at)
     if not mime and not looks_like_markup(body):
         raise FetchError("not an HTML page (no content type, and the body is not markup)")
     text_encoding, source = decode_html(body, charset_from_content_type(content_type))[1:]
@@ -1615,7 +1646,7 @@ def main(
     if options.html and len(urls) != 1:
         log.error("--html takes exactly one URL (got %d)", len(urls))
         return ExitCode.USAGE
-    session = session or build_session(options.user_agent, options.timeout)
+    session = session or build_session(options.user_agent)
     worst = ExitCode.OK
     try:
         for url in urls:

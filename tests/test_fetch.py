@@ -14,7 +14,7 @@ PAGE = "<html><head><title>T</title></head><body><p>Hello</p></body></html>"
 
 @pytest.fixture
 def session():
-    return fa.build_session(deadline=10)
+    return fa.build_session()
 
 
 def fetch(session, url, fixed_clock, deadline=10.0):
@@ -134,4 +134,13 @@ def test_the_deadline_bounds_a_dripping_server(server, session, fixed_clock):
 
 def test_connection_refused_is_a_fetch_error(session, fixed_clock):
     with pytest.raises(fa.FetchError, match="network error"):
-        fa.fetch_page(fa.build_session(deadline=2), "http://127.0.0.1:9/", 2, fixed_clock())
+        fa.fetch_page(fa.build_session(), "http://127.0.0.1:9/", 2, fixed_clock())
+
+
+def test_the_deadline_bounds_retries_and_their_waits(server, session, fixed_clock):
+    route = server.route("/down", (503, {"Retry-After": "20", "Content-Type": "text/plain"}, b"down"))
+    started = time.monotonic()
+    with pytest.raises(fa.FetchError, match="HTTP 503"):
+        fetch(session, server.url("/down"), fixed_clock, deadline=2)
+    assert time.monotonic() - started < 3
+    assert len(route.requests) >= 1
