@@ -301,9 +301,12 @@ class PullQuote:
 
 @dataclass(frozen=True)
 class Quote:
-    text: str
-    speaker: str | None
-    paragraph: int
+    text: str  # the quoted words, without the marks
+    speaker: str | None  # as the article names them, in the fullest form it gives; None if unattributed
+    speaker_title: str | None  # "civil defence worker", "Kremlin spokesman"
+    cue: str | None  # "said", "told reporters", "according to", "described him as"
+    paragraph: int  # index of the paragraph of `text` (split on blank lines) that holds it
+    kind: str  # "speech" in a paragraph, "block" in a block quote of the story
 
 
 @dataclass(frozen=True)
@@ -595,12 +598,12 @@ class Found(NamedTuple):
 
 @dataclass(frozen=True)
 class Body:
-    blocks: tuple[tuple[str, str, Any], ...]  # (kind "p" or "heading", text, element or None)
+    blocks: tuple[Block, ...]
     source: str
 
     @property
     def text(self) -> str:
-        return "\n\n".join(text for _, text, _ in self.blocks)
+        return "\n\n".join(block.text for block in self.blocks)
 
 
 def _extract(html: bytes | str, url: str | None) -> Article:
@@ -625,7 +628,7 @@ def _extract(html: bytes | str, url: str | None) -> Article:
     source_note = source_note or trailing_note
 
     order = {element: index for index, element in enumerate(root.iter())}
-    paragraph_order = [order[element] for _, _, element in body.blocks if element is not None]
+    paragraph_order = [order[block.element] for block in body.blocks if block.element is not None]
     canonical = extract_canonical_url(root, meta, ld, url)
     found = {
         "canonical_url": canonical,
@@ -639,7 +642,7 @@ def _extract(html: bytes | str, url: str | None) -> Article:
         "published": extract_date(root, meta, ld, template, url, "published"),
         "modified": extract_date(root, meta, ld, template, url, "modified"),
         "text": Found(body.text, body.source),
-        "headings": Found(tuple(text for kind, text, _ in body.blocks if kind == "heading"), body.source),
+        "headings": Found(tuple(block.text for block in body.blocks if block.kind == "heading"), body.source),
         "figures": extract_figures(region, url, order, paragraph_order, meta, ld),
         "pull_quotes": pulls and Found(
             tuple(render_pull_quote(element, position_of(order[element], paragraph_order)) for element in pulls.value),
@@ -651,7 +654,7 @@ def _extract(html: bytes | str, url: str | None) -> Article:
     return Article(
         url=url,
         **{name: found[name].value if name in found else EMPTY_FIELDS.get(name) for name in FOUND_FIELDS},
-        quotes=(),
+        quotes=extract_quotes(body.blocks),
         provenance={name: value.source for name, value in found.items()},
     )
 
@@ -677,7 +680,7 @@ def extract_body(container: Found | None, furniture: set, ld: dict) -> tuple[Bod
     if len(body.text) < MIN_BODY_CHARS and ld.get("articleBody"):
         ld_body = normalize_paragraphs(str(ld["articleBody"]))
         if len(ld_body) > len(body.text):
-            body = Body(tuple(("p", paragraph, None) for paragraph in ld_body.split("\n\n")), "json-ld articleBody")
+            body = Body(tuple(Block("p", paragraph) for paragraph in ld_body.split("\n\n")), "json-ld articleBody")
     if not body.text:
         raise ExtractionError("no body text found")
     return body, trailing_note
@@ -1159,13 +1162,22 @@ def _class_weight(element) -> float:
     return 1.0
 
 
-def iter_body_blocks(container, skip):
-    """(kind, text, element) for each paragraph and subheading, in page order.
+class Block(NamedTuple):
+    kind: str  # "p", "heading", or "quote" (a paragraph of a block quote that is story text)
+    text: str
+    element: Any = None
+    attribution: str | None = None  # a block quote's <cite>, <footer> or trailing "— Name"
+
+
+def iter_body_blocks(container, skip, quote: Block | None = None) -> Iterator[Block]:
+    """Each paragraph and subheading in page order.
 
     Headings, paragraphs, lists and quotes are blocks; a div is a paragraph only when it holds
     no block of its own. Loose inline text beside blocks (a "WATCH |" label over a video) is
     not story text.
     """
+    kind = "quote" if quote else "p"
+    attribution = quote.attribution if quote else None
     for child in container:
         if not isinstance(child.tag, str) or child in skip:
             continue
@@ -1175,19 +1187,25 @@ def iter_body_blocks(container, skip):
         if tag in HEADING_TAGS:
             text = text_of(child)
             if text:
-                yield "heading", text, child
+                yield Block("heading", text, child)
+        elif tag == "blockquote":
+            words, cite = _quote_text(child)
+            if has_block_descendant(child):
+                yield from iter_body_blocks(child, skip, Block("quote", words, child, cite))
+            elif words:
+                yield Block("quote", words, child, cite)
         elif tag in ("p", "pre", "address"):
             text = text_of(child)
             if text and (len(text) >= MIN_PARAGRAPH_CHARS or link_density(child, text) < MAX_LINK_DENSITY):
-                yield "p", text, child
+                yield Block(kind, text, child, attribution)
         elif tag in ("ul", "ol"):
             yield from _list_items(child)
         elif has_block_descendant(child):
-            yield from iter_body_blocks(child, skip)
+            yield from iter_body_blocks(child, skip, quote)
         elif tag in BLOCK_TAGS:
             text = text_of(child)
             if len(text) >= MIN_PARAGRAPH_CHARS and link_density(child, text) < MAX_LINK_DENSITY:
-                yield "p", text, child
+                yield Block(kind, text, child, attribution)
 
 
 def has_block_descendant(element) -> bool:
@@ -1201,7 +1219,7 @@ def _list_items(listing):
     for item in listing.iter("li"):
         text = text_of(item)
         if text:
-            yield "p", text, item
+            yield Block("p", text, item)
 
 
 def normalize_paragraphs(text: str) -> str:
@@ -1264,6 +1282,399 @@ def _text_outside(element, excluded):
 def render_pull_quote(element, position: int) -> PullQuote:
     text, attribution = _quote_text(element)
     return PullQuote(text=text, attribution=attribution, position=position)
+
+
+# --- quoted speech: who said what, by rules on the text alone (no language model)
+
+# Opening quote marks and the marks that close them: straight and curly double quotes,
+# French guillemets (both ways round, as French and German print them) and German „ “.
+QUOTE_CLOSERS = {'"': '"', "“": "”", "„": "“”", "«": "»", "»": "«"}
+# Verbs of saying that tie a quote to a speaker. "characterized" and "seen as" are left out on
+# purpose: they frame a scare quote rather than report speech.
+SPEECH_VERBS = (
+    "said|says|say|told|tells|added|adds|asked|asks|wrote|writes|stated|states|explained|explains|"
+    "noted|notes|argued|argues|insisted|insists|claimed|claims|declared|declares|announced|announces|"
+    "replied|replies|responded|responds|continued|continues|recalled|recalls|warned|warns|urged|urges|"
+    "stressed|stresses|cautioned|cautions|acknowledged|acknowledges|admitted|admits|conceded|concedes|"
+    "suggested|suggests|vowed|vows|promised|promises|pledged|pledges|tweeted|tweets|posted|testified|"
+    "predicted|predicts|maintained|maintains|observed|observes|remarked|remarks|lamented|laments|"
+    "complained|complains|boasted|boasts|shouted|shouts|called|calls|described|describes|dubbed|dubs|"
+    "agreed|agrees|emphasized|emphasised|emphasizes|emphasises|countered|counters|wondered|wonders|"
+    "joked|jokes|quipped|quips|spoke|speaks|told\\s+\\w+|[Aa]ccording\\s+to"
+)
+# One word of a name: "Kerry", "U.S.", "al-Aref", "O'Brien", or a particle that binds to the
+# surname ("Abu Amer", "Al Saud", "van der Berg").
+NAME_PARTICLES = {"abu", "al", "el", "bin", "ibn", "bint", "de", "del", "della", "di", "da", "dos", "das",
+                  "du", "van", "von", "der", "den", "ter", "la", "le"}
+# A full stop belongs to a word only in initials and abbreviations ("U.S.", "J."), never at a
+# sentence's end ("said Jakob Kern.").
+NAME_WORD = r"(?:(?:[A-Z]\.){1,3}(?![\w])|[A-Z][\w'’-]*|(?:al|el|bin|ibn|de|del|da|di|dos|du|van|von|der|den|le|la)(?:-[A-Z][\w'’-]*)?)"
+NAME = rf"(?:(?:the|The)\s+)?(?:(?:[A-Z]\.){{1,3}}(?![\w])|[A-Z][\w'’-]*)(?:\s+{NAME_WORD}){{0,5}}"
+PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)"
+# A speaker named by role alone: "the minister", "a spokesperson for the ministry".
+ROLE = (
+    r"(?:[Tt]he|[Aa]n?)\s+(?:[a-z][\w-]*\s+){0,2}?(?:spokesman|spokeswoman|spokesperson|minister|official|"
+    r"officials|statement|police|witness|witnesses|source|sources|report|researchers|doctors|residents|"
+    r"lawyer|prosecutor|judge|company|ministry|agency|government|army|military|president|mayor)"
+    r"(?:\s+(?:for|of|at)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})?"
+)
+# "Kerry told reporters", "Bebars Mishal, a civil defence worker, said", "McCain, who described".
+SUBJECT_THEN_VERB = re.compile(
+    rf"(?<![\w'’-])(?P<who>{PRONOUN}|{ROLE}|{NAME})(?:,\s*(?P<app>[^,\"“”«»]{{1,160}}?),)?(?:,?\s+who)?"
+    rf",?\s+(?:(?:also|then|later|again|previously|once|had|has|have|would|will)\s+)?(?P<cue>{SPEECH_VERBS})\b"
+)
+# '..., said Aref al-Aref, an intensive care medical worker.'  'said WFP director Jakob Kern.'
+VERB_THEN_SUBJECT = re.compile(
+    rf"\b(?P<cue>said|says|added|adds|asked|asks|wrote|writes|[Aa]ccording\s+to)\s+"
+    rf"(?P<pre>(?:[\w.'’-]+\s+){{0,4}}?)(?P<who>{NAME}|{PRONOUN}|{ROLE})"
+    rf"(?=\s*(?:[,.;:!?]|$)|\s+(?:in|on|at|during|who|when|after|before|last|this|from)\b)"
+    rf"(?:,\s*(?P<app>[^,.\"“”«»]{{1,160}}))?"
+)
+# Capitalised words that are titles, not names: "U.S. Secretary of State John Kerry".
+TITLE_WORDS = {
+    "president", "prime", "minister", "secretary", "state", "senator", "sen.", "rep.", "representative",
+    "governor", "gov.", "mayor", "premier", "general", "gen.", "admiral", "adm.", "rear", "vice", "colonel",
+    "col.", "lt.", "lieutenant", "major", "maj.", "captain", "capt.", "sgt.", "sergeant", "commander", "chief",
+    "dr.", "dr", "mr.", "mr", "mrs.", "mrs", "ms.", "ms", "miss", "prof.", "professor", "rev.", "reverend",
+    "father", "rabbi", "imam", "sheikh", "pope", "king", "queen", "prince", "princess", "sir", "dame", "lord",
+    "lady", "judge", "justice", "ambassador", "chancellor", "speaker", "director", "spokesman", "spokeswoman",
+    "spokesperson", "ceo", "chairman", "chairwoman", "chair", "councillor", "councilor", "officer",
+    "inspector", "superintendent", "deputy", "foreign", "defence", "defense", "finance", "attorney", "mp",
+    "mpp", "mla", "republican", "democrat", "democratic", "liberal", "conservative", "senior", "former",
+}
+# Nouns that end a descriptive title before a name: "Kremlin spokesman", "WFP director".
+TITLE_NOUNS = TITLE_WORDS | {
+    "worker", "expert", "fellow", "official", "lead", "leader", "head", "analyst", "manager", "commissioner",
+    "founder", "executive", "editor", "correspondent", "reporter", "producer", "doctor", "nurse", "resident",
+    "owner", "organizer", "organiser", "coordinator", "activist", "scientist", "author", "coach", "player",
+    "negotiator", "envoy", "diplomat", "historian", "economist", "lawyer", "prosecutor", "researcher",
+    "adviser", "advisor", "member", "candidate", "witness", "survivor", "teacher", "student", "farmer",
+    "realtor", "economist", "strategist", "partner", "principal", "agent",
+}
+# Words in a name that make it a body, not a person: "he said" never refers back to these.
+ORGANISATION_WORDS = re.compile(
+    r"\b(?:Society|Group|Program|Programme|Institute|Nations|States|Observatory|Council|Ministry|Department|"
+    r"Agency|Association|Party|Army|Forces|Court|University|Company|Corp|Inc|News|Press|Reuters|House|Office|"
+    r"Commission|Committee|Bank|Union|Kremlin|Government|Police|Service|Centre|Center|Foundation|Board)\b"
+)
+# Words that open a sentence but start no name: "The", "However", "Meanwhile".
+NOT_NAMES = {"the", "a", "an", "but", "and", "however", "meanwhile", "in", "on", "at", "since", "while",
+             "after", "before", "some", "many", "inside", "indicating", "by", "for", "with", "when", "as",
+             "if", "his", "her", "their", "its", "this", "that", "these", "those", "one", "there", "it", "he",
+             "she", "they", "we", "i", "what", "who", "how", "why", "then", "still", "now", "today", "yesterday",
+             "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+# Real paragraphs run under 3,000 characters; a longer "paragraph" is a page that lost its
+# markup, and reading quotes in it would only cost time.
+MAX_QUOTE_PARAGRAPH_CHARS = 10_000
+# Abbreviations whose period ends no sentence.
+ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "no", "gen", "sen", "rep", "lt", "col", "capt", "sgt", "gov",
+                 "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sept", "sep", "oct", "nov", "dec", "jr",
+                 "sr", "inc", "corp", "co", "vs", "prof", "rev", "adm", "maj", "a.m", "p.m", "approx", "est"}
+
+
+@dataclass
+class NameBook:
+    """Names the article has used so far, so that "Mishal" and "he" can be read as
+    "Bebars Mishal"; built as the paragraphs are read, so only earlier mentions count."""
+
+    names: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+    last_person: str | None = None
+    last_speaker: str | None = None
+
+    def register(self, name: str) -> None:
+        if name in self.names:
+            self.names.remove(name)
+        self.names.append(name)
+
+    def full_name(self, reference: str) -> str:
+        """The fullest earlier form of a name: "Mishal" -> "Bebars Mishal". A particle binds to
+        the surname, so "Amer" is Abu Hassan Amer's surname but not Sadeq Abu Amer's."""
+        words = reference.split()
+        for name in reversed(self.names):
+            tokens = name.split()
+            if len(tokens) > len(words) and tokens[-len(words):] == words:
+                if tokens[-len(words) - 1].lower() not in NAME_PARTICLES:
+                    return name
+        return reference
+
+    def heard(self, speaker: str, title: str | None) -> None:
+        if title:
+            self.titles[speaker] = title
+        self.last_speaker = speaker
+        if is_person(speaker):
+            self.last_person = speaker
+
+
+def is_person(name: str) -> bool:
+    return not re.match(r"(?:the|an?) ", name, re.I) and not ORGANISATION_WORDS.search(name)
+
+
+def extract_quotes(blocks: tuple[Block, ...]) -> tuple[Quote, ...]:
+    """Quoted statements in the body, each with its speaker, in page order."""
+    book = NameBook()
+    quotes: list[Quote] = []
+    for index, block in enumerate(blocks):
+        if block.kind == "heading" or len(block.text) > MAX_QUOTE_PARAGRAPH_CHARS:
+            continue
+        for name, title in names_in(block.text):
+            book.register(name)
+            if title and title.split()[-1].lower() in TITLE_NOUNS:
+                book.titles.setdefault(name, title)
+        found = quotes_in_paragraph(block, index, book)
+        # A quote left open at a paragraph's end is taken up by the next paragraph's opening
+        # quote, which names the speaker of both.
+        if quotes and found and quotes[-1].speaker is None and quotes[-1].paragraph == index - 1 \
+                and _left_open(blocks, quotes[-1]) and block.text.lstrip()[:1] in QUOTE_CLOSERS:
+            quotes[-1] = dataclasses.replace(quotes[-1], speaker=found[0].speaker,
+                                             speaker_title=found[0].speaker_title, cue=found[0].cue)
+        quotes += found
+    return tuple(quotes)
+
+
+def _left_open(blocks, quote: Quote) -> bool:
+    spans = find_quote_spans(blocks[quote.paragraph].text)
+    return bool(spans) and not _closes(blocks[quote.paragraph].text, *spans[-1])
+
+
+def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]:
+    text = block.text
+    spans = find_quote_spans(text)
+    kind = "block" if block.kind == "quote" else "speech"
+    if block.kind == "quote" and not spans:
+        speaker, title = split_attribution(block.attribution) if block.attribution else (None, None)
+        if speaker:
+            speaker = book.full_name(speaker)
+            book.heard(speaker, title)
+        return [Quote(text, speaker, title or book.titles.get(speaker or ""), None, index, kind)]
+    masked = mask_spans(text, spans)
+    previous_speaker = book.last_speaker
+    quote_only = not WORD.search(masked.replace("\0", ""))
+    found: list[Quote] = []
+    paragraph_speaker: tuple[str, str | None, str | None] | None = None
+    # Speech clauses of earlier sentences ("Tom Barr spoke first.") are heard before the quote.
+    clauses = list(_speech_clauses(masked))
+    for number, (start, end) in enumerate(spans):
+        words = text[start + 1: end - 1 if end <= len(text) and _closes(text, start, end) else end].strip()
+        words = words.rstrip(",").strip()
+        if not words:
+            continue
+        sentence_from = sentence_start(masked, start)
+        while clauses and clauses[0].end() <= sentence_from:
+            _hear(clauses.pop(0), book)
+        next_start = spans[number + 1][0] if number + 1 < len(spans) else len(text)
+        after = masked[end:next_start]
+        before = masked[max(sentence_from, spans[number - 1][1] if number else 0): start]
+        attribution = (
+            _adjacent_attribution(after) or _last_match(before) or _last_match(after[: sentence_end(after)])
+        )
+        if attribution:
+            speaker, title, cue = resolve_speaker(attribution, book)
+            if speaker:
+                paragraph_speaker = (speaker, title, cue)
+                book.heard(speaker, title)
+        elif paragraph_speaker and not before.strip(" \0"):
+            speaker, title, cue = paragraph_speaker  # a new sentence of the same speaker's quote
+        elif quote_only and previous_speaker:
+            speaker, title, cue = previous_speaker, book.titles.get(previous_speaker), None
+        else:
+            speaker, title, cue = None, None, None
+        found.append(Quote(words, speaker, title, cue, index, kind))
+    if not spans:
+        for match in clauses:  # "Bebars Mishal, a civil defence worker, said ..."
+            _hear(match, book)
+    return found
+
+
+def _hear(match, book: NameBook) -> None:
+    speaker, title, _ = resolve_speaker(match, book)
+    if speaker:
+        book.heard(speaker, title)
+
+
+def find_quote_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each quoted passage, marks included; a quote left open at the paragraph's
+    end runs to it (the next paragraph reopens it, as newspapers print long quotes)."""
+    spans = []
+    position = 0
+    while True:
+        opening = _next_opening(text, position)
+        if opening is None:
+            return spans
+        closers = QUOTE_CLOSERS[text[opening]]
+        close = min((i for i in (text.find(c, opening + 1) for c in closers) if i != -1), default=-1)
+        if close == -1:
+            spans.append((opening, len(text)))
+            return spans
+        spans.append((opening, close + 1))
+        position = close + 1
+
+
+def _next_opening(text: str, position: int) -> int | None:
+    indexes = [i for i in (text.find(mark, position) for mark in QUOTE_CLOSERS) if i != -1]
+    return min(indexes) if indexes else None
+
+
+def _closes(text: str, start: int, end: int) -> bool:
+    return end - 1 > start and text[end - 1] in QUOTE_CLOSERS[text[start]]
+
+
+def mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """The paragraph with each quote's inside blanked out, so its words cannot pass for an
+    attribution and its full stops cannot end a sentence."""
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start + 1, min(end - 1, len(chars))):
+            chars[i] = "\0"
+    return "".join(chars)
+
+
+def sentence_start(masked: str, position: int) -> int:
+    """Where the sentence holding `position` begins."""
+    for match in reversed(list(re.finditer(r"[.!?][\"”»]?\s+(?=[\"“„«A-Z])", masked[: position + 1]))):
+        word = re.search(r"([\w.]+)[.!?]$", masked[max(0, match.start() - 40): match.start() + 1])
+        if word and (word.group(1).lower() in ABBREVIATIONS or re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word.group(1))):
+            continue
+        return match.end()
+    return 0
+
+
+def sentence_end(text: str) -> int:
+    match = re.search(r"[.!?](?:\s|$)", text)
+    return match.end() if match else len(text)
+
+
+def _adjacent_attribution(after: str):
+    """An attribution right after the closing mark: '," Kerry told reporters' or '," said Kern'."""
+    lead = re.match(r"^\s*[,.!?]?\s*", after)
+    rest = after[lead.end():]
+    for pattern in (SUBJECT_THEN_VERB, VERB_THEN_SUBJECT):
+        match = pattern.match(rest)
+        if match:
+            return match
+    return None
+
+
+def _last_match(text: str):
+    matches = list(_speech_clauses(text))
+    return matches[-1] if matches else None
+
+
+def _speech_clauses(text: str):
+    matches = [m for m in SUBJECT_THEN_VERB.finditer(text) if _plausible_subject(m.group("who"))]
+    matches += [m for m in VERB_THEN_SUBJECT.finditer(text) if _plausible_subject(m.group("who"))]
+    return sorted(matches, key=lambda m: m.start())
+
+
+def _plausible_subject(who: str) -> bool:
+    first = who.split()[0].lower()
+    return first not in NOT_NAMES or who.lower() in ("he", "she", "they", "it", "we", "i") or first == "the"
+
+
+def resolve_speaker(match, book: NameBook) -> tuple[str | None, str | None, str | None]:
+    """(speaker, title, cue) for an attribution: pronouns to the last speaker, surnames to the
+    fullest earlier form, titles from an apposition or the words before the name."""
+    who = match.group("who")
+    cue = _cue_phrase(match)
+    if who.lower() in ("he", "she", "i"):
+        speaker = book.last_person
+        return speaker, book.titles.get(speaker or ""), cue
+    if who.lower() in ("they", "it", "we"):
+        speaker = book.last_speaker
+        return speaker, book.titles.get(speaker or ""), cue
+    if re.match(ROLE, who) and not re.fullmatch(NAME, who):
+        return who[0].lower() + who[1:], None, cue  # named by role only: "the minister"
+    speaker, title = split_title(who)
+    if not speaker:
+        return None, None, None
+    speaker = book.full_name(speaker)
+    book.register(speaker)
+    app = (match.groupdict().get("app") or "").strip()
+    # An apposition is a title unless it is an age ("58") or a place ("in Gaza").
+    if app and not re.fullmatch(r"\d+", app) and not re.match(r"(?:in|at|from|of|on|near|who|which)\b", app):
+        title = re.sub(r"^(?:a|an|the)\s+", "", app)
+    pre = (match.groupdict().get("pre") or "").strip()
+    if pre and not title:
+        title = pre
+    if not title:
+        title = _title_before(match.string, match.start("who"))
+    title = title or book.titles.get(speaker)
+    return speaker, title, cue
+
+
+def split_title(phrase: str) -> tuple[str | None, str | None]:
+    """'Kremlin spokesman Dmitry Peskov' -> ('Dmitry Peskov', 'Kremlin spokesman');
+    'Rear Admiral Daniel Hagari' -> ('Daniel Hagari', 'Rear Admiral')."""
+    words = phrase.split()
+    if words and words[0] == "the":
+        return phrase, None
+    cut = 0
+    for position, word in enumerate(words[:-1]):
+        if word.lower() in TITLE_NOUNS or word[:1].islower() and word.lower() not in NAME_PARTICLES:
+            cut = position + 1
+    name = " ".join(words[cut:])
+    title = " ".join(words[:cut]) or None
+    return (name or None), title
+
+
+def _title_before(text: str, position: int) -> str | None:
+    """Words right before a name that end in a title noun: "Republican senator", "WFP director"."""
+    words = re.split(r"\s+", text[:position].strip())
+    title: list[str] = []
+    for word in reversed(words[-5:]):
+        if not word or word[-1] in ",.;:!?\"”" or word.lower() in ("including", "and", "by", "from", "said", "says", "to", "as", "with"):
+            break
+        title.insert(0, word)
+    while title and re.sub(r"['’]s$", "", title[-1].lower()) not in TITLE_NOUNS:
+        title.pop()
+    return " ".join(title) or None
+
+
+def _cue_phrase(match) -> str:
+    cue = WHITESPACE.sub(" ", match.group("cue"))
+    tail = match.string[match.end("cue"):]
+    if cue.startswith("told"):
+        return cue.split()[0] + _listener(tail if cue == "told" else match.string[match.start("cue") + 4:])
+    if cue in ("described", "describes", "called", "calls", "dubbed", "dubs"):
+        pronoun = re.match(r"\s+(him|her|them|it)\b", tail)
+        as_word = re.match(r"(?:\s+\w+){0,4}?\s+as\b", tail)
+        return cue + (f" {pronoun.group(1)}" if pronoun else "") + (" as" if as_word else "")
+    return cue
+
+
+def _listener(tail: str) -> str:
+    """Who was told: 'told Reuters', 'told reporters', 'told the AP' (never the speaker)."""
+    words = []
+    for word in tail.split():
+        bare = word.strip(",.;:!?\"“”")
+        if not bare or bare.lower() in ("in", "on", "at", "during", "that", "last", "this", "after", "before",
+                                        "when", "while", "from", "about", "he", "she", "it") or "\0" in word:
+            break
+        words.append(bare)
+        if bare != word or len(words) == 6:
+            break
+    return (" " + " ".join(words)) if words else ""
+
+
+def split_attribution(text: str) -> tuple[str | None, str | None]:
+    """A block quote's attribution: 'Margaret Bell, society secretary' -> name and title;
+    'Civil defence worker Bebars Mishal' -> the same split the other way round."""
+    name, _, rest = text.lstrip("-—–― ").partition(",")
+    name, title = split_title(name.strip()) if name.strip() else (None, None)
+    rest = re.sub(r"^(?:a|an|the)\s+", "", rest.strip())
+    return name, (rest or title or None)
+
+
+def names_in(text: str) -> Iterator[tuple[str, str | None]]:
+    """(name, title) for names of two words or more: 'Bebars Mishal', 'Aref al-Aref', and
+    ('John Kerry', 'U.S. Secretary of State') from 'U.S. Secretary of State John Kerry'."""
+    for match in re.finditer(rf"{NAME_WORD}(?:(?:\s+of)?\s+{NAME_WORD})+", text):
+        words = match.group(0).split()
+        while words and (words[0].lower() in NOT_NAMES or words[0][:1].islower()):
+            words.pop(0)
+        name, title = split_title(" ".join(words)) if words else (None, None)
+        if name and len(name.split()) >= 2 and name.split()[0].lower() not in NAME_PARTICLES - {"abu"}:
+            yield name, title
 
 
 # --- figures
@@ -1427,10 +1838,18 @@ def render_markdown(article: Article, capture: Capture | None = None) -> str:
             lines += [f"## {paragraph}" if paragraph in headings else paragraph, ""]
     if article.source_note:
         lines += [f"*{article.source_note}*", ""]
+    if article.quotes:
+        lines += ["## Quotes", ""] + [_quote_markdown(quote) for quote in article.quotes] + [""]
     original = capture.final_url if capture else (article.canonical_url or article.url)
     if original:
         lines += [f"[Original article]({original})", ""]
     return "\n".join(lines)
+
+
+def _quote_markdown(quote: Quote) -> str:
+    speaker = f"**{quote.speaker}**" if quote.speaker else "*unattributed*"
+    title = f" ({quote.speaker_title})" if quote.speaker_title else ""
+    return f"- {speaker}{title} — “{quote.text}”"
 
 
 def _figure_markdown(figure: Figure) -> str:

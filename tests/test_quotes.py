@@ -1,0 +1,171 @@
+"""Quoted speech and its speakers: labelled real pages and one small case per rule."""
+
+from __future__ import annotations
+
+import pytest
+
+import fetch_article as fa
+from conftest import shared_file
+from test_pages import GAZA, TARGET_PAGE
+
+# The target article, labelled by hand: (start of the quote, speaker, full sentence?).
+ALEPPO_LABELS = [
+    ("intrepid but delusional", "John McCain", False),
+    ("The cause of what is happening", "John Kerry", True),
+    ("Today there is no ceasefire", "John Kerry", True),
+    ("barbarism", "the United States", False),
+    ("Aleppo city's hospitals are overwhelmed", "Aref al-Aref", True),
+    ("We are unable to bring anything in", "Aref al-Aref", True),
+    ("It's the same situation", "Bebars Mishal", True),
+    ("Now, there's just the helicopter", "Bebars Mishal", True),
+    ("Everybody is scared", "Bebars Mishal", True),
+    ("absolutely no prospect", "Dmitry Peskov", False),
+    ("This convoy has brought relief", "Jakob Kern", True),
+]
+
+# The real CBC Gaza page, labelled by hand.
+GAZA_LABELS = [
+    ("mastermind", None, False),  # a scare quote: Israel "characterized" him so; nobody is quoted
+    ("an internal decision.", "Jamil Al Saadouni", False),
+    ("This has nothing to do with other factions", "Jamil Al Saadouni", True),
+    ("Choosing a military leadership", "Abu Hassan Amer", True),  # "he told El Saife": not El Saife
+    ("Because as they say", "Abu Hassan Amer", True),
+    ("hard-liner", "Matthew Levitt", False),
+    ("understands Israelis.", "Matthew Levitt", False),
+    ("He learned Hebrew", "Matthew Levitt", True),
+    ("The killing of Haniyeh already", "Lina Khatib", True),
+    ("The next chess move", "Lina Khatib", True),
+    ("Choosing him from the stance of Palestine", "Abu Anas Al Saud", True),
+    ("We need someone to defend the land", "Abu Anas Al Saud", True),
+    ("He's the most wanted man to Israel", "Abu Anas Al Saud", True),
+    ("It will not advance negotiations", "Abu Anas Al Saud", True),
+    ("is someone who grew up within the brigade", "Matthew Levitt", True),  # Sinwar "is…," said Levitt
+    ("challenge to Israel", "Sadeq Abu Amer", False),
+    ("might take a step that will surprise everyone.", "Sadeq Abu Amer", False),
+    ("protect the historical rights", "Palestinian Dialogue Group", False),
+    ("in the immediate", "Matthew Levitt", False),
+    ("The same factors that were driving Hamas", "Matthew Levitt", True),  # a quote-only paragraph
+    ("There is only one place for Yahya Sinwar", "Daniel Hagari", True),
+    ("That is the only place we're preparing", "Daniel Hagari", True),
+    ("There are rules to resistance", "Abu Hassan Amer", True),  # "Amer" is not Sadeq Abu Amer
+    ("[And] we need peace", "Abu Hassan Amer", True),
+]
+
+
+def score(article: fa.Article, labels) -> dict[str, int]:
+    """Counts of labelled quotes found, and of full-sentence quotes with the right speaker."""
+    by_start = {quote.text[:60]: quote for quote in article.quotes}
+    counts = {"labelled": len(labels), "found": 0, "full": 0, "full_right": 0, "right": 0}
+    for start, speaker, full_sentence in labels:
+        quote = next((q for key, q in by_start.items() if key.startswith(start[:60])), None)
+        counts["found"] += quote is not None
+        right = quote is not None and quote.speaker == speaker
+        counts["right"] += right
+        counts["full"] += full_sentence
+        counts["full_right"] += full_sentence and right
+    return counts
+
+
+def test_target_article_quotes():
+    article = fa.extract_article(shared_file(TARGET_PAGE).read_bytes(), fa.DEFAULT_URL)
+    counts = score(article, ALEPPO_LABELS)
+    assert counts == {"labelled": 11, "found": 11, "full": 8, "full_right": 8, "right": 11}
+    assert len(article.quotes) == 11
+    assert len({q.speaker for q in article.quotes}) == 7
+    mishal = [q for q in article.quotes if q.speaker == "Bebars Mishal"]
+    assert [q.cue for q in mishal] == ["told Reuters", "said", "said"]
+    assert mishal[0].speaker_title == "civil defence worker"
+    mccain = article.quotes[0]
+    assert (mccain.cue, mccain.speaker_title, mccain.kind) == ("described him as", "Republican senator", "speech")
+    paragraphs = article.text.split("\n\n")
+    assert all(q.text in paragraphs[q.paragraph] for q in article.quotes)
+    assert not any("This is your destiny" in q.text for q in article.quotes)  # captions are not quoted speech
+    assert not any(q.text.startswith("Everybody is scared …") for q in article.quotes)  # nor the pull quote
+
+
+def test_gaza_page_quotes():
+    article = fa.extract_article(shared_file(GAZA + ".html").read_bytes(), None)
+    counts = score(article, GAZA_LABELS)
+    assert counts["found"] == counts["labelled"] == 24
+    assert counts["full_right"] / counts["full"] >= 0.9, counts
+    by_text = {q.text[:20]: q for q in article.quotes}
+    assert by_text["Choosing a military "].cue == "told El Saife"
+    assert by_text["mastermind"].speaker is None
+
+
+# --- one small case per rule
+
+def quotes_of(*paragraphs: str) -> list[tuple[str, str | None]]:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html = f"<html><body><article><h1>A headline for the test story</h1><div class='story'>{body}</div></article></body></html>"
+    return [(q.text, q.speaker) for q in fa.extract_article(html, None).quotes]
+
+
+@pytest.mark.parametrize("paragraphs, expected", [
+    # straight, curly, &quot;, guillemets and German marks
+    (['"We are ready," said Mayor Ann Lee.'], [("We are ready", "Ann Lee")]),
+    (["“We are ready,” Ann Lee told reporters."], [("We are ready", "Ann Lee")]),
+    (["&quot;We are ready,&quot; Ann Lee said."], [("We are ready", "Ann Lee")]),
+    (["« We are ready, » said Ann Lee."], [("We are ready", "Ann Lee")]),
+    (["„We are ready“, said Ann Lee."], [("We are ready", "Ann Lee")]),
+    # an interrupted quote: both halves, no word lost
+    (['"Today is good," Ann Lee said. "Tomorrow is better."'], [("Today is good", "Ann Lee"), ("Tomorrow is better.", "Ann Lee")]),
+    # surname to the fullest earlier form
+    (["Ann Lee, the harbour master, spoke on Monday.", '"The ice is gone," Lee said.'], [("The ice is gone", "Ann Lee")]),
+    # "he said" is the most recent speaker, never the listener
+    (['Tom Barr spoke first. "We sail at dawn," he told Jo Mills.', '"Be ready," he said.'],
+     [("We sail at dawn", "Tom Barr"), ("Be ready", "Tom Barr")]),
+    # a paragraph that is only a quote continues the previous speaker
+    (['"We sail at dawn," said Tom Barr.', '"Nobody will stay behind."'],
+     [("We sail at dawn", "Tom Barr"), ("Nobody will stay behind.", "Tom Barr")]),
+    # a quote left open runs on into the next paragraph, which reopens it
+    (['"We sail at dawn,', '"and we come back at dusk," said Tom Barr.'],
+     [("We sail at dawn", "Tom Barr"), ("and we come back at dusk", "Tom Barr")]),
+    # the speaker is the one after the quote, not the subject before it
+    (['Sinwar "is someone who grew up in the wing," said Levitt.'], [("is someone who grew up in the wing", "Levitt")]),
+    # a scare quote has no speaker
+    (['The council called it a "mastermind" plan of sorts, the papers reported.'], [("mastermind", None)]),
+    (['Critics saw the plan as a "mastermind" move at the time.'], [("mastermind", None)]),
+    # short partial quotes are listed with their speaker when the sentence names one
+    (['Moscow saw "absolutely no prospect" for a summit, Kremlin spokesman Dmitry Peskov said.'],
+     [("absolutely no prospect", "Dmitry Peskov")]),
+    (['According to Ann Lee, the plan is "dead in the water."'], [("dead in the water.", "Ann Lee")]),
+    (['"It is over," the minister said.'], [("It is over", "the minister")]),
+    (['Ann Lee said: "We will rebuild."'], [("We will rebuild.", "Ann Lee")]),
+])
+def test_quote_rules(paragraphs, expected):
+    assert quotes_of(*paragraphs) == expected
+
+
+def test_speaker_title_and_cue():
+    html = ("<html><body><article><h1>A headline for the test story</h1><div class='story'>"
+            "<p>\"We are out of bread,\" said Aref al-Aref, an intensive care medical worker, on Sunday.</p>"
+            "<p>\"Nobody came,\" WFP director Jakob Kern told the AP in an interview.</p>"
+            "</div></article></body></html>")
+    quotes = fa.extract_article(html, None).quotes
+    assert [(q.speaker, q.speaker_title, q.cue, q.paragraph, q.kind) for q in quotes] == [
+        ("Aref al-Aref", "intensive care medical worker", "said", 0, "speech"),
+        ("Jakob Kern", "WFP director", "told the AP", 1, "speech"),
+    ]
+
+
+def test_block_quotes_take_their_speaker_from_cite_or_footer():
+    html = ("<html><body><article><h1>A headline for the test story</h1><div class='story'>"
+            "<p>The society met on Friday evening to vote on the plan for the new allotments.</p>"
+            "<blockquote><p>Every bean on that frame is a great-great-grandchild of my grandmother's.</p>"
+            "<footer>— Margaret Bell, society secretary</footer></blockquote>"
+            "<blockquote>We will plant again in spring, whatever the weather brings us.<cite>Tom Barr</cite></blockquote>"
+            "</div></article></body></html>")
+    article = fa.extract_article(html, None)
+    assert [(q.text[:20], q.speaker, q.speaker_title, q.kind, q.paragraph) for q in article.quotes] == [
+        ("Every bean on that f", "Margaret Bell", "society secretary", "block", 1),
+        ("We will plant again ", "Tom Barr", None, "block", 2),
+    ]
+    assert "Tom Barr" not in article.text
+
+
+def test_quotes_render_in_markdown():
+    html = ("<html><body><article><h1>A headline for the test story</h1><div class='story'>"
+            "<p>\"We sail at dawn,\" said Tom Barr, the ferry captain.</p></div></article></body></html>")
+    markdown = fa.render_markdown(fa.extract_article(html, None))
+    assert "## Quotes\n\n- **Tom Barr** (ferry captain) — “We sail at dawn”" in markdown
