@@ -1196,6 +1196,8 @@ def iter_body_blocks(container, skip, quote: Block | None = None) -> Iterator[Bl
                 yield Block("quote", words, child, cite)
         elif tag in ("p", "pre", "address"):
             text = text_of(child)
+            if quote and re.match(r"[—–―-]\s", text):
+                continue  # a block quote's attribution line, read with the quote
             if text and (len(text) >= MIN_PARAGRAPH_CHARS or link_density(child, text) < MAX_LINK_DENSITY):
                 yield Block(kind, text, child, attribution)
         elif tag in ("ul", "ol"):
@@ -1308,7 +1310,7 @@ NAME_PARTICLES = {"abu", "al", "el", "bin", "ibn", "bint", "de", "del", "della",
                   "du", "van", "von", "der", "den", "ter", "la", "le"}
 # A full stop belongs to a word only in initials and abbreviations ("U.S.", "J."), never at a
 # sentence's end ("said Jakob Kern.").
-NAME_WORD = r"(?:(?:[A-Z]\.){1,3}(?![\w])|[A-Z][\w'’-]*|(?:al|el|bin|ibn|de|del|da|di|dos|du|van|von|der|den|le|la)(?:-[A-Z][\w'’-]*)?)"
+NAME_WORD = r"(?:(?:[A-Z]\.){1,3}(?![\w])|[A-Z][\w'’-]*|(?:al|el|bin|ibn|de|del|da|di|dos|du|van|von|der|den|le|la)(?:-[A-Z][\w'’-]*)?(?![\w'’-]))"
 NAME = rf"(?:(?:the|The)\s+)?(?:(?:[A-Z]\.){{1,3}}(?![\w])|[A-Z][\w'’-]*)(?:\s+{NAME_WORD}){{0,5}}"
 PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)"
 # A speaker named by role alone: "the minister", "a spokesperson for the ministry".
@@ -1349,7 +1351,7 @@ TITLE_NOUNS = TITLE_WORDS | {
     "owner", "organizer", "organiser", "coordinator", "activist", "scientist", "author", "coach", "player",
     "negotiator", "envoy", "diplomat", "historian", "economist", "lawyer", "prosecutor", "researcher",
     "adviser", "advisor", "member", "candidate", "witness", "survivor", "teacher", "student", "farmer",
-    "realtor", "economist", "strategist", "partner", "principal", "agent",
+    "realtor", "economist", "strategist", "partner", "principal", "agent", "administrator", "coach",
 }
 # Words in a name that make it a body, not a person: "he said" never refers back to these.
 ORGANISATION_WORDS = re.compile(
@@ -1362,7 +1364,9 @@ NOT_NAMES = {"the", "a", "an", "but", "and", "however", "meanwhile", "in", "on",
              "after", "before", "some", "many", "inside", "indicating", "by", "for", "with", "when", "as",
              "if", "his", "her", "their", "its", "this", "that", "these", "those", "one", "there", "it", "he",
              "she", "they", "we", "i", "what", "who", "how", "why", "then", "still", "now", "today", "yesterday",
-             "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+             "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "to", "from",
+             "of", "according", "said", "says", "also", "so", "yet", "or", "nor", "because", "though"}
+MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 # Real paragraphs run under 3,000 characters; a longer "paragraph" is a page that lost its
 # markup, and reading quotes in it would only cost time.
 MAX_QUOTE_PARAGRAPH_CHARS = 10_000
@@ -1429,16 +1433,27 @@ def extract_quotes(blocks: tuple[Block, ...]) -> tuple[Quote, ...]:
             quotes[-1] = dataclasses.replace(quotes[-1], speaker=found[0].speaker,
                                              speaker_title=found[0].speaker_title, cue=found[0].cue)
         quotes += found
-    return tuple(quotes)
+    return tuple(_with_full_names(quotes, book))
+
+
+def _with_full_names(quotes: list[Quote], book: NameBook) -> Iterator[Quote]:
+    """A surname quoted before the article gives the full name ("Clarke said", then "NASA's
+    Steve Clarke" two paragraphs on) takes the full name once the whole article is read."""
+    for quote in quotes:
+        full = book.full_name(quote.speaker) if quote.speaker else None
+        if full and full != quote.speaker:
+            quote = dataclasses.replace(quote, speaker=full, speaker_title=quote.speaker_title or book.titles.get(full))
+        yield quote
 
 
 def _left_open(blocks, quote: Quote) -> bool:
-    spans = find_quote_spans(blocks[quote.paragraph].text)
-    return bool(spans) and not _closes(blocks[quote.paragraph].text, *spans[-1])
+    text = as_double_quotes(blocks[quote.paragraph].text)
+    spans = find_quote_spans(text)
+    return bool(spans) and not _closes(text, *spans[-1])
 
 
 def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]:
-    text = block.text
+    text = as_double_quotes(block.text)
     spans = find_quote_spans(text)
     kind = "block" if block.kind == "quote" else "speech"
     if block.kind == "quote" and not spans:
@@ -1495,6 +1510,7 @@ def _hear(match, book: NameBook) -> None:
 def find_quote_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each quoted passage, marks included; a quote left open at the paragraph's
     end runs to it (the next paragraph reopens it, as newspapers print long quotes)."""
+    text = as_double_quotes(text)
     spans = []
     position = 0
     while True:
@@ -1517,6 +1533,11 @@ def _next_opening(text: str, position: int) -> int | None:
 
 def _closes(text: str, start: int, end: int) -> bool:
     return end - 1 > start and text[end - 1] in QUOTE_CLOSERS[text[start]]
+
+
+def as_double_quotes(text: str) -> str:
+    """Doubled single quotes set as a double one (‘‘ ’’ and ''), kept the same length."""
+    return text.replace("‘‘", "“ ").replace("’’", " ”").replace("''", ' "')
 
 
 def mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
@@ -1608,9 +1629,12 @@ def split_title(phrase: str) -> tuple[str | None, str | None]:
     words = phrase.split()
     if words and words[0] == "the":
         return phrase, None
+    while len(words) > 1 and words[0].lower() in NOT_NAMES - {"the"}:
+        words.pop(0)  # "To LeBron James" at a sentence's start
     cut = 0
     for position, word in enumerate(words[:-1]):
-        if word.lower() in TITLE_NOUNS or word[:1].islower() and word.lower() not in NAME_PARTICLES:
+        if word.lower() in TITLE_NOUNS or word[:1].islower() and word.lower() not in NAME_PARTICLES \
+                or re.search(r"['’]s$", word):  # "NASA's Steve Clarke"
             cut = position + 1
     name = " ".join(words[cut:])
     title = " ".join(words[:cut]) or None
@@ -1658,8 +1682,10 @@ def _listener(tail: str) -> str:
 
 def split_attribution(text: str) -> tuple[str | None, str | None]:
     """A block quote's attribution: 'Margaret Bell, society secretary' -> name and title;
-    'Civil defence worker Bebars Mishal' -> the same split the other way round."""
-    name, _, rest = text.lstrip("-—–― ").partition(",")
+    'Civil defence worker Bebars Mishal' -> the same split the other way round; an embedded
+    post's '— Name (@handle) October 9, 2018' -> the name."""
+    text = re.split(rf"\s*\(@|\s+{MONTHS}\s+\d", text.lstrip("-—–― "))[0]
+    name, _, rest = text.partition(",")
     name, title = split_title(name.strip()) if name.strip() else (None, None)
     rest = re.sub(r"^(?:a|an|the)\s+", "", rest.strip())
     return name, (rest or title or None)

@@ -132,6 +132,13 @@ def quotes_of(*paragraphs: str) -> list[tuple[str, str | None]]:
     (['According to Ann Lee, the plan is "dead in the water."'], [("dead in the water.", "Ann Lee")]),
     (['"It is over," the minister said.'], [("It is over", "the minister")]),
     (['Ann Lee said: "We will rebuild."'], [("We will rebuild.", "Ann Lee")]),
+    # a surname quoted before the article gives the full name
+    (['"We will rebuild," Clarke said.', "NASA's Steve Clarke leads the programme from Houston."],
+     [("We will rebuild", "Steve Clarke")]),
+    # ‘‘doubled single quotes’’ set as double ones
+    (["‘‘We will rebuild,’’ Ann Lee said."], [("We will rebuild", "Ann Lee")]),
+    # a sentence-opening word is not part of the name
+    (['To Ann Lee, it was simple. "We will rebuild," Ann Lee said.'], [("We will rebuild", "Ann Lee")]),
 ])
 def test_quote_rules(paragraphs, expected):
     assert quotes_of(*paragraphs) == expected
@@ -162,6 +169,11 @@ def test_block_quotes_take_their_speaker_from_cite_or_footer():
         ("We will plant again ", "Tom Barr", None, "block", 2),
     ]
     assert "Tom Barr" not in article.text
+
+
+def test_embedded_post_attribution_loses_handle_and_date():
+    assert fa.split_attribution("— The Nigerian Senate (@NGRSenate) October 9, 2018") == ("The Nigerian Senate", None)
+    assert fa.split_attribution("- Civil defence worker Bebars Mishal") == ("Bebars Mishal", "Civil defence worker")
 
 
 def test_quotes_render_in_markdown():
