@@ -141,12 +141,14 @@ BOILERPLATE_HINTS = re.compile(
     r"subscribe|subscription|promo|advert|ad|ads|adslot|advertisement|sponsor|cookie|consent|"
     r"banner|breadcrumbs?|nav|navbar|menu|footer|sidebar|sidebars?|popup|modal|outbrain|taboola|"
     r"trending|most-?popular|similar|similarlinks|tags|toolbar|widget|author-?bio|authorprofile|"
-    r"mediaembed|player|video-item|paywall|disclaimer|hidden|a11y|sr-only|visually-hidden)"
+    r"mediaembed|player|video-item|disclaimer|hidden|a11y|sr-only|visually-hidden)"
     r"(?:$|[-_\s\d])",
     re.I,
 )
 # Words that mark the article itself; they outweigh a boilerplate word in the same class.
 CONTENT_HINTS = re.compile(r"article|story|body|content|entry|post-?text|main|text", re.I)
+# A form holding this many paragraphs wraps the page (ASP.NET) rather than a sign-up box.
+FORM_PARAGRAPHS_KEPT = 3
 # Elements never part of an article's text.
 NEVER_CONTENT_TAGS = (
     "script", "style", "noscript", "template", "svg", "iframe", "form", "button", "input",
@@ -154,7 +156,7 @@ NEVER_CONTENT_TAGS = (
 )
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Blocks inside an article that are never its running text (captions are read with figures).
-NON_TEXT_TAGS = {"figure", "figcaption", "picture", "img", "table", "hr", "aside", "footer"}
+NON_TEXT_TAGS = {"figure", "figcaption", "picture", "img", "table", "hr", "aside", "footer", "time"}
 # Elements that start a new block of text; a div holding none of these is itself a paragraph.
 BLOCK_TAGS = HEADING_TAGS | {
     "p", "div", "section", "article", "main", "aside", "header", "footer", "blockquote", "ul",
@@ -164,8 +166,10 @@ BLOCK_TAGS = HEADING_TAGS | {
 MIN_PARAGRAPH_CHARS = 25
 # A block whose text is mostly link text is navigation or a related-stories card.
 MAX_LINK_DENSITY = 0.5
-# Sibling blocks of the best container join the body when they score this share of it.
+# Sibling blocks of the best container join the body when they score this share of it, and at
+# least this much (readability-lxml's figures).
 SIBLING_SCORE_SHARE = 0.2
+MIN_SIBLING_SCORE = 10
 # Below this many characters of DOM text, a sane JSON-LD articleBody is trusted instead.
 MIN_BODY_CHARS = 200
 # Lines that credit agencies or co-reporters at an article's foot ("With files from CBC News").
@@ -621,7 +625,7 @@ def _extract(html: bytes | str, url: str | None) -> Article:
     authors = extract_authors(root, meta, ld, template)
     region = figure_region(headline.element, container.element if container else None)
     source_note = extract_source_note(root, template, region)
-    pulls = find_pull_quotes(container.element, template) if container else None
+    pulls = find_pull_quotes(container.value, template) if container else None
     furniture = {found.element for found in (headline, deck, authors, source_note) if found and found.element is not None}
     furniture |= set(pulls.value if pulls else ())
     body, trailing_note = extract_body(container, furniture, ld)
@@ -672,7 +676,7 @@ def extract_body(container: Found | None, furniture: set, ld: dict) -> tuple[Bod
 
     A sane JSON-LD articleBody stands in when the page itself holds too little text (pages that
     build their text with JavaScript)."""
-    blocks = list(iter_body_blocks(container.element, furniture)) if container else []
+    blocks = [block for part in (container.value if container else ()) for block in iter_body_blocks(part, furniture)]
     trailing_note = None
     if blocks and blocks[-1][0] == "p" and len(blocks[-1][1]) < 200 and SOURCE_NOTE.match(blocks[-1][1]):
         trailing_note = Found(blocks.pop()[1].lstrip("-—– "), "body's last paragraph")
@@ -704,10 +708,14 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
 
 
 def drop_never_content(root: lxml.html.HtmlElement) -> None:
-    """Remove scripts, styles, forms and the like (JSON-LD is read before this)."""
+    """Remove scripts, styles, forms and the like (JSON-LD is read before this). A form that
+    holds paragraphs stays: ASP.NET pages wrap the whole page in one."""
     for element in list(root.iter(*NEVER_CONTENT_TAGS)):
-        if element.getparent() is not None:
-            element.drop_tree()
+        if element.getparent() is None:
+            continue
+        if element.tag == "form" and len(element.findall(".//p")) >= FORM_PARAGRAPHS_KEPT:
+            continue
+        element.drop_tree()
 
 
 def select(root: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlElement]:
@@ -1120,38 +1128,90 @@ def extract_source_note(root, template, region):
 # --- the body
 
 def find_body_container(root, template):
-    """The element holding the body: the template's, else the best-scoring block."""
+    """The elements holding the body, in page order: the template's, else the best-scoring
+    block with the parts of the story split from it (see body_parts). `element` is the
+    smallest element holding them all."""
     if template:
         found = select(root, template["body"])
         if found:
-            return Found(found[0], template["body"], found[0])
-    best = best_scoring_container(root)
-    if best is None:
-        return None
-    first_class = (best.get("class") or "").split()[:1]
-    return Found(best, f"scored <{best.tag}{''.join('.' + name for name in first_class)}>", best)
-
-
-def best_scoring_container(root):
-    """readability's idea, on paragraph text: each paragraph scores its text length, less its
-    links, for its parent (in full) and grandparent (half); class hints weigh the result."""
-    scores: dict[lxml.html.HtmlElement, float] = {}
-    for paragraph in root.iter("p", "pre", "td", "div"):
-        if paragraph.tag == "div" and has_block_descendant(paragraph):
-            continue
-        text = text_of(paragraph)
-        if len(text) < MIN_PARAGRAPH_CHARS:
-            continue
-        score = len(text) * (1 - link_density(paragraph, text)) + 10 * text.count(",")
-        parent = paragraph.getparent()
-        for share in (1.0, 0.5):
-            if parent is None:
-                break
-            scores[parent] = scores.get(parent, 0.0) + score * share
-            parent = parent.getparent()
+            return Found((found[0],), template["body"], found[0])
+    scores = score_containers(root)
     if not scores:
         return None
-    return max(scores, key=lambda element: scores[element] * _class_weight(element))
+    best = max(scores, key=lambda element: scores[element] * _class_weight(element))
+    parts = body_parts(best, scores)
+    first_class = (best.get("class") or "").split()[:1]
+    source = f"scored <{best.tag}{''.join('.' + name for name in first_class)}>" + (f" and {len(parts) - 1} more" if len(parts) > 1 else "")
+    return Found(parts, source, common_ancestor(parts))
+
+
+def body_parts(best, scores) -> tuple:
+    """The best block, and the blocks that continue the story beside it: siblings that score
+    well (readability's step), and, within the article, blocks of the same tag and class, since
+    sites such as Wired cut one story into chunks between ads."""
+    parent = best.getparent()
+    if parent is None:
+        return (best,)
+    threshold = max(MIN_SIBLING_SCORE, scores[best] * SIBLING_SCORE_SHARE)
+    signature = (best.tag, best.get("class"))
+    scope = next((a for a in best.iterancestors() if a.tag in ("article", "main")
+                  or CONTENT_HINTS.search(class_and_id(a))), parent)
+    parts = []
+    for element in scope.iter(best.tag):
+        if element is best:
+            parts.append(element)
+        elif scores.get(element, 0) <= 0 or is_boilerplate(element):
+            continue
+        elif element.getparent() is parent and scores[element] >= threshold:
+            parts.append(element)
+        elif best.get("class") and (element.tag, element.get("class")) == signature:
+            parts.append(element)
+    outermost = [e for e in parts if not any(a in parts for a in e.iterancestors())]
+    return tuple(outermost) if best in outermost else (best,)
+
+
+def common_ancestor(elements):
+    """The smallest element holding all of `elements`."""
+    first = elements[0]
+    if len(elements) == 1:
+        return first
+    chain = [first, *first.iterancestors()]
+    others = [set([e, *e.iterancestors()]) for e in elements[1:]]
+    return next(a for a in chain if all(a in o for o in others))
+
+
+def score_containers(root) -> dict:
+    """readability's idea, on paragraph text: each paragraph scores its text length, less its
+    links, for its parent (in full) and grandparent (half); class hints weigh the result.
+    Text written straight into a block between <br>s (Blogger and older CMSs) is a paragraph of
+    that block itself."""
+    scores: dict[lxml.html.HtmlElement, float] = {}
+
+    def credit(element, score: float) -> None:
+        for share in (1.0, 0.5):
+            if element is None:
+                return
+            scores[element] = scores.get(element, 0.0) + score * share
+            element = element.getparent()
+
+    for element in root.iter("p", "pre", "td", "div", "section", "article", "main", "span", "font", "center"):
+        if has_block_descendant(element):
+            loose = loose_text(element)
+            if len(loose) >= MIN_PARAGRAPH_CHARS:
+                credit(element, len(loose) + 10 * loose.count(","))
+            continue
+        if element.tag in ("span", "font", "center"):
+            continue
+        text = text_of(element)
+        if len(text) < MIN_PARAGRAPH_CHARS:
+            continue
+        credit(element.getparent(), len(text) * (1 - link_density(element, text)) + 10 * text.count(","))
+    return scores
+
+
+def loose_text(element) -> str:
+    """The text written straight into an element, beside its child elements."""
+    return clean_text(" ".join([element.text or ""] + [child.tail or "" for child in element]))
 
 
 def _class_weight(element) -> float:
@@ -1173,41 +1233,89 @@ def iter_body_blocks(container, skip, quote: Block | None = None) -> Iterator[Bl
     """Each paragraph and subheading in page order.
 
     Headings, paragraphs, lists and quotes are blocks; a div is a paragraph only when it holds
-    no block of its own. Loose inline text beside blocks (a "WATCH |" label over a video) is
-    not story text.
+    no block of its own. Text written straight into a block, between its child blocks or <br>s,
+    makes paragraphs too, except a bold label ending in a colon ("WATCH | ...:"), which
+    introduces an embed.
     """
     kind = "quote" if quote else "p"
     attribution = quote.attribution if quote else None
+    run = InlineRun()
+    run.add(container.text)
     for child in container:
-        if not isinstance(child.tag, str) or child in skip:
+        if not isinstance(child.tag, str):
+            run.add(child.tail)
             continue
         tag = child.tag
-        if tag in NON_TEXT_TAGS or is_boilerplate(child):
+        blockish = tag in BLOCK_TAGS or tag == "br" or has_block_descendant(child)
+        if not blockish:
+            if child not in skip and tag not in NON_TEXT_TAGS and not is_boilerplate(child):
+                run.add_element(child)
+            run.add(child.tail)
             continue
-        if tag in HEADING_TAGS:
-            text = text_of(child)
-            if text:
-                yield Block("heading", text, child)
-        elif tag == "blockquote":
-            words, cite = _quote_text(child)
-            if has_block_descendant(child):
-                yield from iter_body_blocks(child, skip, Block("quote", words, child, cite))
-            elif words:
-                yield Block("quote", words, child, cite)
-        elif tag in ("p", "pre", "address"):
-            text = text_of(child)
-            if quote and re.match(r"[—–―-]\s", text):
-                continue  # a block quote's attribution line, read with the quote
-            if text and (len(text) >= MIN_PARAGRAPH_CHARS or link_density(child, text) < MAX_LINK_DENSITY):
-                yield Block(kind, text, child, attribution)
-        elif tag in ("ul", "ol"):
-            yield from _list_items(child)
-        elif has_block_descendant(child):
-            yield from iter_body_blocks(child, skip, quote)
-        elif tag in BLOCK_TAGS:
-            text = text_of(child)
-            if len(text) >= MIN_PARAGRAPH_CHARS and link_density(child, text) < MAX_LINK_DENSITY:
-                yield Block(kind, text, child, attribution)
+        yield from run.flush(kind, attribution)
+        if child not in skip and tag != "br" and tag not in NON_TEXT_TAGS and not is_boilerplate(child):
+            yield from _blocks_of(child, skip, kind, attribution, quote)
+        run.add(child.tail)
+    yield from run.flush(kind, attribution)
+
+
+def _blocks_of(child, skip, kind, attribution, quote) -> Iterator[Block]:
+    tag = child.tag
+    if tag in HEADING_TAGS:
+        text = text_of(child)
+        if text:
+            yield Block("heading", text, child)
+    elif tag == "blockquote":
+        words, cite = _quote_text(child)
+        if has_block_descendant(child):
+            yield from iter_body_blocks(child, skip, Block("quote", words, child, cite))
+        elif words:
+            yield Block("quote", words, child, cite)
+    elif tag in ("p", "pre", "address"):
+        text = text_of(child)
+        if quote and re.match(r"[—–―-]\s", text):
+            return  # a block quote's attribution line, read with the quote
+        if text and (len(text) >= MIN_PARAGRAPH_CHARS or link_density(child, text) < MAX_LINK_DENSITY):
+            yield Block(kind, text, child, attribution)
+    elif tag in ("ul", "ol", "dl"):
+        yield from _list_items(child)
+    elif has_block_descendant(child):
+        yield from iter_body_blocks(child, skip, quote)
+    else:
+        text = text_of(child)
+        if len(text) >= MIN_PARAGRAPH_CHARS and link_density(child, text) < MAX_LINK_DENSITY:
+            yield Block(kind, text, child, attribution)
+
+
+class InlineRun:
+    """Inline text gathered between blocks, to become a paragraph of its own."""
+
+    def __init__(self):
+        self.pieces: list[str] = []
+        self.linked = 0
+        self.elements: list[Any] = []
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.pieces.append(text)
+
+    def add_element(self, element) -> None:
+        text = element.text_content()
+        self.pieces.append(text)
+        self.elements.append(element)
+        links = [element] if element.tag == "a" else element.findall(".//a")
+        self.linked += sum(len(clean_text(link.text_content())) for link in links)
+
+    def flush(self, kind: str, attribution: str | None) -> Iterator[Block]:
+        text = clean_text("".join(self.pieces))
+        elements, linked = self.elements, self.linked
+        self.pieces, self.elements, self.linked = [], [], 0
+        if not text or (linked / len(text) >= MAX_LINK_DENSITY) or len(WORD.findall(text)) < 3:
+            return
+        if len(elements) == 1 and elements[0].tag in ("strong", "b", "em", "i") and text.endswith(":") \
+                and clean_text(elements[0].text_content()) == text:
+            return
+        yield Block(kind, text, elements[0] if elements else None, attribution)
 
 
 def has_block_descendant(element) -> bool:
@@ -1231,25 +1339,25 @@ def normalize_paragraphs(text: str) -> str:
 
 # --- pull quotes
 
-def find_pull_quotes(container, template):
+def find_pull_quotes(parts, template):
     """Pull quotes: the template's, blockquotes classed as pull quotes, and blockquotes that
     repeat a sentence of the story (the defining trait of a pull quote)."""
     if template:
-        found = select(container, template["pull_quote"])
+        found = [element for part in parts for element in select(part, template["pull_quote"])]
         if found:
             return Found(tuple(found), template["pull_quote"])
     candidates = [
-        element for element in container.iter("blockquote", "aside", "div", "p")
+        element for part in parts for element in part.iter("blockquote", "aside", "div", "p")
         if re.search(r"pull-?quote|pullout|quote-?pull", class_and_id(element), re.I)
     ]
     if candidates:
         return Found(tuple(candidates), "class pull-quote")
     story_words = " ".join(
-        word for p in container.iter("p") if not any(a.tag == "blockquote" for a in p.iterancestors())
+        word for part in parts for p in part.iter("p") if not any(a.tag == "blockquote" for a in p.iterancestors())
         for word in WORD.findall(text_of(p).lower())
     )
     repeats = []
-    for quote in container.iter("blockquote"):
+    for quote in (quote for part in parts for quote in part.iter("blockquote")):
         words = " ".join(WORD.findall(_quote_text(quote)[0].lower()))
         if len(words.split()) >= 5 and f" {words} " in f" {story_words} ":
             repeats.append(quote)
