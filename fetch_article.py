@@ -676,7 +676,9 @@ def extract_body(container: Found | None, furniture: set, ld: dict) -> tuple[Bod
 
     A sane JSON-LD articleBody stands in when the page itself holds too little text (pages that
     build their text with JavaScript)."""
-    blocks = [block for part in (container.value if container else ()) for block in iter_body_blocks(part, furniture)]
+    blocks = [block for part in (container.value if container else ()) if part not in furniture
+              for block in (iter_body_blocks(part, furniture) if has_block_descendant(part)
+                            else _blocks_of(part, furniture, "p", None, None))]
     trailing_note = None
     if blocks and blocks[-1][0] == "p" and len(blocks[-1][1]) < 200 and SOURCE_NOTE.match(blocks[-1][1]):
         trailing_note = Found(blocks.pop()[1].lstrip("-—– "), "body's last paragraph")
@@ -1147,27 +1149,36 @@ def find_body_container(root, template):
 
 def body_parts(best, scores) -> tuple:
     """The best block, and the blocks that continue the story beside it: siblings that score
-    well (readability's step), and, within the article, blocks of the same tag and class, since
-    sites such as Wired cut one story into chunks between ads."""
+    well or are prose paragraphs themselves (readability's step), and, within the article,
+    blocks of the same tag and class, since sites such as Wired cut one story into chunks
+    between ads."""
     parent = best.getparent()
     if parent is None:
         return (best,)
     threshold = max(MIN_SIBLING_SCORE, scores[best] * SIBLING_SCORE_SHARE)
-    signature = (best.tag, best.get("class"))
-    scope = next((a for a in best.iterancestors() if a.tag in ("article", "main")
-                  or CONTENT_HINTS.search(class_and_id(a))), parent)
-    parts = []
-    for element in scope.iter(best.tag):
-        if element is best:
-            parts.append(element)
-        elif scores.get(element, 0) <= 0 or is_boilerplate(element):
-            continue
-        elif element.getparent() is parent and scores[element] >= threshold:
-            parts.append(element)
-        elif best.get("class") and (element.tag, element.get("class")) == signature:
-            parts.append(element)
-    outermost = [e for e in parts if not any(a in parts for a in e.iterancestors())]
-    return tuple(outermost) if best in outermost else (best,)
+    parts = [element for element in parent if element is best or _continues_story(element, scores, threshold)]
+    if best.get("class"):
+        scope = next((a for a in best.iterancestors() if a.tag in ("article", "main")
+                      or CONTENT_HINTS.search(class_and_id(a))), parent)
+        parts += [element for element in scope.iter(best.tag)
+                  if element.get("class") == best.get("class") and scores.get(element, 0) > 0
+                  and not is_boilerplate(element) and element not in parts]
+    order = {element: index for index, element in enumerate(parent.getroottree().getroot().iter())
+             if element in parts} if len(parts) > 1 else {best: 0}
+    parts = sorted(order, key=order.get)
+    return tuple(e for e in parts if not any(a in order for a in e.iterancestors()))
+
+
+def _continues_story(element, scores, threshold) -> bool:
+    if not isinstance(element.tag, str) or is_boilerplate(element) or element.tag in NON_TEXT_TAGS:
+        return False
+    if scores.get(element, 0) >= threshold:
+        return True
+    if element.tag != "p":
+        return False
+    text = text_of(element)
+    density = link_density(element, text)
+    return (len(text) > 80 and density < 0.25) or (0 < len(text) <= 80 and density == 0 and re.search(r"\.( |$)", text))
 
 
 def common_ancestor(elements):
