@@ -141,7 +141,7 @@ BOILERPLATE_HINTS = re.compile(
     r"subscribe|subscription|promo|advert|ad|ads|adslot|advertisement|sponsor|cookie|consent|"
     r"banner|breadcrumbs?|nav|navbar|menu|footer|sidebar|sidebars?|popup|modal|outbrain|taboola|"
     r"trending|most-?popular|similar|similarlinks|tags|toolbar|widget|author-?bio|authorprofile|"
-    r"mediaembed|player|video-item|disclaimer|hidden|a11y|sr-only|visually-hidden)"
+    r"mediaembed|player|video-item|disclaimer|hidden|a11y|sr-only|visually-hidden|read-?more|more-?on|also-?on)"
     r"(?:$|[-_\s\d])",
     re.I,
 )
@@ -172,6 +172,23 @@ SIBLING_SCORE_SHARE = 0.2
 MIN_SIBLING_SCORE = 10
 # Below this many characters of DOM text, a sane JSON-LD articleBody is trusted instead.
 MIN_BODY_CHARS = 200
+# Lines at a body's edges that belong to the template: datelines ("segunda-feira 22 de janeiro
+# de 2018 às 0:13", "Nov. 19, 2019 5:44 a.m.") before it, sign-offs after it.
+MAX_DATELINE_CHARS = 120
+DATE_IN_TEXT = re.compile(
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:19|20)\d{2}-\d{2}-\d{2}\b|"
+    r"\b\d{1,2}:\d{2}\b.*\b(?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b.*\b\d{1,2}:\d{2}\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+(?:19|20)\d{2}\b",
+    re.I,
+)
+MAX_SIGN_OFF_CHARS = 200
+SIGN_OFF = re.compile(
+    r"^(?:like this story|share (?:this|it)|follow (?:us|him|her|them|@)|write to |have a (?:news )?tip|"
+    r"contact (?:us|the (?:author|writer))|sign up|subscribe|click here|read more|©|copyright|"
+    r"all rights reserved)|(?:may|can) be reached at",
+    re.I,
+)
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 # Lines that credit agencies or co-reporters at an article's foot ("With files from CBC News").
 SOURCE_NOTE = re.compile(
     r"^\s*(?:[-—–]\s*)?(?:with (?:files|reporting|a report) from|additional reporting by|"
@@ -628,7 +645,7 @@ def _extract(html: bytes | str, url: str | None) -> Article:
     pulls = find_pull_quotes(container.value, template) if container else None
     furniture = {found.element for found in (headline, deck, authors, source_note) if found and found.element is not None}
     furniture |= set(pulls.value if pulls else ())
-    body, trailing_note = extract_body(container, furniture, ld)
+    body, trailing_note = extract_body(container, furniture, ld, headline.value)
     source_note = source_note or trailing_note
 
     order = {element: index for index, element in enumerate(root.iter())}
@@ -671,7 +688,7 @@ FOUND_FIELDS = (
 EMPTY_FIELDS = {"authors": (), "headings": (), "figures": (), "pull_quotes": ()}
 
 
-def extract_body(container: Found | None, furniture: set, ld: dict) -> tuple[Body, Found | None]:
+def extract_body(container: Found | None, furniture: set, ld: dict, headline: str) -> tuple[Body, Found | None]:
     """The body's paragraphs and subheadings, and a source line found as its last paragraph.
 
     A sane JSON-LD articleBody stands in when the page itself holds too little text (pages that
@@ -679,6 +696,7 @@ def extract_body(container: Found | None, furniture: set, ld: dict) -> tuple[Bod
     blocks = [block for part in (container.value if container else ()) if part not in furniture
               for block in (iter_body_blocks(part, furniture) if has_block_descendant(part)
                             else _blocks_of(part, furniture, "p", None, None))]
+    blocks = trim_edges(blocks, headline)
     trailing_note = None
     if blocks and blocks[-1][0] == "p" and len(blocks[-1][1]) < 200 and SOURCE_NOTE.match(blocks[-1][1]):
         trailing_note = Found(blocks.pop()[1].lstrip("-—– "), "body's last paragraph")
@@ -690,6 +708,27 @@ def extract_body(container: Found | None, furniture: set, ld: dict) -> tuple[Bod
     if not body.text:
         raise ExtractionError("no body text found")
     return body, trailing_note
+
+
+def trim_edges(blocks: list[Block], headline: str) -> list[Block]:
+    """Leave out what templates put at a body's edges: the headline again and date or byline
+    lines before it, sign-offs (contact, sharing, copyright lines) after it."""
+    start, end = 0, len(blocks)
+    while start < end and is_header_line(blocks[start].text, headline):
+        start += 1
+    while end > start and is_sign_off(blocks[end - 1].text):
+        end -= 1
+    return blocks[start:end]
+
+
+def is_header_line(text: str, headline: str) -> bool:
+    if text == headline or (headline and text.startswith(headline) and len(text) < len(headline) + 200):
+        return True
+    return len(text) <= MAX_DATELINE_CHARS and bool(DATE_IN_TEXT.search(text)) and not text.endswith(".")
+
+
+def is_sign_off(text: str) -> bool:
+    return len(text) < MAX_SIGN_OFF_CHARS and bool(SIGN_OFF.search(text) or EMAIL.search(text))
 
 
 # --- parsing
@@ -1137,6 +1176,9 @@ def find_body_container(root, template):
         found = select(root, template["body"])
         if found:
             return Found((found[0],), template["body"], found[0])
+    marked = [element for element in root.xpath("//*[@itemprop]") if "articleBody" in element.get("itemprop").split()]
+    if len(marked) == 1 and len(text_of(marked[0])) >= MIN_BODY_CHARS:
+        return Found((marked[0],), "itemprop=articleBody", marked[0])  # the site's own word for it
     scores = score_containers(root)
     if not scores:
         return None
@@ -1157,11 +1199,12 @@ def body_parts(best, scores) -> tuple:
         return (best,)
     threshold = max(MIN_SIBLING_SCORE, scores[best] * SIBLING_SCORE_SHARE)
     parts = [element for element in parent if element is best or _continues_story(element, scores, threshold)]
-    if best.get("class"):
+    base_class = (best.get("class") or "").split()[:1]
+    if base_class:
         scope = next((a for a in best.iterancestors() if a.tag in ("article", "main")
                       or CONTENT_HINTS.search(class_and_id(a))), parent)
         parts += [element for element in scope.iter(best.tag)
-                  if element.get("class") == best.get("class") and scores.get(element, 0) > 0
+                  if (element.get("class") or "").split()[:1] == base_class and scores.get(element, 0) > 0
                   and not is_boilerplate(element) and element not in parts]
     order = {element: index for index, element in enumerate(parent.getroottree().getroot().iter())
              if element in parts} if len(parts) > 1 else {best: 0}
@@ -1174,7 +1217,7 @@ def _continues_story(element, scores, threshold) -> bool:
         return False
     if scores.get(element, 0) >= threshold:
         return True
-    if element.tag != "p":
+    if element.tag not in ("p", "div", "section", "span") or has_block_descendant(element):
         return False
     text = text_of(element)
     density = link_density(element, text)
