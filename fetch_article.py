@@ -141,7 +141,7 @@ BOILERPLATE_HINTS = re.compile(
     r"subscribe|subscription|promo|advert|ad|ads|adslot|advertisement|sponsor|cookie|consent|"
     r"banner|breadcrumbs?|nav|navbar|menu|footer|sidebar|sidebars?|popup|modal|outbrain|taboola|"
     r"trending|most-?popular|similar|similarlinks|tags|toolbar|widget|author-?bio|authorprofile|"
-    r"mediaembed|player|video-item|disclaimer|hidden|a11y|sr-only|visually-hidden|read-?more|more-?on|also-?on)"
+    r"mediaembed|player|video-item|disclaimer|hidden|a11y|sr-only|visually-hidden|read-?more|more-?on|also-?on|caption|captions|gallery|slideshow|carousel|print-header)"
     r"(?:$|[-_\s\d])",
     re.I,
 )
@@ -185,7 +185,7 @@ MAX_SIGN_OFF_CHARS = 200
 SIGN_OFF = re.compile(
     r"^(?:like this story|share (?:this|it)|follow (?:us|him|her|them|@)|write to |have a (?:news )?tip|"
     r"contact (?:us|the (?:author|writer))|sign up|subscribe|click here|read more|©|copyright|"
-    r"all rights reserved)|(?:may|can) be reached at",
+    r"all rights reserved|comments?$)|(?:may|can) be reached at|^https?://\S+$",
     re.I,
 )
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
@@ -722,6 +722,8 @@ def trim_edges(blocks: list[Block], headline: str) -> list[Block]:
 
 
 def is_header_line(text: str, headline: str) -> bool:
+    if re.fullmatch(r"https?://\S+", text):
+        return True  # the page's own address, printed for print-outs
     if text == headline or (headline and text.startswith(headline) and len(text) < len(headline) + 200):
         return True
     return len(text) <= MAX_DATELINE_CHARS and bool(DATE_IN_TEXT.search(text)) and not text.endswith(".")
@@ -793,7 +795,7 @@ def is_boilerplate(element: lxml.html.HtmlElement) -> bool:
         return element.tag in ("aside", "footer") or element.get("role") in ("navigation", "complementary")
     if not BOILERPLATE_HINTS.search(hints):
         return element.tag in ("aside", "footer")
-    return not CONTENT_HINTS.search(hints) or bool(re.search(r"related|comment|share|promo", hints, re.I))
+    return not CONTENT_HINTS.search(hints) or bool(re.search(r"related|comment|share|promo|caption|gallery", hints, re.I))
 
 
 def link_density(element: lxml.html.HtmlElement, text: str | None = None) -> float:
