@@ -156,7 +156,7 @@ NEVER_CONTENT_TAGS = (
 )
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Blocks inside an article that are never its running text (captions are read with figures).
-NON_TEXT_TAGS = {"figure", "figcaption", "picture", "img", "table", "hr", "aside", "footer", "time"}
+NON_TEXT_TAGS = {"figure", "figcaption", "picture", "img", "hr", "aside", "footer", "time"}
 # Elements that start a new block of text; a div holding none of these is itself a paragraph.
 BLOCK_TAGS = HEADING_TAGS | {
     "p", "div", "section", "article", "main", "aside", "header", "footer", "blockquote", "ul",
@@ -1335,12 +1335,29 @@ def _blocks_of(child, skip, kind, attribution, quote) -> Iterator[Block]:
             yield Block(kind, text, child, attribution)
     elif tag in ("ul", "ol", "dl"):
         yield from _list_items(child)
+    elif tag == "table":
+        yield from _table_blocks(child, skip, kind, attribution, quote)
     elif has_block_descendant(child):
         yield from iter_body_blocks(child, skip, quote)
     else:
         text = text_of(child)
         if len(text) >= MIN_PARAGRAPH_CHARS and link_density(child, text) < MAX_LINK_DENSITY:
             yield Block(kind, text, child, attribution)
+
+
+def _table_blocks(table, skip, kind, attribution, quote) -> Iterator[Block]:
+    """A data table in a story (standings, results) is read a row a line; a table that lays out
+    the page is read cell by cell as containers."""
+    cells = [cell for cell in table.iter("td", "th") if next(cell.iterancestors("table")) is table]
+    if any(next(cell.iterdescendants("p", "div", "blockquote", "ul", "ol", *HEADING_TAGS), None) is not None
+           for cell in cells):
+        for cell in cells:
+            yield from iter_body_blocks(cell, skip, quote)
+        return
+    for row in table.iter("tr"):
+        text = clean_text(" ".join(text_of(cell) for cell in row if cell.tag in ("td", "th")))
+        if text and link_density(row, text) < MAX_LINK_DENSITY:
+            yield Block(kind, text, row, attribution)
 
 
 class InlineRun:
