@@ -149,6 +149,12 @@ BOILERPLATE_HINTS = re.compile(
 CONTENT_HINTS = re.compile(r"article|story|body|content|entry|post-?text|main|text", re.I)
 # A form holding this many paragraphs wraps the page (ASP.NET) rather than a sign-up box.
 FORM_PARAGRAPHS_KEPT = 3
+# Classes of elements that are never text a reader sees in the story: hover cards inside
+# paragraphs, and text for screen readers only ("Opens in a new window").
+NEVER_CONTENT_CLASSES = re.compile(
+    r"(?:^|[-_\s])(?:rollover-people-block|tooltip|hovercard|popover|sr-only|visually-hidden|screen-reader-text)(?:$|\s)",
+    re.I,
+)
 # Elements never part of an article's text.
 NEVER_CONTENT_TAGS = (
     "script", "style", "noscript", "template", "svg", "iframe", "form", "button", "input",
@@ -759,6 +765,9 @@ def drop_never_content(root: lxml.html.HtmlElement) -> None:
         if element.tag == "form" and len(element.findall(".//p")) >= FORM_PARAGRAPHS_KEPT:
             continue
         element.drop_tree()
+    for element in root.xpath("//*[@class]"):
+        if NEVER_CONTENT_CLASSES.search(element.get("class")) and element.getparent() is not None:
+            element.drop_tree()
 
 
 def select(root: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlElement]:
@@ -1331,7 +1340,7 @@ def _blocks_of(child, skip, kind, attribution, quote) -> Iterator[Block]:
         text = text_of(child)
         if quote and re.match(r"[—–―-]\s", text):
             return  # a block quote's attribution line, read with the quote
-        if text and (len(text) >= MIN_PARAGRAPH_CHARS or link_density(child, text) < MAX_LINK_DENSITY):
+        if text and link_density(child, text) < MAX_LINK_DENSITY:
             yield Block(kind, text, child, attribution)
     elif tag in ("ul", "ol", "dl"):
         yield from _list_items(child)
