@@ -201,6 +201,7 @@ SOURCE_NOTE = re.compile(
     r"reporting by|with reporting by|written by .{0,60} with)\b",
     re.I,
 )
+SOURCE_NOTE_ANYWHERE = re.compile(SOURCE_NOTE.pattern.replace("^\\s*", "", 1), re.I | re.M)
 # A caption's trailing credit: CBC's "(Name/Agency)", or "Photo: Name" / "Credit: Name".
 TRAILING_CREDIT = re.compile(r"\s*\(([^()]{2,120})\)\s*$")
 LABELLED_CREDIT = re.compile(
@@ -654,8 +655,8 @@ def _extract(html: bytes | str, url: str | None) -> Article:
     body, trailing_note = extract_body(container, furniture, ld, headline.value)
     source_note = source_note or trailing_note
 
-    order = {element: index for index, element in enumerate(root.iter())}
-    paragraph_order = [order[block.element] for block in body.blocks if block.element is not None]
+    candidates = figure_candidates(region)
+    positions = positions_in_page(root, {block.element for block in body.blocks}, [*candidates, *(pulls.value if pulls else ())])
     canonical = extract_canonical_url(root, meta, ld, url)
     found = {
         "canonical_url": canonical,
@@ -670,9 +671,9 @@ def _extract(html: bytes | str, url: str | None) -> Article:
         "modified": extract_date(root, meta, ld, template, url, "modified"),
         "text": Found(body.text, body.source),
         "headings": Found(tuple(block.text for block in body.blocks if block.kind == "heading"), body.source),
-        "figures": extract_figures(region, url, order, paragraph_order, meta, ld),
+        "figures": extract_figures(candidates, url, positions, meta, ld),
         "pull_quotes": pulls and Found(
-            tuple(render_pull_quote(element, position_of(order[element], paragraph_order)) for element in pulls.value),
+            tuple(render_pull_quote(element, positions[element]) for element in pulls.value),
             pulls.source,
         ),
         "source_note": source_note,
@@ -1170,7 +1171,10 @@ def extract_source_note(root, template, region):
         found = first_text(root, template["source_note"])
         if found:
             return found
-    for element in (region if region is not None else root).iter("p", "div", "span", "em", "i"):
+    scope = region if region is not None else root
+    if not SOURCE_NOTE_ANYWHERE.search(scope.text_content()):
+        return None
+    for element in scope.iter("p", "div", "span", "em", "i"):
         text = text_of(element)
         if len(text) < 200 and SOURCE_NOTE.match(text) and not _contains_block(element, "p", "div"):
             return Found(text.lstrip("-—– "), "text pattern (with files from…)", element)
@@ -1522,6 +1526,7 @@ VERB_THEN_SUBJECT = re.compile(
     rf"(?=\s*(?:[,.;:!?]|$)|\s+(?:in|on|at|during|who|when|after|before|last|this|from)\b)"
     rf"(?:,\s*(?P<app>[^,.\"“”«»]{{1,160}}))?"
 )
+SPEECH_VERB_ANYWHERE = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 # Capitalised words that are titles, not names: "U.S. Secretary of State John Kerry".
 TITLE_WORDS = {
     "president", "prime", "minister", "secretary", "state", "senator", "sen.", "rep.", "representative",
@@ -1772,6 +1777,8 @@ def _last_match(text: str):
 
 
 def _speech_clauses(text: str):
+    if not SPEECH_VERB_ANYWHERE.search(text):
+        return []
     matches = [m for m in SUBJECT_THEN_VERB.finditer(text) if _plausible_subject(m.group("who"))]
     matches += [m for m in VERB_THEN_SUBJECT.finditer(text) if _plausible_subject(m.group("who"))]
     return sorted(matches, key=lambda m: m.start())
@@ -1909,18 +1916,22 @@ def figure_region(headline_el, container):
     return container
 
 
-def extract_figures(region, url, order, block_order, meta, ld) -> Found | None:
+def figure_candidates(region) -> list:
+    """The <figure> elements of the article's region that are not page furniture."""
+    if region is None:
+        return []
+    return [element for element in region.iter("figure") if not _is_furniture_figure(element)]
+
+
+def extract_figures(candidates, url, positions, meta, ld) -> Found | None:
     """The story's figures in page order; the og:image as lead image when there is none."""
     figures = []
     seen_src = set()
-    if region is not None:
-        for element in region.iter("figure"):
-            if _is_furniture_figure(element):
-                continue
-            figure = figure_from_element(element, url, position_of(order[element], block_order))
-            if figure and figure.src not in seen_src:
-                seen_src.add(figure.src)
-                figures.append(figure)
+    for element in candidates:
+        figure = figure_from_element(element, url, positions[element])
+        if figure and figure.src not in seen_src:
+            seen_src.add(figure.src)
+            figures.append(figure)
     if figures:
         return Found(tuple(figures), "figure/figcaption")
     lead_src = meta.get("og:image") or ld_text(ld.get("image"))
@@ -2002,9 +2013,17 @@ def clean_credit(credit: str | None) -> str | None:
     return credit.strip(" ()[]") or None
 
 
-def position_of(element_order: int, block_order: list[int]) -> int:
-    """How many body paragraphs come before an element in page order."""
-    return sum(1 for index in block_order if index < element_order)
+def positions_in_page(root, block_elements: set, targets: list) -> dict:
+    """For each target element, how many body paragraphs come before it in page order (one walk
+    of the tree, keeping no element but the targets)."""
+    wanted = set(targets)
+    positions, seen = {}, 0
+    for element in root.iter():
+        if element in wanted:
+            positions[element] = seen
+        if element in block_elements:
+            seen += 1
+    return positions
 
 
 # ---------------------------------------------------------------- rendering (pure)

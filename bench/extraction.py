@@ -13,8 +13,9 @@ with fp = fn = 0 scores 1 on both), and F1 comes from those two means.
     python bench/extraction.py --save out/ --diff ID  # show one page's misses
 
 Time is measured in this process, the systems taking each page in turn. Peak memory is measured
-in a child process per system (the most resident memory over the whole run, less what the child
-held once the pages were loaded), since lxml's memory is invisible to tracemalloc.
+in a child process per system (its resident high-water mark over the whole run, less what it
+held once the pages were loaded and the system warmed up), since lxml's memory is invisible to
+tracemalloc. Linux only (/proc/self/status).
 Peers come from requirements-bench.txt.
 """
 
@@ -151,16 +152,17 @@ def peak_memory_mib(name: str, data: Path) -> float:
 def memory_child(name: str, data: Path) -> None:
     pages = load_pages(data)
     warm_up([name], pages)
-    baseline = _current_rss_kib()
+    baseline = _status_kib("VmRSS")
     for _, html, url, _ in pages:
         SYSTEMS[name](html, url)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    print(max(0, peak - baseline) / 1024)
+    # VmHWM, not getrusage's ru_maxrss: a child started from a large parent inherits the
+    # parent's ru_maxrss across exec, while VmHWM belongs to the child's own memory.
+    print(max(0, _status_kib("VmHWM") - baseline) / 1024)
 
 
-def _current_rss_kib() -> int:
+def _status_kib(field: str) -> int:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1])
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
