@@ -155,6 +155,10 @@ NEVER_CONTENT_CLASSES = re.compile(
     r"(?:^|[-_\s])(?:rollover-people-block|tooltip|hovercard|popover|sr-only|visually-hidden|screen-reader-text)(?:$|\s)",
     re.I,
 )
+NEVER_CONTENT_CLASS_WORDS = (
+    "rollover-people-block", "tooltip", "hovercard", "popover", "sr-only", "visually-hidden", "screen-reader-text",
+)
+NEVER_CONTENT_XPATH = "//*[" + " or ".join(f"contains(@class, '{word}')" for word in NEVER_CONTENT_CLASS_WORDS) + "]"
 # Elements never part of an article's text.
 NEVER_CONTENT_TAGS = (
     "script", "style", "noscript", "template", "svg", "iframe", "form", "button", "input",
@@ -172,6 +176,8 @@ BLOCK_TAGS = HEADING_TAGS | {
 MIN_PARAGRAPH_CHARS = 25
 # A block whose text is mostly link text is navigation or a related-stories card.
 MAX_LINK_DENSITY = 0.5
+# Only the best-scoring blocks are weighed by their class hints; the rest cannot win anyway.
+CANDIDATES_WEIGHED = 20
 # Sibling blocks of the best container join the body when they score this share of it, and at
 # least this much (readability-lxml's figures).
 SIBLING_SCORE_SHARE = 0.2
@@ -201,7 +207,10 @@ SOURCE_NOTE = re.compile(
     r"reporting by|with reporting by|written by .{0,60} with)\b",
     re.I,
 )
-SOURCE_NOTE_ANYWHERE = re.compile(SOURCE_NOTE.pattern.replace("^\\s*", "", 1), re.I | re.M)
+# Text nodes that may start a source line, found by libxml2 before any Python runs.
+SOURCE_NOTE_XPATH = ".//text()[" + " or ".join(
+    f"contains(., '{words}')" for words in ("files from", "eporting by", "report from", "ritten by")
+) + "]"
 # A caption's trailing credit: CBC's "(Name/Agency)", or "Photo: Name" / "Credit: Name".
 TRAILING_CREDIT = re.compile(r"\s*\(([^()]{2,120})\)\s*$")
 LABELLED_CREDIT = re.compile(
@@ -226,10 +235,6 @@ ISO_DATE = re.compile(
     r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?\s*$",
     re.I,
 )
-# Characters XML (and so lxml) refuses; they only turn up in broken pages.
-XML_INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# lxml refuses a str that still declares an encoding.
-XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 # Runs of white space, no-break spaces included, fold to one space (as readers and fundus see them).
 WHITESPACE = re.compile(r"\s+")
@@ -635,10 +640,11 @@ class Body:
 
 
 def _extract(html: bytes | str, url: str | None) -> Article:
-    root = parse_html(decode_html(html)[0] if isinstance(html, bytes) else html)
+    page_text = decode_html(html)[0] if isinstance(html, bytes) else html
+    root = parse_html(page_text)
     meta = extract_meta(root)
     ld = find_article_json_ld(extract_json_ld(root))
-    drop_never_content(root)
+    drop_never_content(root, page_text)
     template = find_site_template(root)
 
     headline = extract_headline(root, meta, ld, template)
@@ -744,12 +750,13 @@ def is_sign_off(text: str) -> bool:
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """An lxml tree of the page, comments and processing instructions left out."""
-    text = XML_DECLARATION.sub("", XML_INVALID_CHARS.sub("", text), count=1)
     if not text.strip():
         raise ExtractionError("the page is empty")
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    # Given UTF-8 bytes, libxml2 takes stray control characters and a stale <?xml encoding?>
+    # declaration in its stride (a str with either is refused), and parses faster.
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, encoding="utf-8")
     try:
-        root = lxml.html.document_fromstring(text, parser=parser)
+        root = lxml.html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
     except (lxml.etree.ParserError, ValueError) as error:
         raise ExtractionError(f"the page could not be parsed: {error}") from None
     if root is None:
@@ -757,16 +764,16 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
     return root
 
 
-def drop_never_content(root: lxml.html.HtmlElement) -> None:
+def drop_never_content(root: lxml.html.HtmlElement, page_text: str = "") -> None:
     """Remove scripts, styles, forms and the like (JSON-LD is read before this). A form that
     holds paragraphs stays: ASP.NET pages wrap the whole page in one."""
-    for element in list(root.iter(*NEVER_CONTENT_TAGS)):
-        if element.getparent() is None:
-            continue
-        if element.tag == "form" and len(element.findall(".//p")) >= FORM_PARAGRAPHS_KEPT:
-            continue
-        element.drop_tree()
-    for element in root.xpath("//*[@class]"):
+    for form in list(root.iter("form")):
+        if form.getparent() is not None and len(form.findall(".//p")) < FORM_PARAGRAPHS_KEPT:
+            form.drop_tree()
+    lxml.etree.strip_elements(root, *(tag for tag in NEVER_CONTENT_TAGS if tag != "form"), with_tail=False)
+    if page_text and not any(word in page_text for word in NEVER_CONTENT_CLASS_WORDS):
+        return  # the page has none of those classes: spare the slow search
+    for element in root.xpath(NEVER_CONTENT_XPATH):
         if NEVER_CONTENT_CLASSES.search(element.get("class")) and element.getparent() is not None:
             element.drop_tree()
 
@@ -1172,12 +1179,12 @@ def extract_source_note(root, template, region):
         if found:
             return found
     scope = region if region is not None else root
-    if not SOURCE_NOTE_ANYWHERE.search(scope.text_content()):
-        return None
-    for element in scope.iter("p", "div", "span", "em", "i"):
-        text = text_of(element)
-        if len(text) < 200 and SOURCE_NOTE.match(text) and not _contains_block(element, "p", "div"):
-            return Found(text.lstrip("-—– "), "text pattern (with files from…)", element)
+    for text_node in scope.xpath(SOURCE_NOTE_XPATH):
+        element = text_node.getparent()
+        for candidate in (element, *list(element.iterancestors())[:2]):
+            text = text_of(candidate)
+            if len(text) < 200 and SOURCE_NOTE.match(text) and not _contains_block(candidate, "p", "div"):
+                return Found(text.lstrip("-—– "), "text pattern (with files from…)", candidate)
     return None
 
 
@@ -1197,7 +1204,8 @@ def find_body_container(root, template):
     scores = score_containers(root)
     if not scores:
         return None
-    best = max(scores, key=lambda element: scores[element] * _class_weight(element))
+    leaders = sorted(scores, key=scores.get, reverse=True)[:CANDIDATES_WEIGHED]
+    best = max(leaders, key=lambda element: scores[element] * _class_weight(element))
     parts = body_parts(best, scores)
     first_class = (best.get("class") or "").split()[:1]
     source = f"scored <{best.tag}{''.join('.' + name for name in first_class)}>" + (f" and {len(parts) - 1} more" if len(parts) > 1 else "")
@@ -1264,7 +1272,7 @@ def score_containers(root) -> dict:
             element = element.getparent()
 
     for element in root.iter("p", "pre", "td", "div", "section", "article", "main", "span", "font", "center"):
-        if has_block_descendant(element):
+        if element.tag != "p" and len(element) and has_block_descendant(element):
             loose = loose_text(element)
             if len(loose) >= MIN_PARAGRAPH_CHARS:
                 credit(element, len(loose) + 10 * loose.count(","))
@@ -1438,12 +1446,15 @@ def find_pull_quotes(parts, template):
     ]
     if candidates:
         return Found(tuple(candidates), "class pull-quote")
+    blockquotes = [quote for part in parts for quote in part.iter("blockquote")]
+    if not blockquotes:
+        return None
     story_words = " ".join(
         word for part in parts for p in part.iter("p") if not any(a.tag == "blockquote" for a in p.iterancestors())
         for word in WORD.findall(text_of(p).lower())
     )
     repeats = []
-    for quote in (quote for part in parts for quote in part.iter("blockquote")):
+    for quote in blockquotes:
         words = " ".join(WORD.findall(_quote_text(quote)[0].lower()))
         if len(words.split()) >= 5 and f" {words} " in f" {story_words} ":
             repeats.append(quote)
