@@ -799,7 +799,8 @@ def text_of(element: lxml.html.HtmlElement | None) -> str:
 
 
 def clean_text(value: object) -> str:
-    return WHITESPACE.sub(" ", str(value or "")).strip()
+    """White space folded to single spaces (no-break spaces too) and trimmed."""
+    return " ".join(str(value or "").split())
 
 
 def class_and_id(element: lxml.html.HtmlElement) -> str:
@@ -1496,6 +1497,7 @@ def render_pull_quote(element, position: int) -> PullQuote:
 # Opening quote marks and the marks that close them: straight and curly double quotes,
 # French guillemets (both ways round, as French and German print them) and German „ “.
 QUOTE_CLOSERS = {'"': '"', "“": "”", "„": "“”", "«": "»", "»": "«"}
+QUOTE_MARKS = ('"', "“", "„", "«", "»", "‘‘", "''")
 # Verbs of saying that tie a quote to a speaker. "characterized" and "seen as" are left out on
 # purpose: they frame a scare quote rather than report speech.
 SPEECH_VERBS = (
@@ -1538,6 +1540,10 @@ VERB_THEN_SUBJECT = re.compile(
     rf"(?:,\s*(?P<app>[^,.\"“”«»]{{1,160}}))?"
 )
 SPEECH_VERB_ANYWHERE = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
+NAME_RE = re.compile(NAME)
+ROLE_RE = re.compile(ROLE)
+# Capitalised words in a row, "of" allowed between them: "U.S. Secretary of State John Kerry".
+NAME_RUN = re.compile(rf"{NAME_WORD}(?:(?:\s+of)?\s+{NAME_WORD})+")
 # Capitalised words that are titles, not names: "U.S. Secretary of State John Kerry".
 TITLE_WORDS = {
     "president", "prime", "minister", "secretary", "state", "senator", "sen.", "rep.", "representative",
@@ -1622,6 +1628,8 @@ def is_person(name: str) -> bool:
 
 def extract_quotes(blocks: tuple[Block, ...]) -> tuple[Quote, ...]:
     """Quoted statements in the body, each with its speaker, in page order."""
+    if not any(block.kind == "quote" or any(mark in block.text for mark in QUOTE_MARKS) for block in blocks):
+        return ()
     book = NameBook()
     quotes: list[Quote] = []
     for index, block in enumerate(blocks):
@@ -1811,7 +1819,7 @@ def resolve_speaker(match, book: NameBook) -> tuple[str | None, str | None, str 
     if who.lower() in ("they", "it", "we"):
         speaker = book.last_speaker
         return speaker, book.titles.get(speaker or ""), cue
-    if re.match(ROLE, who) and not re.fullmatch(NAME, who):
+    if ROLE_RE.match(who) and not NAME_RE.fullmatch(who):
         return who[0].lower() + who[1:], None, cue  # named by role only: "the minister"
     speaker, title = split_title(who)
     if not speaker:
@@ -1902,7 +1910,7 @@ def split_attribution(text: str) -> tuple[str | None, str | None]:
 def names_in(text: str) -> Iterator[tuple[str, str | None]]:
     """(name, title) for names of two words or more: 'Bebars Mishal', 'Aref al-Aref', and
     ('John Kerry', 'U.S. Secretary of State') from 'U.S. Secretary of State John Kerry'."""
-    for match in re.finditer(rf"{NAME_WORD}(?:(?:\s+of)?\s+{NAME_WORD})+", text):
+    for match in NAME_RUN.finditer(text):
         words = match.group(0).split()
         while words and (words[0].lower() in NOT_NAMES or words[0][:1].islower()):
             words.pop(0)
