@@ -5,6 +5,7 @@
 #     "requests>=2.32",
 #     "urllib3>=2.8,<3",
 #     "beautifulsoup4>=4.12",
+#     "charset-normalizer>=3.0",
 #     "lxml>=5.0",
 # ]
 # ///
@@ -63,7 +64,8 @@ from urllib.parse import urljoin, urlsplit
 import lxml.etree
 import lxml.html
 import requests
-from bs4 import UnicodeDammit
+import charset_normalizer
+from bs4.dammit import EncodingDetector
 from urllib3.util.retry import Retry
 
 # ---------------------------------------------------------------- constants
@@ -106,6 +108,8 @@ HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
 SLUG_MAX_CHARS = 120
 # Bytes of an unlabelled body inspected to tell markup from binary.
 SNIFF_BYTES = 1024
+# Charset detection looks at this much of a page: enough text to tell encodings apart.
+DETECTION_SAMPLE_BYTES = 64 * 1024
 # The HTML spec's encoding prescan looks at the first 1024 bytes; some pages put <meta charset>
 # after long comments, so look a little further.
 META_CHARSET_SCAN_BYTES = 4096
@@ -235,7 +239,6 @@ ISO_DATE = re.compile(
     r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?\s*$",
     re.I,
 )
-META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 # Runs of white space, no-break spaces included, fold to one space (as readers and fundus see them).
 WHITESPACE = re.compile(r"\s+")
 WORD = re.compile(r"\w+")
@@ -394,15 +397,18 @@ def decode_html(body: bytes, http_charset: str | None = None) -> tuple[str, str,
         return body.decode("utf-8"), "utf-8", "detected"
     except UnicodeDecodeError:
         pass
-    dammit = UnicodeDammit(body, is_html=True)
-    if dammit.unicode_markup is not None and dammit.original_encoding:
-        return dammit.unicode_markup, _codec_name(dammit.original_encoding) or dammit.original_encoding, "detected"
+    # charset_normalizer, not UnicodeDammit's detection: where chardet is installed, UnicodeDammit
+    # hands it the page, and chardet took 69 s on a 32 KB page in our fuzzing (6 ms here).
+    best = charset_normalizer.from_bytes(body[:DETECTION_SAMPLE_BYTES]).best()
+    encoding = _codec_name(best.encoding if best else None)
+    if encoding:
+        return body.decode(encoding, "replace"), encoding, "detected"
     return body.decode("utf-8", "replace"), "utf-8", "fallback"
 
 
 def _meta_charset(body: bytes) -> str | None:
-    match = META_CHARSET.search(body[:META_CHARSET_SCAN_BYTES])
-    return match.group(1).decode("ascii", "replace") if match else None
+    """The encoding the page declares: <meta charset>, <meta http-equiv> or <?xml encoding?>."""
+    return EncodingDetector.find_declared_encoding(body[:META_CHARSET_SCAN_BYTES], is_html=True)
 
 
 def _codec_name(label: str | None) -> str | None:
@@ -640,11 +646,11 @@ class Body:
 
 
 def _extract(html: bytes | str, url: str | None) -> Article:
-    page_text = decode_html(html)[0] if isinstance(html, bytes) else html
-    root = parse_html(page_text)
+    data = as_utf8(html)
+    root = parse_html(data)
     meta = extract_meta(root)
     ld = find_article_json_ld(extract_json_ld(root))
-    drop_never_content(root, page_text)
+    drop_never_content(root, data)
     template = find_site_template(root)
 
     headline = extract_headline(root, meta, ld, template)
@@ -748,15 +754,27 @@ def is_sign_off(text: str) -> bool:
 
 # --- parsing
 
-def parse_html(text: str) -> lxml.html.HtmlElement:
-    """An lxml tree of the page, comments and processing instructions left out."""
-    if not text.strip():
+def as_utf8(html: bytes | str) -> bytes:
+    """The page as UTF-8 bytes, decoded as decode_html decides. A page that is UTF-8 already is
+    passed on as it is, so no second copy of a large page is held."""
+    if isinstance(html, str):
+        return html.encode("utf-8", "surrogatepass")
+    text, encoding, _ = decode_html(html)
+    if encoding == "utf-8":
+        return html.removeprefix(codecs.BOM_UTF8)
+    return text.encode("utf-8", "surrogatepass")
+
+
+def parse_html(data: bytes) -> lxml.html.HtmlElement:
+    """An lxml tree of a page given as UTF-8 bytes, comments and processing instructions left out.
+
+    Given bytes, libxml2 takes stray control characters and a stale <?xml encoding?> declaration
+    in its stride (a str with either is refused), and parses faster."""
+    if not data.strip():
         raise ExtractionError("the page is empty")
-    # Given UTF-8 bytes, libxml2 takes stray control characters and a stale <?xml encoding?>
-    # declaration in its stride (a str with either is refused), and parses faster.
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, encoding="utf-8")
     try:
-        root = lxml.html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+        root = lxml.html.document_fromstring(data, parser=parser)
     except (lxml.etree.ParserError, ValueError) as error:
         raise ExtractionError(f"the page could not be parsed: {error}") from None
     if root is None:
@@ -764,14 +782,14 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
     return root
 
 
-def drop_never_content(root: lxml.html.HtmlElement, page_text: str = "") -> None:
+def drop_never_content(root: lxml.html.HtmlElement, data: bytes = b"") -> None:
     """Remove scripts, styles, forms and the like (JSON-LD is read before this). A form that
     holds paragraphs stays: ASP.NET pages wrap the whole page in one."""
     for form in list(root.iter("form")):
         if form.getparent() is not None and len(form.findall(".//p")) < FORM_PARAGRAPHS_KEPT:
             form.drop_tree()
     lxml.etree.strip_elements(root, *(tag for tag in NEVER_CONTENT_TAGS if tag != "form"), with_tail=False)
-    if page_text and not any(word in page_text for word in NEVER_CONTENT_CLASS_WORDS):
+    if data and not any(word.encode() in data for word in NEVER_CONTENT_CLASS_WORDS):
         return  # the page has none of those classes: spare the slow search
     for element in root.xpath(NEVER_CONTENT_XPATH):
         if NEVER_CONTENT_CLASSES.search(element.get("class")) and element.getparent() is not None:
