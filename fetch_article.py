@@ -7,6 +7,7 @@
 #     "beautifulsoup4>=4.12",
 #     "charset-normalizer>=3.0",
 #     "lxml>=5.0",
+#     "warcio>=1.7",
 # ]
 # ///
 """fetch_article: download a news article, extract it, and keep it in a dated archive.
@@ -17,12 +18,16 @@ Usage:
     python fetch_article.py --html page.html URL   use a saved page instead of the network
     python fetch_article.py --stdout URL       print the article JSON, write nothing
 
-For each URL it writes one folder, archive/<YYYY-MM-DD>/<slug>/, holding:
-    page.html      the page's bytes exactly as served
-    article.json   {"schema_version", "capture": {...}, "article": {...}}, keys sorted, UTF-8
-    article.md     the article for reading: headline, deck, byline, figures, body, pull quotes
+For each new version of an article it writes one folder, archive/<YYYY-MM-DD>/<slug>[-N]/:
+    page.html        the page's bytes exactly as served
+    article.json     {"schema_version", "capture", "article", "images", "changes"}, keys sorted
+    article.md       the article for reading: headline, deck, byline, figures, body, quotes
+    capture.warc.gz  WARC request and response records of the page and its images
+    images/          the figures' images
+    changes.diff     article.md against the previous version (from the second version on)
 The folder is built under a temporary name and renamed into place, so it appears complete or not
-at all. Running again on the same day with the same page names the same folder.
+at all. A URL archived before is asked for conditionally; an unchanged article writes no folder
+and names the latest one. archive/index.jsonl gets one line per URL per run.
 
 stdout carries data (the folder written for each URL, one per line); stderr carries diagnostics
 and is quiet unless something fails, so cron mails only failures. -v tells more.
@@ -36,6 +41,7 @@ Exit codes (with several URLs every URL is attempted and the worst code is retur
     3    fetch failed: network error, HTTP error, not HTML, too large, too slow
     4    not an article: no headline or no body found
     5    the archive could not be written
+    6    another run is archiving into the same folder
     130  interrupted
 """
 
@@ -43,9 +49,13 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import contextlib
 import dataclasses
+import difflib
 import enum
+import fcntl
 import hashlib
+import io
 import json
 import logging
 import os
@@ -67,6 +77,8 @@ import requests
 import charset_normalizer
 from bs4.dammit import EncodingDetector
 from urllib3.util.retry import Retry
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 # ---------------------------------------------------------------- constants
 
@@ -91,6 +103,8 @@ DEFAULT_DEADLINE = 60.0
 # News pages run 50 KB to 2 MB (CBC's are ~300 KB with their inline state); 8 MB leaves room
 # for the heaviest while stopping a runaway download early.
 MAX_PAGE_BYTES = 8 * 1024 * 1024
+# News photos run 100 KB to 2 MB; a larger file is a print original no reader needs.
+MAX_IMAGE_BYTES = 15 * 1024 * 1024
 # Read the body in pieces this size, checking the byte cap and the deadline between pieces.
 READ_CHUNK_BYTES = 64 * 1024
 # Transient failures worth trying again: rate limiting and server-side errors (never 404).
@@ -263,6 +277,7 @@ class ExitCode(enum.IntEnum):
     FETCH_FAILED = 3
     NOT_AN_ARTICLE = 4
     ARCHIVE_FAILED = 5
+    LOCKED = 6
     INTERRUPTED = 130
 
 
@@ -290,6 +305,10 @@ class ArchiveError(FetchArticleError):
     exit_code = ExitCode.ARCHIVE_FAILED
 
 
+class LockedError(FetchArticleError):
+    exit_code = ExitCode.LOCKED
+
+
 # ---------------------------------------------------------------- data
 
 @dataclass(frozen=True)
@@ -311,11 +330,38 @@ class Capture:
 
 
 @dataclass(frozen=True)
+class Exchange:
+    """One HTTP request and its response, as they went over the wire, for the WARC file."""
+
+    url: str
+    request_headers: tuple[tuple[str, str], ...]
+    status: int
+    reason: str
+    response_headers: tuple[tuple[str, str], ...]
+    body: bytes = b""
+
+
+@dataclass(frozen=True)
 class Page:
-    """A page's bytes as served, with the record of its capture."""
+    """A page's bytes as served, with the record of its capture and the HTTP exchanges (redirects
+    first) that brought it; a 304 Not Modified has an empty body."""
 
     body: bytes
     capture: Capture
+    exchanges: tuple[Exchange, ...] = ()
+
+
+@dataclass(frozen=True)
+class Image:
+    """A figure's image as downloaded into images/, or the reason it is not there."""
+
+    src: str
+    file: str | None
+    content_type: str | None = None
+    bytes: int = 0
+    sha256: str | None = None
+    error: str | None = None
+    exchange: Exchange | None = None
 
 
 @dataclass(frozen=True)
@@ -490,26 +536,17 @@ def build_session(user_agent: str = USER_AGENT) -> requests.Session:
     return session
 
 
-def fetch_page(session: requests.Session, url: str, deadline: float, now: datetime) -> Page:
-    """GET one page as bytes, within `deadline` seconds in all; raise FetchError on any failure."""
+def fetch_page(session: requests.Session, url: str, deadline: float, now: datetime,
+               conditional: dict[str, str] | None = None) -> Page:
+    """GET one page as bytes, within `deadline` seconds in all; raise FetchError on any failure.
+
+    `conditional` holds If-None-Match / If-Modified-Since from the last capture; a 304 answer
+    comes back as a Page with status 304 and no body."""
     deadline_at = time.monotonic() + deadline
-    # Each try gets its share of the deadline, so a hung try leaves time for the next one.
-    attempt_timeout = min(READ_TIMEOUT, deadline / (RETRY_ATTEMPTS + 1))
-    for adapter in session.adapters.values():
-        adapter.max_retries = RETRY_POLICY.until(deadline_at)
-    try:
-        response = session.get(
-            url, stream=True, timeout=(min(CONNECT_TIMEOUT, attempt_timeout), attempt_timeout)
-        )
-    except requests.TooManyRedirects:
-        raise FetchError(f"more than {MAX_REDIRECTS} redirects") from None
-    except requests.exceptions.InvalidSchema as error:
-        raise FetchError(f"redirected to a URL that is not http(s): {error}") from None
-    except requests.Timeout:
-        raise FetchError("timed out") from None
-    except requests.RequestException as error:
-        raise FetchError(f"network error: {_short_reason(error)}") from None
+    response = _get(session, url, deadline, deadline_at, conditional)
     with response:
+        if response.status_code == 304 and conditional:
+            return Page(b"", _capture(url, response, b"", None, ("", ""), now), _exchanges(response, b""))
         if response.status_code >= 400:
             raise FetchError(f"HTTP {response.status_code} {response.reason or ''}".strip())
         content_type = response.headers.get("Content-Type")
@@ -519,29 +556,99 @@ def fetch_page(session: requests.Session, url: str, deadline: float, now: dateti
         declared_length = response.headers.get("Content-Length", "")
         if declared_length.isdigit() and int(declared_length) > MAX_PAGE_BYTES:
             raise FetchError(f"page too large ({int(declared_length):,} bytes; the cap is {MAX_PAGE_BYTES:,})")
-        body = _read_capped(response, deadline_at)
+        body = _read_capped(response, deadline_at, MAX_PAGE_BYTES)
     if not mime and not looks_like_markup(body):
         raise FetchError("not an HTML page (no content type, and the body is not markup)")
-    text_encoding, source = decode_html(body, charset_from_content_type(content_type))[1:]
-    return Page(
-        body=body,
-        capture=Capture(
-            url=url,
-            final_url=response.url,
-            status=response.status_code,
-            fetched_at=now.astimezone(timezone.utc).isoformat(timespec="seconds"),
-            content_type=content_type,
-            encoding=text_encoding,
-            encoding_source=source,
-            bytes=len(body),
-            sha256=hashlib.sha256(body).hexdigest(),
-            etag=response.headers.get("ETag"),
-            last_modified=response.headers.get("Last-Modified"),
-        ),
+    encoding = decode_html(body, charset_from_content_type(content_type))[1:]
+    return Page(body, _capture(url, response, body, content_type, encoding, now), _exchanges(response, body))
+
+
+def _get(session, url, deadline, deadline_at, headers=None) -> requests.Response:
+    # Each try gets its share of the deadline, so a hung try leaves time for the next one.
+    attempt_timeout = min(READ_TIMEOUT, deadline / (RETRY_ATTEMPTS + 1))
+    for adapter in session.adapters.values():
+        adapter.max_retries = RETRY_POLICY.until(deadline_at)
+    try:
+        return session.get(
+            url, stream=True, headers=headers, timeout=(min(CONNECT_TIMEOUT, attempt_timeout), attempt_timeout)
+        )
+    except requests.TooManyRedirects:
+        raise FetchError(f"more than {MAX_REDIRECTS} redirects") from None
+    except requests.exceptions.InvalidSchema as error:
+        raise FetchError(f"redirected to a URL that is not http(s): {error}") from None
+    except requests.Timeout:
+        raise FetchError("timed out") from None
+    except requests.RequestException as error:
+        raise FetchError(f"network error: {_short_reason(error)}") from None
+
+
+def _capture(url, response, body, content_type, encoding, now) -> Capture:
+    return Capture(
+        url=url,
+        final_url=response.url,
+        status=response.status_code,
+        fetched_at=now.astimezone(timezone.utc).isoformat(timespec="seconds"),
+        content_type=content_type,
+        encoding=encoding[0],
+        encoding_source=encoding[1],
+        bytes=len(body),
+        sha256=hashlib.sha256(body).hexdigest(),
+        etag=response.headers.get("ETag"),
+        last_modified=response.headers.get("Last-Modified"),
     )
 
 
-def _read_capped(response: requests.Response, deadline_at: float) -> bytes:
+def _exchanges(response: requests.Response, body: bytes) -> tuple[Exchange, ...]:
+    """The redirects that led to the response, then the response with its body."""
+    return tuple(
+        Exchange(
+            url=hop.url,
+            request_headers=tuple(hop.request.headers.items()),
+            status=hop.status_code,
+            reason=hop.reason or "",
+            response_headers=tuple(hop.raw.headers.items()) if hop.raw is not None else tuple(hop.headers.items()),
+            body=body if hop is response else b"",
+        )
+        for hop in (*response.history, response)
+    )
+
+
+def fetch_images(session: requests.Session, figures: Iterable[Figure], deadline: float) -> tuple[Image, ...]:
+    """Download each figure's image; a failure is recorded on the Image, never raised."""
+    images, taken = [], set()
+    for number, figure in enumerate(figures, 1):
+        if not figure.src or figure.src in taken or urlsplit(figure.src).scheme not in ("http", "https"):
+            continue
+        taken.add(figure.src)
+        images.append(fetch_image(session, figure.src, number, deadline))
+    return tuple(images)
+
+
+def fetch_image(session: requests.Session, src: str, number: int, deadline: float) -> Image:
+    deadline_at = time.monotonic() + deadline
+    try:
+        with _get(session, src, deadline, deadline_at) as response:
+            if response.status_code >= 400:
+                raise FetchError(f"HTTP {response.status_code} {response.reason or ''}".strip())
+            content_type = response.headers.get("Content-Type", "")
+            if not content_type.startswith("image/"):
+                raise FetchError(f"not an image ({content_type or 'no content type'})")
+            body = _read_capped(response, deadline_at, MAX_IMAGE_BYTES)
+            exchange = _exchanges(response, body)[-1]
+    except FetchError as error:
+        log.warning("image %s: %s", src, error)
+        return Image(src=src, file=None, error=str(error))
+    return Image(
+        src=src,
+        file=image_file_name(number, src, content_type),
+        content_type=content_type,
+        bytes=len(body),
+        sha256=hashlib.sha256(body).hexdigest(),
+        exchange=exchange,
+    )
+
+
+def _read_capped(response: requests.Response, deadline_at: float, cap: int) -> bytes:
     """Read the body piece by piece, stopping at the byte cap or the deadline."""
     pieces: list[bytes] = []
     size = 0
@@ -554,8 +661,8 @@ def _read_capped(response: requests.Response, deadline_at: float) -> bytes:
             if not piece:
                 break
             size += len(piece)
-            if size > MAX_PAGE_BYTES:
-                raise FetchError(f"page too large (over the {MAX_PAGE_BYTES:,}-byte cap)")
+            if size > cap:
+                raise FetchError(f"too large (over the {cap:,}-byte cap)")
             pieces.append(piece)
     except (requests.RequestException, OSError) as error:
         raise FetchError(f"network error while reading the page: {_short_reason(error)}") from None
@@ -2068,20 +2175,84 @@ def positions_in_page(root, block_elements: set, targets: list) -> dict:
 SCHEMA_VERSION = 1
 
 
-def article_document(capture: Capture, article: Article) -> dict:
-    return {
+def article_document(capture: Capture, article: Article, images: Iterable[Image] = (),
+                     changes: dict | None = None) -> dict:
+    """article.json: the capture, the article, the images downloaded (or why not), and what
+    changed since the previous capture of the same URL."""
+    document = {
         "schema_version": SCHEMA_VERSION,
         "capture": dataclasses.asdict(capture),
         "article": dataclasses.asdict(article),
     }
+    images = list(images)
+    if images:
+        document["images"] = [
+            {"src": image.src, "file": f"images/{image.file}" if image.file else None, "bytes": image.bytes,
+             "content_type": image.content_type, "sha256": image.sha256, "error": image.error}
+            for image in images
+        ]
+    if changes is not None:
+        document["changes"] = changes
+    return document
+
+
+# Fields whose change makes a new version of an article; `modified` alone, `provenance` and the
+# URL it was fetched at do not.
+VERSIONED_FIELDS = ("headline", "deck", "summary", "authors", "published", "text", "headings", "figures",
+                    "pull_quotes", "source_note")
+
+
+def changed_fields(previous: dict, article: dict) -> list[str]:
+    """The fields that differ once white space, quote styles and cache-busting query strings
+    are set aside; empty when the article is the same."""
+    return [name for name in VERSIONED_FIELDS if _comparable(previous.get(name)) != _comparable(article.get(name))]
+
+
+def _comparable(value):
+    if isinstance(value, str):
+        text = value.translate(QUOTE_STYLES)
+        if re.match(r"https?://", text):
+            text = text.split("?", 1)[0]
+        return " ".join(text.split())
+    if isinstance(value, (list, tuple)):
+        return [_comparable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _comparable(item) for key, item in value.items() if key != "position"}
+    return value
+
+
+QUOTE_STYLES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "…": "..."})
+
+
+def render_changes_diff(previous_markdown: str, markdown: str, previous_name: str, name: str) -> str:
+    """A unified diff of article.md against the previous version's."""
+    return "".join(difflib.unified_diff(
+        previous_markdown.splitlines(keepends=True), markdown.splitlines(keepends=True),
+        fromfile=f"{previous_name}/article.md", tofile=f"{name}/article.md",
+    ))
+
+
+def image_file_name(number: int, src: str, content_type: str) -> str:
+    """'03-syria-aleppo.jpg': numbered in page order, only [a-z0-9.-], an extension from the
+    content type when the URL has none."""
+    stem = Path(urlsplit(src).path).stem.lower()
+    stem = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:60] or "image"
+    extension = IMAGE_EXTENSIONS.get(content_type.split(";")[0].strip().lower(), ".img")
+    return f"{number:02d}-{stem}{extension}"
+
+
+IMAGE_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
+                    "image/avif": ".avif", "image/svg+xml": ".svg"}
 
 
 def render_json(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def render_markdown(article: Article, capture: Capture | None = None) -> str:
-    """The article for reading, figures and pull quotes where they stood."""
+def render_markdown(article: Article, capture: Capture | None = None, local_images: dict[str, str] | None = None) -> str:
+    """The article for reading, figures and pull quotes where they stood; images link the
+    local copies in images/ where there are some."""
+    local_images = local_images or {}
     lines = [f"# {article.headline}", ""]
     if article.deck:
         lines += [f"*{article.deck}*", ""]
@@ -2098,7 +2269,7 @@ def render_markdown(article: Article, capture: Capture | None = None) -> str:
     headings = set(article.headings)
     inserts: dict[int, list[str]] = {}
     for figure in article.figures:
-        inserts.setdefault(figure.position, []).append(_figure_markdown(figure))
+        inserts.setdefault(figure.position, []).append(_figure_markdown(figure, local_images.get(figure.src or "")))
     for quote in article.pull_quotes:
         attribution = f"\n>\n> — {quote.attribution}" if quote.attribution else ""
         inserts.setdefault(quote.position, []).append(f"> {quote.text}{attribution}")
@@ -2124,8 +2295,8 @@ def _quote_markdown(quote: Quote) -> str:
     return f"- {speaker}{title} — “{quote.text}”"
 
 
-def _figure_markdown(figure: Figure) -> str:
-    text = f"![{figure.alt or ''}]({figure.src})"
+def _figure_markdown(figure: Figure, local: str | None = None) -> str:
+    text = f"![{figure.alt or ''}]({local or figure.src})"
     caption = " ".join(part for part in (figure.caption, f"({figure.credit})" if figure.credit else None) if part)
     return f"{text}\n*{caption}*" if caption else text
 
@@ -2150,28 +2321,85 @@ def slug_for_url(url: str) -> str:
 
 # ---------------------------------------------------------------- archiving (I/O edge)
 
-def write_capture(archive_root: Path, page: Page, article: Article, now: datetime) -> Path:
-    """Write page.html, article.json and article.md into archive/<date>/<slug>/, atomically.
+@dataclass(frozen=True)
+class PreviousCapture:
+    """The latest capture of a URL in the archive."""
 
-    The folder is built under a hidden temporary name beside it and renamed into place. The same
-    page archived again the same day names the existing folder; a different page gets <slug>-2.
+    folder: Path
+    document: dict
+
+    @property
+    def markdown(self) -> str:
+        path = self.folder / "article.md"
+        return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+    def conditional_headers(self) -> dict[str, str]:
+        capture = self.document.get("capture", {})
+        headers = {"If-None-Match": capture.get("etag"), "If-Modified-Since": capture.get("last_modified")}
+        return {name: value for name, value in headers.items() if value}
+
+
+def find_latest_capture(archive_root: Path, url: str) -> PreviousCapture | None:
+    """The newest capture folder of `url`: date folders newest first, then -N suffixes."""
+    slug = slug_for_url(url)
+    own_name = re.compile(rf"{re.escape(slug)}(?:-(\d+))?")
+    found = []
+    for folder in archive_root.glob(f"*/{slug}*"):
+        day, match = folder.parent.name, own_name.fullmatch(folder.name)
+        if match and DAY_FOLDER.fullmatch(day) and (folder / "article.json").is_file():
+            found.append((day, int(match.group(1) or 1), folder))
+    for _, _, folder in sorted(found, reverse=True):
+        try:
+            document = json.loads((folder / "article.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a folder damaged by hand is passed over, never repaired
+        if document.get("capture", {}).get("url") == url:
+            return PreviousCapture(folder, document)
+    return None
+
+
+DAY_FOLDER = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def write_capture(archive_root: Path, page: Page, article: Article, now: datetime,
+                  images: tuple[Image, ...] = (), previous: PreviousCapture | None = None) -> Path:
+    """Write one capture into archive/<date>/<slug>[-N]/, atomically: page.html, article.json,
+    article.md, capture.warc.gz, images/ and, after a previous version, changes.diff.
+
+    The folder is built under a hidden temporary name beside its final one and renamed into
+    place, so it appears complete or not at all; an existing folder is never written to.
     """
     day = archive_root / now.astimezone().strftime("%Y-%m-%d")
     slug = slug_for_url(page.capture.url)
     try:
-        existing = find_same_capture(day, slug, page.capture.sha256)
-        if existing:
-            log.info("%s: unchanged since %s", page.capture.url, existing)
-            return existing
         day.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", suffix=".partial", dir=day))
     except OSError as error:
         raise ArchiveError(f"cannot write the archive at {archive_root}: {error.strerror or error}") from None
     try:
+        saved = [image for image in images if image.file]
+        local = {image.src: f"images/{image.file}" for image in saved}
+        markdown = render_markdown(article, page.capture, local)
+        changes = None
+        if previous is not None:
+            changes = {
+                "previous": str(previous.folder.relative_to(archive_root)),
+                "fields": changed_fields(previous.document.get("article", {}), dataclasses.asdict(article)),
+            }
         _write_file(staging / "page.html", page.body)
-        _write_file(staging / "article.json", render_json(article_document(page.capture, article)).encode("utf-8"))
-        _write_file(staging / "article.md", render_markdown(article, page.capture).encode("utf-8"))
+        if saved:
+            (staging / "images").mkdir()
+            for image in saved:
+                _write_file(staging / "images" / image.file, image.exchange.body)
+        document = article_document(page.capture, article, images, changes)
+        _write_file(staging / "article.json", render_json(document).encode("utf-8"))
+        _write_file(staging / "article.md", markdown.encode("utf-8"))
+        write_warc(staging / "capture.warc.gz", page, saved)
         os.chmod(staging, 0o755)
+        target = _next_free_folder(day, slug)
+        if previous is not None:
+            diff = render_changes_diff(previous.markdown, markdown, changes["previous"], str(target.relative_to(archive_root)))
+            _write_file(staging / "changes.diff", diff.encode("utf-8"))
         return _rename_into_place(staging, day, slug)
     except OSError as error:
         raise ArchiveError(f"cannot write the archive at {day}: {error.strerror or error}") from None
@@ -2181,27 +2409,51 @@ def write_capture(archive_root: Path, page: Page, article: Article, now: datetim
             _remove_if_empty(day)
 
 
+def write_warc(path: Path, page: Page, images: Iterable[Image]) -> None:
+    """WARC 1.1 request and response records of the page (its redirects first) and its images.
+
+    The response payloads are the bytes as kept (page.html byte for byte): a body the server
+    compressed is stored decoded, so Content-Encoding and Transfer-Encoding are left out of the
+    recorded headers and Content-Length is set to match."""
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True, warc_version="WARC/1.1")
+        if not page.exchanges:  # a saved page (--html): one resource record
+            writer.write_record(writer.create_warc_record(
+                page.capture.url, "resource", payload=io.BytesIO(page.body),
+                warc_content_type="text/html", warc_headers_dict={"WARC-Date": _warc_date(page.capture.fetched_at)}))
+        for exchange in (*page.exchanges, *(image.exchange for image in images)):
+            _write_exchange(writer, exchange, page.capture.fetched_at)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _write_exchange(writer: WARCWriter, exchange: Exchange, fetched_at: str) -> None:
+    date = {"WARC-Date": _warc_date(fetched_at)}
+    parts = urlsplit(exchange.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    request = writer.create_warc_record(
+        exchange.url, "request", warc_headers_dict=date,
+        http_headers=StatusAndHeaders(f"GET {target} HTTP/1.1", list(exchange.request_headers), is_http_request=True))
+    headers = [(name, value) for name, value in exchange.response_headers
+               if name.lower() not in ("content-encoding", "transfer-encoding", "content-length")]
+    headers.append(("Content-Length", str(len(exchange.body))))
+    response = writer.create_warc_record(
+        exchange.url, "response", payload=io.BytesIO(exchange.body), warc_headers_dict=date,
+        http_headers=StatusAndHeaders(f"{exchange.status} {exchange.reason}".strip(), headers, protocol="HTTP/1.1"))
+    request.rec_headers.add_header("WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID"))
+    writer.write_record(response)
+    writer.write_record(request)
+
+
+def _warc_date(iso: str) -> str:
+    return iso.replace("+00:00", "Z")
+
+
 def _remove_if_empty(folder: Path) -> None:
     try:
         folder.rmdir()
     except OSError:
         pass  # it holds earlier captures, as it should
-
-
-def find_same_capture(day: Path, slug: str, sha256: str) -> Path | None:
-    for folder in _capture_folders(day, slug):
-        page = folder / "page.html"
-        if page.is_file() and hashlib.sha256(page.read_bytes()).hexdigest() == sha256:
-            return folder
-    return None
-
-
-def _capture_folders(day: Path, slug: str) -> Iterator[Path]:
-    yield day / slug
-    suffix = 2
-    while (day / f"{slug}-{suffix}").exists():
-        yield day / f"{slug}-{suffix}"
-        suffix += 1
 
 
 def _write_file(path: Path, content: bytes) -> None:
@@ -2211,18 +2463,66 @@ def _write_file(path: Path, content: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def _rename_into_place(staging: Path, day: Path, slug: str) -> Path:
+def _next_free_folder(day: Path, slug: str) -> Path:
     suffix = 1
-    while True:
-        target = day / (slug if suffix == 1 else f"{slug}-{suffix}")
-        if not target.exists():
-            try:
-                staging.rename(target)
-                return target
-            except OSError:
-                if not target.exists():
-                    raise
+    while (day / (slug if suffix == 1 else f"{slug}-{suffix}")).exists():
         suffix += 1
+    return day / (slug if suffix == 1 else f"{slug}-{suffix}")
+
+
+def _rename_into_place(staging: Path, day: Path, slug: str) -> Path:
+    while True:
+        target = _next_free_folder(day, slug)
+        try:
+            staging.rename(target)
+            return target
+        except OSError:
+            if not target.exists():
+                raise  # not a race with another writer: a real failure
+
+
+def append_index(archive_root: Path, entry: dict) -> None:
+    """One line of archive/index.jsonl, written with a single append so that earlier lines are
+    never rewritten; a failure to write it is a warning, not a failed capture."""
+    line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+    try:
+        descriptor = os.open(archive_root / INDEX_NAME, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(descriptor, line.encode("utf-8"))
+        finally:
+            os.close(descriptor)
+    except OSError as error:
+        log.warning("cannot append to %s: %s", archive_root / INDEX_NAME, error.strerror or error)
+
+
+INDEX_NAME = "index.jsonl"
+LOCK_NAME = ".lock"
+
+
+@contextlib.contextmanager
+def archive_lock(archive_root: Path) -> Iterator[None]:
+    """Hold the archive for this run. The kernel lets go of an flock when its process dies, so a
+    lock file left by a killed run never blocks the next night."""
+    try:
+        archive_root.mkdir(parents=True, exist_ok=True)
+        handle = open(archive_root / LOCK_NAME, "a+")
+    except OSError as error:
+        raise ArchiveError(f"cannot write the archive at {archive_root}: {error.strerror or error}") from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise LockedError(f"another run (pid {holder}) is archiving into {archive_root}") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 # ---------------------------------------------------------------- command line
@@ -2233,6 +2533,7 @@ EXIT_CODE_HELP = """exit codes:
   3    fetch failed: network error, HTTP error, not HTML, too large, too slow
   4    not an article: no headline or no body found
   5    the archive could not be written
+  6    another run is archiving into the same folder
   130  interrupted
 with several URLs, every URL is attempted and the worst code is returned."""
 
@@ -2248,6 +2549,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-i", "--input", metavar="FILE", help="read URLs from FILE, one per line ('#' comments; '-' for stdin)")
     parser.add_argument("--html", metavar="FILE", type=Path, help="use a saved page instead of the network; the URL argument (or the default) names it")
     parser.add_argument("--stdout", action="store_true", help="print the article JSON to stdout and write nothing")
+    parser.add_argument("--force", action="store_true", help="capture even when the article has not changed")
+    parser.add_argument("--no-images", action="store_true", help="do not download the figures' images")
     parser.add_argument("-o", "--archive-dir", metavar="DIR", type=Path, default=DEFAULT_ARCHIVE_DIR, help="archive folder (default: archive/ beside this script)")
     parser.add_argument("--timeout", metavar="SECONDS", type=_positive_float, default=DEFAULT_DEADLINE, help=f"bound on each URL's whole fetch, retries included (default: {DEFAULT_DEADLINE:g})")
     parser.add_argument("--user-agent", metavar="STRING", default=USER_AGENT, help=f"User-Agent header (default: {USER_AGENT})")
@@ -2286,19 +2589,44 @@ def check_url(url: str) -> None:
         raise UsageError("not an http(s) URL")
 
 
-def archive_url(url: str, options: argparse.Namespace, session: requests.Session, now: datetime) -> str:
-    """Fetch (or read), extract and archive one URL; returns what goes to stdout."""
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one URL: "archived" (a new folder) or "unchanged" (the latest folder)."""
+
+    status: str
+    folder: Path | None = None
+    sha256: str | None = None
+    output: str = ""
+
+
+def archive_url(url: str, options: argparse.Namespace, session: requests.Session, now: datetime) -> Outcome:
+    """Fetch (or read), extract and archive one URL.
+
+    A URL archived before is asked for conditionally; a 304, or an article the same as the
+    latest capture's, is "unchanged" and writes nothing (unless --force)."""
     check_url(url)
+    if options.stdout:
+        page = read_page_file(options.html, url, now) if options.html else fetch_page(session, url, options.timeout, now)
+        article = extract_article(page.body, page.capture.final_url)
+        return Outcome("printed", None, page.capture.sha256, render_json(article_document(page.capture, article)).rstrip("\n"))
+    previous = find_latest_capture(options.archive_dir, url)
+    compare = previous is not None and not options.force
     if options.html:
         page = read_page_file(options.html, url, now)
     else:
-        page = fetch_page(session, url, options.timeout, now)
+        page = fetch_page(session, url, options.timeout, now, previous.conditional_headers() if compare else None)
+    if compare and page.capture.status == 304:
+        log.info("%s: not modified since %s", url, previous.folder)
+        return Outcome("unchanged", previous.folder, previous.document["capture"].get("sha256"))
     article = extract_article(page.body, page.capture.final_url)
-    log.info("%s: %r, %d paragraphs, %d figures", url, article.headline,
-             len(article.text.split("\n\n")), len(article.figures))
-    if options.stdout:
-        return render_json(article_document(page.capture, article)).rstrip("\n")
-    return str(write_capture(options.archive_dir, page, article, now))
+    log.info("%s: %r, %d paragraphs, %d figures, %d quotes", url, article.headline,
+             len(article.text.split("\n\n")), len(article.figures), len(article.quotes))
+    if compare and not changed_fields(previous.document.get("article", {}), dataclasses.asdict(article)):
+        log.info("%s: the article is the same as in %s", url, previous.folder)
+        return Outcome("unchanged", previous.folder, previous.document["capture"].get("sha256"))
+    images = () if options.no_images or options.html else fetch_images(session, article.figures, options.timeout)
+    folder = write_capture(options.archive_dir, page, article, now, images, previous)
+    return Outcome("archived", folder, page.capture.sha256)
 
 
 def configure_logging(verbosity: int, quiet: bool) -> None:
@@ -2338,18 +2666,48 @@ def main(
         log.error("--html takes exactly one URL (got %d)", len(urls))
         return ExitCode.USAGE
     session = session or build_session(options.user_agent)
-    worst = ExitCode.OK
+    started = time.monotonic()
     try:
-        for url in urls:
-            try:
-                print(archive_url(url, options, session, clock()), file=out, flush=True)
-            except FetchArticleError as error:
-                log.error("%s: %s", url, error)
-                worst = max(worst, error.exit_code)
+        if options.stdout:
+            return int(run_urls(urls, options, session, clock, out, started))
+        with archive_lock(options.archive_dir):
+            return int(run_urls(urls, options, session, clock, out, started))
+    except (LockedError, ArchiveError) as error:
+        log.error("%s", error)
+        return error.exit_code
     except KeyboardInterrupt:
         log.error("interrupted")
         return ExitCode.INTERRUPTED
-    return int(worst)
+
+
+def run_urls(urls, options, session, clock, out, started: float) -> ExitCode:
+    """Archive each URL in turn, whatever befalls the others; the worst exit code wins."""
+    worst = ExitCode.OK
+    counts = {"archived": 0, "unchanged": 0, "failed": 0}
+    for url in urls:
+        now = clock()
+        try:
+            outcome = archive_url(url, options, session, now)
+        except FetchArticleError as error:
+            log.error("%s: %s", url, error)
+            worst = max(worst, error.exit_code)
+            outcome = Outcome("failed")
+            error_text = str(error)
+        else:
+            error_text = None
+            print(outcome.output or outcome.folder, file=out, flush=True)
+        if outcome.status in counts:
+            counts[outcome.status] += 1
+        if not options.stdout:
+            append_index(options.archive_dir, {
+                "date": now.astimezone(timezone.utc).isoformat(timespec="seconds"), "url": url,
+                "status": outcome.status, "error": error_text, "sha256": outcome.sha256,
+                "folder": str(outcome.folder.relative_to(options.archive_dir)) if outcome.folder else None,
+            })
+    summary = " ".join(f"{name}={count}" for name, count in counts.items())
+    level = logging.WARNING if counts["failed"] else logging.INFO
+    log.log(level, "%s in %.1fs", summary, time.monotonic() - started)
+    return worst
 
 
 if __name__ == "__main__":

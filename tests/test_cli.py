@@ -23,7 +23,13 @@ def run(argv, fixed_clock, stdin_text=""):
 
 
 def tree(root):
-    return sorted(str(path.relative_to(root)) for path in root.rglob("*"))
+    """The capture folders and files under an archive (its lock and index left aside)."""
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*")
+                  if path.name not in (fa.LOCK_NAME, fa.INDEX_NAME))
+
+
+def error_lines(err: str, url: str) -> list[str]:
+    return [line for line in err.splitlines() if url in line]
 
 
 def test_archives_a_saved_page(tmp_path, fixed_clock, capsys):
@@ -31,7 +37,7 @@ def test_archives_a_saved_page(tmp_path, fixed_clock, capsys):
     assert code == fa.ExitCode.OK
     folder = tmp_path / "2026-11-25" / "cbc.ca-news-canada-nova-scotia-sable-island-keepers-1.1234567"
     assert lines == [str(folder)]
-    assert sorted(p.name for p in folder.iterdir()) == ["article.json", "article.md", "page.html"]
+    assert sorted(p.name for p in folder.iterdir()) == ["article.json", "article.md", "capture.warc.gz", "page.html"]
     assert (folder / "page.html").read_bytes() == CBC_PAGE.read_bytes()
     document = json.loads((folder / "article.json").read_text(encoding="utf-8"))
     assert document["schema_version"] == 1
@@ -99,7 +105,7 @@ def test_default_url_names_the_saved_page(tmp_path, fixed_clock):
 
 def test_fetches_over_http_and_archives(server, tmp_path, fixed_clock):
     server.route("/story", html_response(CBC_PAGE.read_bytes(), ETag='"abc"'))
-    code, lines = run(["-o", str(tmp_path), server.url("/story")], fixed_clock)
+    code, lines = run(["--no-images", "-o", str(tmp_path), server.url("/story")], fixed_clock)
     assert code == 0
     document = json.loads((tmp_path / "2026-11-25" / lines[0].rsplit("/", 1)[1] / "article.json").read_text())
     assert document["capture"]["status"] == 200 and document["capture"]["etag"] == '"abc"'
@@ -110,8 +116,8 @@ def test_fetches_over_http_and_archives(server, tmp_path, fixed_clock):
 def test_urls_that_are_not_http_are_usage_errors(url, tmp_path, fixed_clock, capsys):
     code, lines = run(["-o", str(tmp_path), url], fixed_clock)
     assert code == fa.ExitCode.USAGE and lines == []
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and url in err[0] and "not an http(s) URL" in err[0]
+    err = error_lines(capsys.readouterr().err, url)
+    assert len(err) == 1 and "not an http(s) URL" in err[0]
 
 
 def test_bad_option_is_a_usage_error(fixed_clock):
@@ -123,16 +129,17 @@ def test_fetch_failure_exit_code_and_nothing_written(server, tmp_path, fixed_clo
     server.route("/missing", (404, {"Content-Type": "text/html"}, b"nope"))
     code, lines = run(["-o", str(tmp_path), server.url("/missing")], fixed_clock)
     assert code == fa.ExitCode.FETCH_FAILED and lines == []
-    assert list(tmp_path.iterdir()) == []
+    assert tree(tmp_path) == []
     err = capsys.readouterr().err
-    assert server.url("/missing") in err and "HTTP 404" in err
+    assert len(error_lines(err, server.url("/missing"))) == 1 and "HTTP 404" in err
+    assert "archived=0 unchanged=0 failed=1" in err  # failures always end with the summary
 
 
 def test_not_an_article_exit_code_and_nothing_written(server, tmp_path, fixed_clock):
     server.route("/home", html_response("<html><body><nav><a href='/a'>A</a></nav></body></html>"))
     code, _ = run(["-o", str(tmp_path), server.url("/home")], fixed_clock)
     assert code == fa.ExitCode.NOT_AN_ARTICLE
-    assert list(tmp_path.iterdir()) == []
+    assert tree(tmp_path) == []
 
 
 def test_unwritable_archive_exit_code(tmp_path, fixed_clock):
@@ -159,7 +166,7 @@ def test_failed_write_leaves_nothing_half_written(tmp_path, fixed_clock, monkeyp
 def test_several_urls_all_attempted_worst_code_wins(server, tmp_path, fixed_clock):
     server.route("/good", html_response(CBC_PAGE.read_bytes()))
     server.route("/gone", (410, {"Content-Type": "text/html"}, b""))
-    code, lines = run(["-o", str(tmp_path), server.url("/gone"), "ftp://x/y", server.url("/good")], fixed_clock)
+    code, lines = run(["--no-images", "-o", str(tmp_path), server.url("/gone"), "ftp://x/y", server.url("/good")], fixed_clock)
     assert code == fa.ExitCode.FETCH_FAILED
     assert len(lines) == 1 and os.path.isdir(lines[0])
 
@@ -168,9 +175,9 @@ def test_input_file_and_stdin(server, tmp_path, fixed_clock):
     server.route("/good", html_response(CBC_PAGE.read_bytes()))
     listing = tmp_path / "urls.txt"
     listing.write_text(f"# nightly list\n\n{server.url('/good')}\n   \n# {server.url('/nope')}\n")
-    code, lines = run(["-o", str(tmp_path / "a"), "-i", str(listing)], fixed_clock)
+    code, lines = run(["--no-images", "-o", str(tmp_path / "a"), "-i", str(listing)], fixed_clock)
     assert code == 0 and len(lines) == 1
-    code, lines = run(["-o", str(tmp_path / "b"), "-i", "-"], fixed_clock, stdin_text=server.url("/good") + "\n")
+    code, lines = run(["--no-images", "-o", str(tmp_path / "b"), "-i", "-"], fixed_clock, stdin_text=server.url("/good") + "\n")
     assert code == 0 and len(lines) == 1
     assert run(["-i", str(tmp_path / "missing.txt")], fixed_clock)[0] == fa.ExitCode.USAGE
 
@@ -193,7 +200,7 @@ def test_capture_date_is_the_local_date(tmp_path, monkeypatch):
     finally:
         monkeypatch.delenv("TZ")
         fa.time.tzset()
-    assert [p.name for p in tmp_path.iterdir()] == ["2026-11-25"]
+    assert tree(tmp_path)[0] == "2026-11-25"
 
 
 def test_version(capsys, fixed_clock):
