@@ -673,6 +673,12 @@ def _read_capped(response: requests.Response, deadline_at: float, cap: int) -> b
     return b"".join(pieces)
 
 
+def page_text(page: Page) -> str:
+    """The page decoded as its capture decided (the HTTP charset counts, which the bytes alone
+    do not carry)."""
+    return page.body.decode(page.capture.encoding, "replace")
+
+
 def looks_like_markup(body: bytes) -> bool:
     head = body[:SNIFF_BYTES]
     return b"\x00" not in head and b"<" in head
@@ -850,8 +856,9 @@ def trim_edges(blocks: list[Block], headline: str) -> list[Block]:
 def is_header_line(text: str, headline: str) -> bool:
     if re.fullmatch(r"https?://\S+", text):
         return True  # the page's own address, printed for print-outs
-    if text == headline or (headline and text.startswith(headline) and len(text) < len(headline) + 200):
-        return True
+    if text == headline or (headline and text.startswith(headline) and len(text) < len(headline) + 200
+                            and DATE_IN_TEXT.search(text[len(headline):])):
+        return True  # the headline again, with the date and byline of the template
     return len(text) <= MAX_DATELINE_CHARS and bool(DATE_IN_TEXT.search(text)) and not text.endswith(".")
 
 
@@ -2449,6 +2456,15 @@ def _warc_date(iso: str) -> str:
     return iso.replace("+00:00", "Z")
 
 
+def remove_stale_staging(archive_root: Path) -> None:
+    """Clear the hidden folders of captures that a killed run left half-built. Called with the
+    archive's lock held, so no other run can be building one."""
+    for staging in archive_root.glob("*/.*.partial"):
+        log.info("removing %s, left by an interrupted run", staging)
+        shutil.rmtree(staging, ignore_errors=True)
+        _remove_if_empty(staging.parent)
+
+
 def _remove_if_empty(folder: Path) -> None:
     try:
         folder.rmdir()
@@ -2519,6 +2535,7 @@ def archive_lock(archive_root: Path) -> Iterator[None]:
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
+        remove_stale_staging(archive_root)
         try:
             yield
         finally:
@@ -2607,7 +2624,7 @@ def archive_url(url: str, options: argparse.Namespace, session: requests.Session
     check_url(url)
     if options.stdout:
         page = read_page_file(options.html, url, now) if options.html else fetch_page(session, url, options.timeout, now)
-        article = extract_article(page.body, page.capture.final_url)
+        article = extract_article(page_text(page), page.capture.final_url)
         return Outcome("printed", None, page.capture.sha256, render_json(article_document(page.capture, article)).rstrip("\n"))
     previous = find_latest_capture(options.archive_dir, url)
     compare = previous is not None and not options.force
@@ -2618,7 +2635,7 @@ def archive_url(url: str, options: argparse.Namespace, session: requests.Session
     if compare and page.capture.status == 304:
         log.info("%s: not modified since %s", url, previous.folder)
         return Outcome("unchanged", previous.folder, previous.document["capture"].get("sha256"))
-    article = extract_article(page.body, page.capture.final_url)
+    article = extract_article(page_text(page), page.capture.final_url)
     log.info("%s: %r, %d paragraphs, %d figures, %d quotes", url, article.headline,
              len(article.text.split("\n\n")), len(article.figures), len(article.quotes))
     if compare and not changed_fields(previous.document.get("article", {}), dataclasses.asdict(article)):

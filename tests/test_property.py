@@ -1,0 +1,59 @@
+"""extract_article raises only ExtractionError, whatever bytes it gets (property test)."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import fetch_article as fa
+from conftest import PAGES, PROJECT
+
+spec = importlib.util.spec_from_file_location("fuzz_bench", PROJECT / "bench" / "fuzz.py")
+fuzz = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(fuzz)
+
+# Handwritten pages always; the shared real pages too when ../shared is there.
+SEEDS = fuzz.seed_pages()[:12] or [path.read_bytes() for path in sorted(PAGES.glob("*.html"))]
+
+
+def only_extraction_errors(data: bytes) -> None:
+    try:
+        article = fa.extract_article(data, "https://example.com/news/story")
+    except fa.ExtractionError:
+        return
+    assert isinstance(article, fa.Article) and article.headline and article.text
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(SEEDS), st.randoms(use_true_random=False))
+def test_mutated_pages(page, rnd: random.Random):
+    only_extraction_errors(fuzz.mutate(page, rnd))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=4096))
+def test_arbitrary_bytes(data):
+    only_extraction_errors(data)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=2000))
+def test_arbitrary_text(text):
+    only_extraction_errors(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+                        st.sampled_from(["@type", "@graph", "headline", "author", "name", "datePublished",
+                                         "articleBody", "image", "url", "mainEntity", "publisher"]), inner, max_size=5),
+                    max_leaves=30))
+def test_arbitrary_json_ld(value):
+    import json
+    block = json.dumps(value)
+    page = (PAGES / "several_json_ld.html").read_text(encoding="utf-8").replace(
+        "<head>", f'<head><script type="application/ld+json">{block}</script>', 1)
+    only_extraction_errors(page)
