@@ -1,4 +1,5 @@
-"""Fetching against a loopback server on 127.0.0.1: redirects, errors, retries, caps, charsets."""
+"""fetch_page against a loopback server on 127.0.0.1: the capture record, redirects, errors,
+retries, charsets. The caps and the deadline are tested through the CLI in test_faults.py."""
 
 from __future__ import annotations
 
@@ -75,34 +76,6 @@ def test_refuses_unlabelled_binary(server, session, fixed_clock):
         fetch(session, server.url("/blob"), fixed_clock)
 
 
-def test_oversize_page_by_content_length(server, session, fixed_clock):
-    def huge_header(handler):
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/html")
-        handler.send_header("Content-Length", str(fa.MAX_PAGE_BYTES + 1))
-        handler.end_headers()
-    server.route("/huge", huge_header)
-    with pytest.raises(fa.FetchError, match="too large"):
-        fetch(session, server.url("/huge"), fixed_clock)
-
-
-def test_oversize_page_without_content_length(server, session, fixed_clock):
-    def endless(handler):
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/html")
-        handler.send_header("Connection", "close")
-        handler.end_headers()
-        chunk = b"<p>" + b"x" * 65_536 + b"</p>"
-        try:
-            for _ in range(fa.MAX_PAGE_BYTES // len(chunk) + 10):
-                handler.wfile.write(chunk)
-        except OSError:
-            pass  # the client hung up once past the cap
-    server.route("/endless", endless)
-    with pytest.raises(fa.FetchError, match="too large"):
-        fetch(session, server.url("/endless"), fixed_clock)
-
-
 def test_charset_only_in_meta(server, session, fixed_clock):
     body = '<html><head><meta charset="windows-1252"></head><body><p>Café “déjà vu”</p></body></html>'.encode("cp1252")
     server.route("/cp1252", (200, {"Content-Type": "text/html"}, body))
@@ -110,26 +83,6 @@ def test_charset_only_in_meta(server, session, fixed_clock):
     assert page.body == body
     assert (page.capture.encoding, page.capture.encoding_source) == ("cp1252", "meta")
     assert "Café “déjà vu”" in fa.decode_html(page.body, None)[0]
-
-
-def test_the_deadline_bounds_a_dripping_server(server, session, fixed_clock):
-    def drip(handler):
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/html")
-        handler.send_header("Content-Length", "1000")
-        handler.end_headers()
-        try:
-            for _ in range(1000):
-                handler.wfile.write(b"x")
-                handler.wfile.flush()
-                time.sleep(0.2)
-        except OSError:
-            pass
-    server.route("/drip", drip)
-    started = time.monotonic()
-    with pytest.raises(fa.FetchError, match="too slow"):
-        fetch(session, server.url("/drip"), fixed_clock, deadline=1.5)
-    assert time.monotonic() - started < 4
 
 
 def test_connection_refused_is_a_fetch_error(session, fixed_clock):
