@@ -830,8 +830,9 @@ def extract_body(container: Found | None, furniture: set, ld: dict, headline: st
                             else _blocks_of(part, furniture, "p", None, None))]
     blocks = trim_edges(blocks, headline)
     trailing_note = None
-    if blocks and blocks[-1][0] == "p" and len(blocks[-1][1]) < 200 and SOURCE_NOTE.match(blocks[-1][1]):
-        trailing_note = Found(blocks.pop()[1].lstrip("-—– "), "body's last paragraph")
+    last = blocks[-1] if blocks else None
+    if last and last.kind == "p" and len(last.text) < 200 and SOURCE_NOTE.match(last.text):
+        trailing_note = Found(blocks.pop().text.lstrip("-—– "), "body's last paragraph")
     body = Body(tuple(blocks), container.source if container else "none")
     if len(body.text) < MIN_BODY_CHARS and ld.get("articleBody"):
         ld_body = normalize_paragraphs(str(ld["articleBody"]))
@@ -1695,7 +1696,7 @@ TITLE_NOUNS = TITLE_WORDS | {
     "owner", "organizer", "organiser", "coordinator", "activist", "scientist", "author", "coach", "player",
     "negotiator", "envoy", "diplomat", "historian", "economist", "lawyer", "prosecutor", "researcher",
     "adviser", "advisor", "member", "candidate", "witness", "survivor", "teacher", "student", "farmer",
-    "realtor", "economist", "strategist", "partner", "principal", "agent", "administrator", "coach",
+    "realtor", "strategist", "partner", "principal", "agent", "administrator",
 }
 # Words in a name that make it a body, not a person: "he said" never refers back to these.
 ORGANISATION_WORDS = re.compile(
@@ -1741,9 +1742,9 @@ class NameBook:
         words = reference.split()
         for name in reversed(self.names):
             tokens = name.split()
-            if len(tokens) > len(words) and tokens[-len(words):] == words:
-                if tokens[-len(words) - 1].lower() not in NAME_PARTICLES:
-                    return name
+            if len(tokens) > len(words) and tokens[-len(words):] == words \
+                    and tokens[-len(words) - 1].lower() not in NAME_PARTICLES:
+                return name
         return reference
 
     def heard(self, speaker: str, title: str | None) -> None:

@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, result in results.items():
             (options.save / f"{name}.json").write_text(
                 json.dumps(result["predictions"], ensure_ascii=False, indent=1), encoding="utf-8")
-        worst = sorted(zip(results["fetch_article"]["counts"], (p[0] for p in pages)), key=lambda c: c[0][0])[:10]
+        worst = sorted(zip(results["fetch_article"]["counts"], (p[0] for p in pages), strict=True), key=lambda c: c[0][0])[:10]
         print("our ten lowest pages (tp share):", ", ".join(f"{pid[:12]} {c[0]:.2f}" for c, pid in worst))
     return 0
 
