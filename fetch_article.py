@@ -1650,8 +1650,10 @@ NAME_PARTICLES = {"abu", "al", "el", "bin", "ibn", "bint", "de", "del", "della",
                   "du", "van", "von", "der", "den", "ter", "la", "le"}
 # A full stop belongs to a word only in initials and abbreviations ("U.S.", "J."), never at a
 # sentence's end ("said Jakob Kern.").
-NAME_WORD = r"(?:(?:[A-Z]\.){1,3}(?![\w])|[A-Z][\w'’-]*|(?:al|el|bin|ibn|de|del|da|di|dos|du|van|von|der|den|le|la)(?:-[A-Z][\w'’-]*)?(?![\w'’-]))"
-NAME = rf"(?:(?:the|The)\s+)?(?:(?:[A-Z]\.){{1,3}}(?![\w])|[A-Z][\w'’-]*)(?:\s+{NAME_WORD}){{0,5}}"
+HONORIFIC = r"(?:Dr|Mr|Mrs|Ms|Mx|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Prof|Rev|Supt|Insp|Const|Det)\."
+NAME_WORD = (rf"(?:{HONORIFIC}|(?:[A-Z]\.){{1,3}}(?![\w])|[A-Z][\w'’-]*|"
+             r"(?:al|el|bin|ibn|de|del|da|di|dos|du|van|von|der|den|le|la)(?:-[A-Z][\w'’-]*)?(?![\w'’-]))")
+NAME = rf"(?:(?:the|The)\s+)?(?:{HONORIFIC}|(?:[A-Z]\.){{1,3}}(?![\w])|[A-Z][\w'’-]*)(?:\s+{NAME_WORD}){{0,5}}"
 PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)"
 # A speaker named by role alone: "the minister", "a spokesperson for the ministry".
 ROLE = (
@@ -1662,7 +1664,7 @@ ROLE = (
 )
 # "Kerry told reporters", "Bebars Mishal, a civil defence worker, said", "McCain, who described".
 SUBJECT_THEN_VERB = re.compile(
-    rf"(?<![\w'’-])(?P<who>{PRONOUN}|{ROLE}|{NAME})(?:,\s*(?P<app>[^,\"“”«»]{{1,160}}?),)?(?:,?\s+who)?"
+    rf"(?<![\w'’-])(?P<who>{PRONOUN}|{ROLE}|{NAME})(?:,\s*\d{{1,3}}(?=,))?(?:,\s*(?P<app>[^,\"“”«»]{{1,160}}?),)?(?:,?\s+who)?"
     rf",?\s+(?:(?:also|then|later|again|previously|once|had|has|have|would|will)\s+)?(?P<cue>{SPEECH_VERBS})\b"
 )
 # '..., said Aref al-Aref, an intensive care medical worker.'  'said WFP director Jakob Kern.'
@@ -1670,7 +1672,7 @@ VERB_THEN_SUBJECT = re.compile(
     rf"\b(?P<cue>said|says|added|adds|asked|asks|wrote|writes|[Aa]ccording\s+to)\s+"
     rf"(?P<pre>(?:[\w.'’-]+\s+){{0,4}}?)(?P<who>{NAME}|{PRONOUN}|{ROLE})"
     rf"(?=\s*(?:[,.;:!?]|$)|\s+(?:in|on|at|during|who|when|after|before|last|this|from)\b)"
-    rf"(?:,\s*(?P<app>[^,.\"“”«»]{{1,160}}))?"
+    rf"(?:,\s*(?:\d{{1,3}},\s*)?(?P<app>[^,.\"“”«»]{{1,160}}))?"
 )
 SPEECH_VERB_ANYWHERE = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 NAME_RE = re.compile(NAME)
@@ -1908,8 +1910,12 @@ def sentence_start(masked: str, position: int) -> int:
 
 
 def sentence_end(text: str) -> int:
-    match = re.search(r"[.!?](?:\s|$)", text)
-    return match.end() if match else len(text)
+    """Where the first sentence of `text` ends (an abbreviation's full stop ends none)."""
+    for match in re.finditer(r"[.!?](?:\s|$)", text):
+        word = re.search(r"([\w.]+)[.!?]$", text[max(0, match.start() - 40): match.start() + 1])
+        if not (word and (word.group(1).lower() in ABBREVIATIONS or re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word.group(1)))):
+            return match.end()
+    return len(text)
 
 
 def _adjacent_attribution(after: str):

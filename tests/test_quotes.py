@@ -137,6 +137,10 @@ def quotes_of(*paragraphs: str) -> list[tuple[str, str | None]]:
      [("We will rebuild", "Steve Clarke")]),
     # ‘‘doubled single quotes’’ set as double ones
     (["‘‘We will rebuild,’’ Ann Lee said."], [("We will rebuild", "Ann Lee")]),
+    # honorifics and ages belong with the name, not in it
+    (['"Wash your hands," Dr. Anthony Fauci said on Sunday.'], [("Wash your hands", "Anthony Fauci")]),
+    (['"It is a disaster," said Jane Smith, 45, a resident of Paradise.', '"Yes," she said.'],
+     [("It is a disaster", "Jane Smith"), ("Yes", "Jane Smith")]),
     # a sentence-opening word is not part of the name
     (['To Ann Lee, it was simple. "We will rebuild," Ann Lee said.'], [("We will rebuild", "Ann Lee")]),
 ])
