@@ -65,16 +65,17 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, NamedTuple
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
+import charset_normalizer
 import lxml.etree
 import lxml.html
 import requests
-import charset_normalizer
+import urllib3.exceptions
 from bs4.dammit import EncodingDetector
 from urllib3.util.retry import Retry
 from warcio.statusandheaders import StatusAndHeaders
@@ -664,12 +665,10 @@ def _read_capped(response: requests.Response, deadline_at: float, cap: int) -> b
             if size > cap:
                 raise FetchError(f"too large (over the {cap:,}-byte cap)")
             pieces.append(piece)
-    except (requests.RequestException, OSError) as error:
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
+        # urllib3's ProtocolError (a reset, a body shorter than its Content-Length) and
+        # ReadTimeoutError reach us unwrapped when reading the raw stream
         raise FetchError(f"network error while reading the page: {_short_reason(error)}") from None
-    except Exception as error:  # urllib3's ProtocolError/ReadTimeoutError family, not OSError subclasses
-        if type(error).__module__.startswith("urllib3"):
-            raise FetchError(f"network error while reading the page: {_short_reason(error)}") from None
-        raise
     return b"".join(pieces)
 
 
