@@ -178,6 +178,8 @@ NEVER_CONTENT_CLASS_WORDS = (
     "rollover-people-block", "tooltip", "hovercard", "popover", "sr-only", "visually-hidden", "screen-reader-text",
 )
 NEVER_CONTENT_XPATH = "//*[" + " or ".join(f"contains(@class, '{word}')" for word in NEVER_CONTENT_CLASS_WORDS) + "]"
+# Real class and id attributes run under a few hundred characters.
+MAX_HINT_CHARS = 500
 # Elements never part of an article's text.
 NEVER_CONTENT_TAGS = (
     "script", "style", "noscript", "template", "svg", "iframe", "form", "button", "input",
@@ -906,7 +908,7 @@ def drop_never_content(root: lxml.html.HtmlElement, data: bytes = b"") -> None:
     if data and not any(word.encode() in data for word in NEVER_CONTENT_CLASS_WORDS):
         return  # the page has none of those classes: spare the slow search
     for element in root.xpath(NEVER_CONTENT_XPATH):
-        if NEVER_CONTENT_CLASSES.search(element.get("class")) and element.getparent() is not None:
+        if NEVER_CONTENT_CLASSES.search(element.get("class")[:MAX_HINT_CHARS]) and element.getparent() is not None:
             element.drop_tree()
 
 
@@ -936,7 +938,9 @@ def clean_text(value: object) -> str:
 
 
 def class_and_id(element: lxml.html.HtmlElement) -> str:
-    return f"{element.get('class') or ''} {element.get('id') or ''}".strip()
+    """The element's class and id, as hints; cut short, since only a broken or hostile page has
+    attributes long enough to make matching them slow."""
+    return f"{(element.get('class') or '')[:MAX_HINT_CHARS]} {(element.get('id') or '')[:MAX_HINT_CHARS]}".strip()
 
 
 def is_boilerplate(element: lxml.html.HtmlElement) -> bool:
