@@ -248,6 +248,8 @@ CREDIT_WORDS = re.compile(
 # A byline's lead-in and separators: "By Jane Doe and John Roe, Reuters", in the languages of
 # the European press ("Par ... et ...", "Por ... y ...", "Von ... und ...").
 BYLINE_PREFIX = re.compile(r"^\s*(?:written\s+)?(?:by|par|por|von|door|av|di)\s*:?\s+", re.I)
+BYLINE_ROLE = re.compile(r"\b(?:writer|reporter|correspondent|editor|staff|contributor|columnist|media|for|"
+                         r"news|press|journalist|photographer|producer)\b", re.I)
 BYLINE_SPLIT = re.compile(r"\s*(?:,|\b(?:and|et|y|und|en|och)\b|&|\||·)\s*", re.I)
 # Dates in article URLs: /2016/09/26/ or /20160926/.
 URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|$|[-_])")
@@ -1103,7 +1105,7 @@ def extract_deck(root, ld, template, headline_el):
                       r"article-?summary|lede|kicker-?text)(?:$|[-_\s])", re.I)
     scope = _header_scope(headline_el) if headline_el is not None else root
     for element in scope.iter("h2", "h3", "p", "div", "span"):
-        if element is headline_el or not hint.search(class_and_id(element)):
+        if element is headline_el or not hint.search(class_and_id(element)) or is_boilerplate(element):
             continue
         text = text_of(element)
         if 10 <= len(text) <= 400 and not _contains_block(element, "p"):
@@ -1160,8 +1162,8 @@ def extract_authors(root, meta, ld, template):
         if names:
             return Found(names, template["authors"])
     ld_authors = ld.get("author") or ld.get("creator")
-    names = dedupe(ld_text(author) for author in (ld_authors if isinstance(ld_authors, list) else [ld_authors]))
-    names = tuple(name for name in names if not _is_url(name))
+    names = dedupe(name for author in (ld_authors if isinstance(ld_authors, list) else [ld_authors])
+                   for name in split_byline(ld_text(author) or "") if not _is_url(name))
     if names:
         return Found(names, "json-ld author")
     for key in ("author", "article:author", "byl", "sailthru.author", "parsely-author", "dc.creator"):
@@ -1188,7 +1190,10 @@ def split_byline(text: str) -> tuple[str, ...]:
     text = BYLINE_PREFIX.sub("", clean_text(text))
     text = re.split(r"\s+(?:updated|published|posted)\b|\d{1,2}:\d{2}|\b(?:19|20)\d{2}\b", text, flags=re.I)[0]
     names = [name.strip(" .·|-–—") for name in BYLINE_SPLIT.split(text)]
-    return dedupe(name for name in names if 2 <= len(name) <= 60 and len(name.split()) <= 5)
+    names = [name for name in names if 2 <= len(name) <= 60 and len(name.split()) <= 5]
+    people = [name for name in names if not BYLINE_ROLE.search(name)]
+    # "Tom Krisher, AP Auto Writer": the role goes; an agency alone ("Thomson Reuters") stays
+    return dedupe(people or names)
 
 
 def dedupe(values: Iterable[str | None]) -> tuple[str, ...]:

@@ -57,6 +57,7 @@ def test_headline_is_the_h1_not_the_social_title():
     ("<p class='standfirst'>Three days of gales kept the boats in port.</p>", "Three days of gales kept the boats in port."),
     ("<h2 class='article-subheadline'>Three days of gales kept the boats in port.</h2>", "Three days of gales kept the boats in port."),
     ("<h2>Not a deck, just a heading</h2>", None),
+    ("<div class='read-more-big'><span class='read-more-big__subtitle'>Also on our site</span></div>", None),
 ])
 def test_deck(markup, expected):
     body = STORY.replace("</h1>", "</h1>" + markup)
@@ -83,6 +84,9 @@ def test_summary_is_the_meta_description():
     ('<script type="application/ld+json">{"@type":"NewsArticle","author":"Ana Ruiz"}</script>', STORY, ("Ana Ruiz",)),
     ("<meta name='author' content='Ana Ruiz and Tom Lee'>", STORY, ("Ana Ruiz", "Tom Lee")),
     ("<meta property='article:author' content='https://facebook.com/ana'>", STORY, ()),
+    ('<script type="application/ld+json">{"@type":"NewsArticle","author":{"name":"By TOM KRISHER, AP Auto Writer"}}</script>',
+     STORY, ("TOM KRISHER",)),
+    ("<meta name='author' content='Amy Kuperinsky | NJ Advance Media for NJ.com'>", STORY, ("Amy Kuperinsky",)),
     ("", STORY.replace("</h1>", "</h1><div class='byline'>By Ana Ruiz, Tom Lee and Kim Ng</div>"),
      ("Ana Ruiz", "Tom Lee", "Kim Ng")),
     ("", STORY.replace("</h1>", "</h1><span class='author'>Par Jeanne Le Gall et Yann Morvan</span>"),
