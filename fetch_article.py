@@ -253,6 +253,9 @@ BYLINE_ROLE = re.compile(r"\b(?:writer|reporter|correspondent|editor|staff|contr
 BYLINE_SPLIT = re.compile(r"\s*(?:,|\b(?:and|et|y|und|en|och)\b|&|\||·)\s*", re.I)
 # Dates in article URLs: /2016/09/26/ or /20160926/.
 URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|$|[-_])")
+# The oldest articles publishers put online (newspaper archives) go back to the 1800s; an older
+# year is a placeholder.
+MIN_YEAR = 1800
 ISO_DATE = re.compile(
     r"^\s*(\d{4})-(\d{2})-(\d{2})"
     r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?\s*$",
@@ -1108,7 +1111,7 @@ def extract_deck(root, ld, template, headline_el):
         if element is headline_el or not hint.search(class_and_id(element)) or is_boilerplate(element):
             continue
         text = text_of(element)
-        if 10 <= len(text) <= 400 and not _contains_block(element, "p"):
+        if 10 <= len(text) <= 400 and not _contains_block(element, "p") and not DATE_IN_TEXT.search(text):
             return Found(text, f"{element.tag}.{_matching_class(element, hint)}", element)
     for key in ("alternativeHeadline", "alternateName"):
         value = ld_text(ld.get(key))
@@ -1188,7 +1191,8 @@ def extract_authors(root, meta, ld, template):
 def split_byline(text: str) -> tuple[str, ...]:
     """'By Jane Doe and John Roe' -> ('Jane Doe', 'John Roe'); dates and roles are left out."""
     text = BYLINE_PREFIX.sub("", clean_text(text))
-    text = re.split(r"\s+(?:updated|published|posted)\b|\d{1,2}:\d{2}|\b(?:19|20)\d{2}\b", text, flags=re.I)[0]
+    text = re.split(r"\s+(?:updated|published|posted)\b|\d{1,2}:\d{2}|\b(?:19|20)\d{2}\b|\s@\w|"
+                    r"\s(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d", text, flags=re.I)[0]
     names = [name.strip(" .·|-–—") for name in BYLINE_SPLIT.split(text)]
     names = [name for name in names if 2 <= len(name) <= 60 and len(name.split()) <= 5]
     people = [name for name in names if not BYLINE_ROLE.search(name)]
@@ -1240,6 +1244,8 @@ def normalize_date(value: str | None) -> str | None:
     if not match:
         return None
     year, month, day, hour, minute, second, offset = match.groups()
+    if int(year) < MIN_YEAR:
+        return None  # a template's placeholder ("0001-01-01"), not a date
     try:
         if hour is None:
             return datetime(int(year), int(month), int(day)).date().isoformat()
@@ -1289,10 +1295,10 @@ def extract_language(root, meta, ld):
 
 def extract_section(root, meta, ld, template, headline_el, page_url):
     if meta.get("article:section"):
-        return Found(meta["article:section"], "meta article:section")
+        return Found(first_of_list(meta["article:section"]), "meta article:section")
     value = ld_text(ld.get("articleSection"))
     if value:
-        return Found(value, "json-ld articleSection")
+        return Found(first_of_list(value), "json-ld articleSection")
     if template:
         found = first_text(root, template["section"])
         if found:
@@ -1300,6 +1306,13 @@ def extract_section(root, meta, ld, template, headline_el, page_url):
     if headline_el is not None and page_url:
         return _section_kicker(_header_scope(headline_el), page_url)
     return None
+
+
+def first_of_list(value: str) -> str:
+    """'Smart News, Smart News Science, Smart News Science' (a list of sections and tags) -> its
+    first; 'Economy & Business' and 'Arts, Culture' stay whole."""
+    parts = [part.strip() for part in value.split(",")]
+    return parts[0] if len(parts) >= 3 and parts[0] else value
 
 
 def _section_kicker(scope, page_url):

@@ -87,6 +87,8 @@ def test_summary_is_the_meta_description():
     ('<script type="application/ld+json">{"@type":"NewsArticle","author":{"name":"By TOM KRISHER, AP Auto Writer"}}</script>',
      STORY, ("TOM KRISHER",)),
     ("<meta name='author' content='Amy Kuperinsky | NJ Advance Media for NJ.com'>", STORY, ("Amy Kuperinsky",)),
+    ("", STORY.replace("</h1>", "</h1><div class='byline'>Roger Gonzalez @rgonzalezcbs Nov 19, 2019</div>"),
+     ("Roger Gonzalez",)),
     ("", STORY.replace("</h1>", "</h1><div class='byline'>By Ana Ruiz, Tom Lee and Kim Ng</div>"),
      ("Ana Ruiz", "Tom Lee", "Kim Ng")),
     ("", STORY.replace("</h1>", "</h1><span class='author'>Par Jeanne Le Gall et Yann Morvan</span>"),
@@ -109,6 +111,7 @@ def test_authors(head, body, expected):
     ("2024-06-14 08:15", "2024-06-14T08:15:00"),
     ("2024-06-14", "2024-06-14"),
     ("2024-13-40", None),
+    ("0001-01-01T00:00:00+00:00", None),  # a template's placeholder
     ("June 14, 2024", None),
     ("", None),
     (None, None),
@@ -261,6 +264,11 @@ def test_page_metadata():
     assert (article.canonical_url, article.site_name, article.section, article.language) == (
         "https://news.example/news/ferry-1.2", "Island News", "Local", "en-CA")
     assert article.url == "https://news.example/news/ferry-1.2?cmp=rss"
+
+
+def test_a_section_list_gives_its_first_section():
+    assert extract("<meta property='article:section' content='Smart News, Smart News Science, Science'>").section == "Smart News"
+    assert extract("<meta property='article:section' content='Arts, Culture'>").section == "Arts, Culture"
 
 
 def test_section_from_a_kicker_link_to_the_article_folder():
