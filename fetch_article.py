@@ -133,7 +133,7 @@ log = logging.getLogger("fetch_article")
 
 # --- Site templates: exact selectors for layouts we know, tried before the generic path.
 # CBC News "detail page" React template (2022-2024 pages; see shared/fixtures/README.md).
-# Newer CBC pages hash some class names (imageMedia-IspZw), so classes match by token prefix.
+# Newer CBC pages hash some class names (imageMedia-IspZw): a class also matches with a hash appended.
 CBC_TEMPLATE = {
     "name": "cbc",
     "body": "div.story",

@@ -142,27 +142,6 @@ def test_not_an_article_exit_code_and_nothing_written(server, tmp_path, fixed_cl
     assert tree(tmp_path) == []
 
 
-def test_unwritable_archive_exit_code(tmp_path, fixed_clock):
-    blocker = tmp_path / "archive"
-    blocker.write_text("a file where the archive folder should be")
-    code, lines = run(["--html", str(CBC_PAGE), "-o", str(blocker), CBC_URL], fixed_clock)
-    assert code == fa.ExitCode.ARCHIVE_FAILED and lines == []
-    assert blocker.read_text() == "a file where the archive folder should be"
-
-
-def test_failed_write_leaves_nothing_half_written(tmp_path, fixed_clock, monkeypatch):
-    real_write = fa._write_file
-
-    def failing_write(path, content):
-        if path.name == "article.md":
-            raise OSError(28, "No space left on device")
-        real_write(path, content)
-    monkeypatch.setattr(fa, "_write_file", failing_write)
-    code, _ = run(["--html", str(CBC_PAGE), "-o", str(tmp_path), CBC_URL], fixed_clock)
-    assert code == fa.ExitCode.ARCHIVE_FAILED
-    assert tree(tmp_path) == []
-
-
 def test_several_urls_all_attempted_worst_code_wins(server, tmp_path, fixed_clock):
     server.route("/good", html_response(CBC_PAGE.read_bytes()))
     server.route("/gone", (410, {"Content-Type": "text/html"}, b""))
