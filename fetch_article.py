@@ -1319,12 +1319,24 @@ def _section_kicker(scope, page_url):
     """A short link near the headline to a folder of the article's own URL ("World" ->
     /news/world for /news/world/aleppo-...) names its section."""
     article_path = urlsplit(page_url).path.rstrip("/")
+    best = None
     for link in scope.iter("a"):
         path = urlsplit(urljoin(page_url, link.get("href") or "")).path.rstrip("/")
         text = text_of(link)
-        if text and len(text) <= 40 and path and article_path.startswith(path + "/"):
-            return Found(text, "link to the article's folder")
-    return None
+        if text and len(text) <= 40 and path and article_path.startswith(path + "/") \
+                and (best is None or len(path) > best[0]) and not _in_furniture(link, scope):
+            best = (len(path), text)  # the deepest folder: "New Brunswick" before "News"
+    return Found(best[1], "link to the article's folder") if best else None
+
+
+def _in_furniture(element, scope) -> bool:
+    """Whether an element sits in navigation or other furniture, up to `scope`."""
+    for ancestor in element.iterancestors():
+        if ancestor is scope:
+            return False
+        if is_boilerplate(ancestor):
+            return True
+    return False
 
 
 def extract_source_note(root, template, region):
@@ -1599,6 +1611,7 @@ def find_pull_quotes(parts, template):
         element for part in parts for element in part.iter("blockquote", "aside", "div", "p")
         if re.search(r"pull-?quote|pullout|quote-?pull", class_and_id(element), re.I)
     ]
+    candidates = [e for e in candidates if not any(a in candidates for a in e.iterancestors())]
     if candidates:
         return Found(tuple(candidates), "class pull-quote")
     blockquotes = [quote for part in parts for quote in part.iter("blockquote")]
@@ -1617,8 +1630,12 @@ def find_pull_quotes(parts, template):
 
 
 def _quote_text(element) -> tuple[str, str | None]:
-    """A quote's words and its attribution (a cite or footer, or a trailing '- Name')."""
+    """A quote's words and its attribution (a cite or footer, an element classed as the
+    attribution, or a trailing '- Name')."""
     attribution_el = next(iter(element.xpath(".//cite|.//footer")), None)
+    if attribution_el is None:
+        attribution_el = next((e for e in element.iterdescendants()
+                               if isinstance(e.tag, str) and ATTRIBUTION_CLASS.search(class_and_id(e))), None)
     attribution = text_of(attribution_el) or None
     words = clean_text(" ".join(
         text for text in _text_outside(element, attribution_el)
@@ -1630,6 +1647,9 @@ def _quote_text(element) -> tuple[str, str | None]:
     if attribution:
         attribution = attribution.lstrip("-—–― ").strip() or None
     return words, attribution
+
+
+ATTRIBUTION_CLASS = re.compile(r"attr|cite|credit|author|source|byline", re.I)
 
 
 def _text_outside(element, excluded):

@@ -238,6 +238,13 @@ def test_pull_quote_by_class_with_cite():
     assert "Nothing sails" not in article.text
 
 
+def test_nested_pull_quote_classes_give_one_pull_quote_with_its_attribution_element():
+    pull = ("<div class='pullquote-container'><div class='pullquote'>Nothing sails in that."
+            "<div class='pullquote-attr'>- Captain Mary Oduya</div></div></div>")
+    article = extract(body=STORY.replace("</p><p>", "</p>" + pull + "<p>"))
+    assert [(q.text, q.attribution) for q in article.pull_quotes] == [("Nothing sails in that.", "Captain Mary Oduya")]
+
+
 def test_pull_quote_found_because_it_repeats_the_story():
     pull = "<blockquote>Crews checked the ramps and the engines.<footer>Harbour master</footer></blockquote>"
     article = extract(body=STORY.replace("</p><p>", "</p>" + pull + "<p>"))
@@ -272,7 +279,7 @@ def test_a_section_list_gives_its_first_section():
 
 
 def test_section_from_a_kicker_link_to_the_article_folder():
-    body = "<a href='/news/local'>Local</a>" + STORY
+    body = "<ul class='nav-menu'><li><a href='/news'>News</a></li></ul><a href='/news'>All news</a><a href='/news/local'>Local</a>" + STORY
     assert extract(body=body, url="https://news.example/news/local/ferry-1.2").section == "Local"
 
 

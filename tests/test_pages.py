@@ -222,3 +222,24 @@ def test_page_with_several_json_ld_blocks_one_broken():
     assert '"We could see every pup on every rock, which a boat never lets you do," said survey lead Dana Ortiz.' \
         in article.text.split("\n\n")
     assert [f.src for f in article.figures] == ["https://coastal.example/seals.jpg"]
+
+
+def test_older_cbc_template_page_through_the_generic_path():
+    """CBC's pre-2019 article markup (story-title, story-deck, pullquote-container) has no
+    template of its own: the generic path reads it."""
+    article = extract_page("cbc_older_template.html", "https://www.cbc.ca/news/canada/new-brunswick/moncton-ice-storm-1.3420001")
+    assert article.headline == "Ice storm leaves 40,000 without power in Moncton"
+    assert article.deck == "Crews from Nova Scotia and Maine are on their way to help"
+    assert article.authors == ("Jo Leblanc",)
+    assert article.published == "2016-01-27"
+    assert article.headings == ("Warming centres open",)
+    assert len(article.text.split("\n\n")) == 6
+    assert [(q.text, q.attribution) for q in article.pull_quotes] == [
+        ("We have every crew we own on the road.", "Marc Belliveau, NB Power")]
+    assert [(f.caption, f.credit) for f in article.figures] == [
+        ("Ice-covered branches brought down lines across the city on Tuesday night.", "Jo Leblanc/CBC")]
+    assert article.source_note == "With files from Radio-Canada"
+    assert article.section is None  # the only section link is in the site's navigation
+    for furniture in ("Facebook", "Related", "Fredericton", "All rights reserved", "- Marc Belliveau"):
+        assert furniture not in article.text
+    assert [(q.speaker, q.speaker_title) for q in article.quotes] == [("Marc Belliveau", "NB Power spokesperson")]
