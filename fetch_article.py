@@ -32,8 +32,9 @@ and names the latest one. archive/index.jsonl gets one line per URL per run.
 stdout carries data (the folder written for each URL, one per line); stderr carries diagnostics
 and is quiet unless something fails, so cron mails only failures. -v tells more.
 
-From cron, every night at 06:15:
-    15 6 * * * /path/to/.venv/bin/python /path/to/fetch_article.py -i /path/to/urls.txt >>/path/to/fetch.log 2>&1
+From cron, every night at 06:15 (the folders go to the log; cron mails stderr, empty unless
+something failed):
+    15 6 * * * /path/to/.venv/bin/python /path/to/fetch_article.py -i /path/to/urls.txt >>/path/to/fetch.log
 
 Exit codes (with several URLs every URL is attempted and the worst code is returned):
     0    every URL archived
