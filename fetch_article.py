@@ -592,18 +592,27 @@ def _get(session, url, deadline, deadline_at, headers=None) -> requests.Response
 
 
 def _capture(url, response, body, content_type, encoding, now) -> Capture:
+    return capture_record(url, body, now, encoding, final_url=response.url, status=response.status_code,
+                          content_type=content_type, etag=response.headers.get("ETag"),
+                          last_modified=response.headers.get("Last-Modified"))
+
+
+def capture_record(url: str, body: bytes, now: datetime, encoding: tuple[str, str], *,
+                   final_url: str | None = None, status: int | None = None, content_type: str | None = None,
+                   etag: str | None = None, last_modified: str | None = None) -> Capture:
+    """The capture of `body`; the keywords are what a server said (a saved page has none)."""
     return Capture(
         url=url,
-        final_url=response.url,
-        status=response.status_code,
+        final_url=final_url or url,
+        status=status,
         fetched_at=now.astimezone(timezone.utc).isoformat(timespec="seconds"),
         content_type=content_type,
         encoding=encoding[0],
         encoding_source=encoding[1],
         bytes=len(body),
         sha256=hashlib.sha256(body).hexdigest(),
-        etag=response.headers.get("ETag"),
-        last_modified=response.headers.get("Last-Modified"),
+        etag=etag,
+        last_modified=last_modified,
     )
 
 
@@ -710,23 +719,7 @@ def read_page_file(path: Path, url: str, now: datetime) -> Page:
         body = path.read_bytes()
     except OSError as error:
         raise UsageError(f"cannot read --html file {path}: {error.strerror or error}") from None
-    encoding, source = decode_html(body)[1:]
-    return Page(
-        body=body,
-        capture=Capture(
-            url=url,
-            final_url=url,
-            status=None,
-            fetched_at=now.astimezone(timezone.utc).isoformat(timespec="seconds"),
-            content_type=None,
-            encoding=encoding,
-            encoding_source=source,
-            bytes=len(body),
-            sha256=hashlib.sha256(body).hexdigest(),
-            etag=None,
-            last_modified=None,
-        ),
-    )
+    return Page(body, capture_record(url, body, now, decode_html(body)[1:]))
 
 
 # ---------------------------------------------------------------- extraction (pure core)
@@ -1944,20 +1937,25 @@ def mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
 def sentence_start(masked: str, position: int) -> int:
     """Where the sentence holding `position` begins."""
     for match in reversed(list(re.finditer(r"[.!?][\"”»]?\s+(?=[\"“„«A-Z])", masked[: position + 1]))):
-        word = re.search(r"([\w.]+)[.!?]$", masked[max(0, match.start() - 40): match.start() + 1])
-        if word and (word.group(1).lower() in ABBREVIATIONS or re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word.group(1))):
-            continue
-        return match.end()
+        if _ends_sentence(masked, match.start()):
+            return match.end()
     return 0
 
 
 def sentence_end(text: str) -> int:
-    """Where the first sentence of `text` ends (an abbreviation's full stop ends none)."""
+    """Where the first sentence of `text` ends."""
     for match in re.finditer(r"[.!?](?:\s|$)", text):
-        word = re.search(r"([\w.]+)[.!?]$", text[max(0, match.start() - 40): match.start() + 1])
-        if not (word and (word.group(1).lower() in ABBREVIATIONS or re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word.group(1)))):
+        if _ends_sentence(text, match.start()):
             return match.end()
     return len(text)
+
+
+def _ends_sentence(text: str, stop: int) -> bool:
+    """Whether the full stop at `stop` ends a sentence: not after an abbreviation ("Oct.",
+    "Dr.") or an initial ("U.S.", "J.")."""
+    word = re.search(r"([\w.]+)[.!?]$", text[max(0, stop - 40): stop + 1])
+    return not (word and (word.group(1).lower() in ABBREVIATIONS
+                          or re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word.group(1))))
 
 
 def _adjacent_attribution(after: str):
@@ -2665,6 +2663,13 @@ class Outcome:
     output: str = ""
 
 
+def obtain_page(url, options, session, now, conditional: dict[str, str] | None = None) -> Page:
+    """The page from the --html file, or else from the network."""
+    if options.html:
+        return read_page_file(options.html, url, now)
+    return fetch_page(session, url, options.timeout, now, conditional)
+
+
 def archive_url(url: str, options: argparse.Namespace, session: requests.Session, now: datetime) -> Outcome:
     """Fetch (or read), extract and archive one URL.
 
@@ -2672,15 +2677,12 @@ def archive_url(url: str, options: argparse.Namespace, session: requests.Session
     latest capture's, is "unchanged" and writes nothing (unless --force)."""
     check_url(url)
     if options.stdout:
-        page = read_page_file(options.html, url, now) if options.html else fetch_page(session, url, options.timeout, now)
+        page = obtain_page(url, options, session, now)
         article = extract_article(page_text(page), page.capture.final_url)
         return Outcome("printed", None, page.capture.sha256, render_json(article_document(page.capture, article)).rstrip("\n"))
     previous = find_latest_capture(options.archive_dir, url)
     compare = previous is not None and not options.force
-    if options.html:
-        page = read_page_file(options.html, url, now)
-    else:
-        page = fetch_page(session, url, options.timeout, now, previous.conditional_headers() if compare else None)
+    page = obtain_page(url, options, session, now, previous.conditional_headers() if compare else None)
     if compare and page.capture.status == 304:
         log.info("%s: not modified since %s", url, previous.folder)
         return Outcome("unchanged", previous.folder, previous.document["capture"].get("sha256"))
