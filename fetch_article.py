@@ -43,6 +43,7 @@ Exit codes (with several URLs every URL is attempted and the worst code is retur
     4    not an article: no headline or no body found
     5    the archive could not be written
     6    another run is archiving into the same folder
+    70   internal error: a bug in fetch_article (the line names the URL; -v shows the traceback)
     130  interrupted
 """
 
@@ -50,21 +51,28 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import collections
 import contextlib
+import contextvars
 import dataclasses
 import difflib
 import enum
+import errno
 import fcntl
 import hashlib
 import io
+import ipaddress
 import json
 import logging
 import os
 import re
 import shutil
+import socket
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -76,6 +84,8 @@ import charset_normalizer
 import lxml.etree
 import lxml.html
 import requests
+import urllib3
+import urllib3.connection
 import urllib3.exceptions
 from bs4.dammit import EncodingDetector
 from urllib3.util.retry import Retry
@@ -100,13 +110,19 @@ DEFAULT_ARCHIVE_DIR = Path(__file__).resolve().parent / "archive"
 CONNECT_TIMEOUT = 10.0
 # Longest silence allowed between two reads of one response.
 READ_TIMEOUT = 30.0
-# Default bound on one URL's whole fetch, retries and backoff included (--timeout).
+# Default bound on all one URL costs: the page with its redirects, retries and backoff, the
+# extraction, and the images (--timeout).
 DEFAULT_DEADLINE = 60.0
 # News pages run 50 KB to 2 MB (CBC's are ~300 KB with their inline state); 8 MB leaves room
 # for the heaviest while stopping a runaway download early.
 MAX_PAGE_BYTES = 8 * 1024 * 1024
 # News photos run 100 KB to 2 MB; a larger file is a print original no reader needs.
 MAX_IMAGE_BYTES = 15 * 1024 * 1024
+# A long photo gallery has 30 to 40 pictures; past 50 a page is a gallery index, not an article.
+MAX_IMAGES = 50
+# All of one capture's images together: room for 50 ordinary photos, and a bound on the disk a
+# page can make us fill whatever it links to.
+MAX_IMAGES_TOTAL_BYTES = 100 * 1024 * 1024
 # Read the body in pieces this size, checking the byte cap and the deadline between pieces.
 READ_CHUNK_BYTES = 64 * 1024
 # Transient failures worth trying again: rate limiting and server-side errors (never 404).
@@ -119,6 +135,7 @@ RETRY_AFTER_MAX = 30
 # Browsers stop at 20; a news article needs two or three (http -> https -> canonical).
 MAX_REDIRECTS = 10
 HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Slugs stay well under the 255-byte name limit of common file systems.
 SLUG_MAX_CHARS = 120
@@ -287,6 +304,7 @@ class ExitCode(enum.IntEnum):
     NOT_AN_ARTICLE = 4
     ARCHIVE_FAILED = 5
     LOCKED = 6
+    INTERNAL_ERROR = 70  # a bug in fetch_article (70 is sysexits' EX_SOFTWARE)
     INTERRUPTED = 130
 
 
@@ -348,6 +366,7 @@ class Exchange:
     reason: str
     response_headers: tuple[tuple[str, str], ...]
     body: bytes = b""
+    body_file: Path | None = None  # where the body is instead, for images streamed to disk
 
 
 @dataclass(frozen=True)
@@ -370,7 +389,7 @@ class Image:
     bytes: int = 0
     sha256: str | None = None
     error: str | None = None
-    exchange: Exchange | None = None
+    exchanges: tuple[Exchange, ...] = ()  # the redirects that led to it, then the image itself
 
 
 @dataclass(frozen=True)
@@ -488,9 +507,184 @@ def charset_from_content_type(content_type: str | None) -> str | None:
 
 # ---------------------------------------------------------------- fetching (I/O edge)
 
+class Budget:
+    """One URL's wall-clock budget (--timeout): the page with its redirects and retries, the
+    extraction, and the images all draw on it.
+
+    Socket timeouts bound each read, never their sum: a server that sends its headers a byte at
+    a time resets them forever. So a timer shuts down every connection still working for the
+    budget when it runs out, and whatever was reading fails at once."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.deadline_at = time.monotonic() + seconds
+        self._connections: list[urllib3.connection.HTTPConnection] = []
+        self._lock = threading.Lock()
+        self._spent = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def __enter__(self) -> Budget:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+        with self._lock:
+            self._connections.clear()
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline_at - time.monotonic())
+
+    @property
+    def spent(self) -> bool:
+        return self._spent or self.remaining() == 0.0
+
+    def watch(self, connection: urllib3.connection.HTTPConnection) -> None:
+        with self._lock:
+            if self._spent:
+                _shut_down(connection)
+            elif connection not in self._connections:
+                self._connections.append(connection)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self._spent = True
+            for connection in self._connections:
+                _shut_down(connection)
+            self._connections.clear()
+
+
+def _shut_down(connection: urllib3.connection.HTTPConnection) -> None:
+    """Wake whatever is blocked reading the connection: a shut-down socket reads as closed."""
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            # socket.socket's own shutdown, not SSLSocket's, which would drop the TLS state
+            # under a reader in another thread
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+@dataclass(frozen=True)
+class Guard:
+    """What the connections opened for one fetch must respect: its budget and, for addresses
+    a page merely mentions (images), which places on the network they may reach."""
+
+    budget: Budget
+    public_only: bool = False
+    # With public_only, the page's own origin may still be private (an intranet page's images).
+    trusted_origin: tuple[str, str, int] | None = None
+
+
+ACTIVE_GUARD: contextvars.ContextVar[Guard | None] = contextvars.ContextVar("fetch_article_guard", default=None)
+
+
+@contextlib.contextmanager
+def guarded(guard: Guard) -> Iterator[Guard]:
+    token = ACTIVE_GUARD.set(guard)
+    try:
+        yield guard
+    finally:
+        ACTIVE_GUARD.reset(token)
+
+
+def origin_of(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an http(s) URL; None for anything else."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower())
+    except ValueError:
+        return None
+    if not parts.hostname or port is None:
+        return None
+    return parts.scheme.lower(), parts.hostname.lower(), port
+
+
+def is_public_address(address: str) -> bool:
+    """A globally routable unicast address: not loopback, RFC 1918, link-local (cloud metadata
+    at 169.254.169.254), unique-local, shared, reserved or multicast."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+class GuardedConnection(urllib3.connection.HTTPConnection):
+    """An HTTP connection that answers to the active Guard: it joins the budget, so running out
+    of time shuts it, and it refuses to talk to a private address it is not allowed to reach."""
+
+    def connect(self) -> None:
+        guard = ACTIVE_GUARD.get()
+        if guard is not None:
+            _check_destination(self, guard)  # an address written out is refused before connecting
+            guard.budget.watch(self)  # from the start, so a TLS handshake that drips is cut too
+        super().connect()
+        if guard is not None:
+            guard.budget.watch(self)  # the budget may have run out while connecting
+            _check_destination(self, guard)
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        guard = ACTIVE_GUARD.get()
+        if guard is not None and self.sock is not None:  # a kept-alive connection, checked anew
+            guard.budget.watch(self)
+            _check_destination(self, guard, url)
+        super().request(method, url, *args, **kwargs)
+
+
+class GuardedHTTPSConnection(GuardedConnection, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class GuardedHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = GuardedConnection
+
+
+class GuardedHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = GuardedHTTPSConnection
+
+
+def _check_destination(connection: GuardedConnection, guard: Guard, url: str = "") -> None:
+    """Raise FetchError, before a byte is sent, when the guard keeps this fetch off the private
+    network and the connection leads there. The address checked is the one connected to, so a
+    name that resolves differently a second time cannot slip through; an address written in the
+    URL is checked before connecting; through a proxy, the target's name is resolved instead."""
+    if not guard.public_only:
+        return
+    scheme = "https" if isinstance(connection, urllib3.connection.HTTPSConnection) else "http"
+    host = (connection._tunnel_host or (urlsplit(url).hostname if connection.proxy and url else None)
+            or connection.host).lower().strip("[]")
+    port = connection._tunnel_port or connection.port or DEFAULT_PORTS[scheme]
+    if (scheme, host, port) == guard.trusted_origin:
+        return
+    if _is_ip_literal(host):
+        addresses = [host]
+    elif connection.proxy is not None:
+        try:
+            addresses = [info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)]
+        except OSError as error:
+            raise FetchError(f"cannot resolve {host}: {error.strerror or error}") from None
+    elif connection.sock is not None:
+        addresses = [connection.sock.getpeername()[0]]
+    else:
+        return  # a name, not connected yet: checked once connected
+    private = [address for address in addresses if not is_public_address(address)]
+    if private:
+        connection.close()
+        raise FetchError(f"refused: {host} is on a private network ({private[0]}), and only the page's own site may be")
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
 class DeadlineRetry(Retry):
     """urllib3's Retry, bounded by a moment on the monotonic clock: no retry starts after it,
-    and no backoff or Retry-After wait runs past it."""
+    and no backoff or Retry-After wait runs past it. A name that does not resolve is not
+    retried: DNS has already tried its servers, and asking again only makes a dead host slow."""
 
     deadline_at = float("inf")
 
@@ -504,6 +698,14 @@ class DeadlineRetry(Retry):
         retry.deadline_at = self.deadline_at
         return retry
 
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None) -> Retry:
+        if isinstance(error, urllib3.exceptions.NameResolutionError):
+            raise urllib3.exceptions.MaxRetryError(_pool, url, error) from error
+        if response is not None and self._wait(response) >= self.deadline_at - time.monotonic():
+            # no time to wait and ask again: the answer we have (a 503, a 429) is the answer
+            raise urllib3.exceptions.MaxRetryError(_pool, url, urllib3.exceptions.ResponseError("no time to retry"))
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         return time.monotonic() < self.deadline_at and super().is_retry(method, status_code, has_retry_after)
 
@@ -511,9 +713,11 @@ class DeadlineRetry(Retry):
         return time.monotonic() >= self.deadline_at or super().is_exhausted()
 
     def sleep(self, response=None) -> None:
+        time.sleep(max(0.0, min(self._wait(response), self.deadline_at - time.monotonic())))
+
+    def _wait(self, response=None) -> float:
         wait = self.get_retry_after(response) if response is not None and self.respect_retry_after_header else None
-        wait = self.get_backoff_time() if wait is None else wait
-        time.sleep(max(0.0, min(wait, self.deadline_at - time.monotonic())))
+        return self.get_backoff_time() if wait is None else wait
 
 
 # The retry policy; each fetch bounds it with its own deadline (DeadlineRetry.until).
@@ -532,11 +736,24 @@ RETRY_POLICY = DeadlineRetry(
 )
 
 
+class GuardedAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter with connection pools whose connections answer to the active Guard."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": GuardedHTTPPool, "https": GuardedHTTPSPool}
+
+    def proxy_manager_for(self, *args: Any, **kwargs: Any) -> urllib3.PoolManager:
+        manager = super().proxy_manager_for(*args, **kwargs)
+        manager.pool_classes_by_scheme = {"http": GuardedHTTPPool, "https": GuardedHTTPSPool}
+        return manager
+
+
 def build_session(user_agent: str = USER_AGENT) -> requests.Session:
     """One session for the run: connection reuse, an honest User-Agent, retries on transient errors."""
     session = requests.Session()
     for scheme in ("http://", "https://"):
-        session.mount(scheme, requests.adapters.HTTPAdapter(max_retries=RETRY_POLICY))
+        session.mount(scheme, GuardedAdapter(max_retries=RETRY_POLICY))
     session.headers.update({
         "User-Agent": user_agent,
         "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
@@ -545,50 +762,75 @@ def build_session(user_agent: str = USER_AGENT) -> requests.Session:
     return session
 
 
-def fetch_page(session: requests.Session, url: str, deadline: float, now: datetime,
+def fetch_page(session: requests.Session, url: str, budget: Budget, now: datetime,
                conditional: dict[str, str] | None = None) -> Page:
-    """GET one page as bytes, within `deadline` seconds in all; raise FetchError on any failure.
+    """GET one page as bytes within the budget; raise FetchError on any failure.
 
     `conditional` holds If-None-Match / If-Modified-Since from the last capture; a 304 answer
     comes back as a Page with status 304 and no body."""
-    deadline_at = time.monotonic() + deadline
-    response = _get(session, url, deadline, deadline_at, conditional)
-    with response:
-        if response.status_code == 304 and conditional:
-            return Page(b"", _capture(url, response, b"", None, ("", ""), now), _exchanges(response, b""))
-        if response.status_code >= 400:
-            raise FetchError(f"HTTP {response.status_code} {response.reason or ''}".strip())
-        content_type = response.headers.get("Content-Type")
-        mime = (content_type or "").split(";")[0].strip().lower()
-        if mime and mime not in HTML_CONTENT_TYPES:
-            raise FetchError(f"not an HTML page ({mime})")
-        declared_length = response.headers.get("Content-Length", "")
-        if declared_length.isdigit() and int(declared_length) > MAX_PAGE_BYTES:
-            raise FetchError(f"page too large ({int(declared_length):,} bytes; the cap is {MAX_PAGE_BYTES:,})")
-        body = _read_capped(response, deadline_at, MAX_PAGE_BYTES)
+    with guarded(Guard(budget)):
+        response = _get(session, url, budget, conditional)
+        with response:
+            if response.status_code == 304 and conditional:
+                return Page(b"", _capture(url, response, b"", None, ("", ""), now), _exchanges(response, b""))
+            if response.status_code >= 400:
+                raise FetchError(f"HTTP {response.status_code} {response.reason or ''}".strip())
+            content_type = response.headers.get("Content-Type")
+            mime = (content_type or "").split(";")[0].strip().lower()
+            if mime and mime not in HTML_CONTENT_TYPES:
+                raise FetchError(f"not an HTML page ({mime})")
+            declared_length = response.headers.get("Content-Length", "")
+            if declared_length.isdigit() and int(declared_length) > MAX_PAGE_BYTES:
+                raise FetchError(f"page too large ({int(declared_length):,} bytes; the cap is {MAX_PAGE_BYTES:,})")
+            body = b"".join(read_body(response, budget, MAX_PAGE_BYTES))
     if not mime and not looks_like_markup(body):
         raise FetchError("not an HTML page (no content type, and the body is not markup)")
     encoding = decode_html(body, charset_from_content_type(content_type))[1:]
     return Page(body, _capture(url, response, body, content_type, encoding, now), _exchanges(response, body))
 
 
-def _get(session, url, deadline, deadline_at, headers=None) -> requests.Response:
-    # Each try gets its share of the deadline, so a hung try leaves time for the next one.
-    attempt_timeout = min(READ_TIMEOUT, deadline / (RETRY_ATTEMPTS + 1))
+class UnreachableError(FetchError):
+    """The host did not resolve, refused the connection, or did not answer it in time."""
+
+
+def _get(session, url, budget: Budget, headers=None) -> requests.Response:
+    if budget.spent:
+        raise FetchError(f"too slow: the {budget.seconds:g} s time limit was spent before it started")
+    # Each try gets its share of the budget, so a hung try leaves time for the next one.
+    attempt_timeout = min(READ_TIMEOUT, budget.seconds / (RETRY_ATTEMPTS + 1), budget.remaining())
     for adapter in session.adapters.values():
-        adapter.max_retries = RETRY_POLICY.until(deadline_at)
+        adapter.max_retries = RETRY_POLICY.until(budget.deadline_at)
     try:
         return session.get(
             url, stream=True, headers=headers, timeout=(min(CONNECT_TIMEOUT, attempt_timeout), attempt_timeout)
         )
-    except requests.TooManyRedirects:
-        raise FetchError(f"more than {MAX_REDIRECTS} redirects") from None
-    except requests.exceptions.InvalidSchema as error:
-        raise FetchError(f"redirected to a URL that is not http(s): {error}") from None
-    except requests.Timeout:
-        raise FetchError("timed out") from None
     except requests.RequestException as error:
+        if isinstance(error, requests.TooManyRedirects):
+            raise FetchError(f"more than {MAX_REDIRECTS} redirects") from None
+        if isinstance(error, requests.exceptions.InvalidSchema):
+            raise FetchError(f"redirected to a URL that is not http(s): {error}") from None
+        if isinstance(error, requests.exceptions.InvalidURL):
+            raise FetchError(f"not a valid URL: {_short_reason(error)}") from None
+        if _cause_of_kind(error, urllib3.exceptions.ConnectTimeoutError):  # includes refused and unresolved
+            raise UnreachableError(f"network error: {_short_reason(error)}") from None
+        if budget.spent:  # the budget's timer shut the connection, whatever it was waiting for
+            raise FetchError(f"too slow: no answer within the {budget.seconds:g} s time limit") from None
+        if isinstance(error, requests.Timeout):
+            raise FetchError("timed out") from None
         raise FetchError(f"network error: {_short_reason(error)}") from None
+
+
+def _cause_of_kind(error: BaseException, kind: type[BaseException]) -> bool:
+    """Whether `error` or anything it wraps (requests wraps urllib3, which wraps the socket's
+    error) is of `kind`."""
+    seen: set[int] = set()
+    while isinstance(error, BaseException) and id(error) not in seen:
+        if isinstance(error, kind):
+            return True
+        seen.add(id(error))
+        inner = getattr(error, "reason", None)
+        error = inner if isinstance(inner, BaseException) else (error.args[0] if error.args else None)
+    return False
 
 
 def _capture(url, response, body, content_type, encoding, now) -> Capture:
@@ -616,8 +858,9 @@ def capture_record(url: str, body: bytes, now: datetime, encoding: tuple[str, st
     )
 
 
-def _exchanges(response: requests.Response, body: bytes) -> tuple[Exchange, ...]:
-    """The redirects that led to the response, then the response with its body."""
+def _exchanges(response: requests.Response, body: bytes = b"", body_file: Path | None = None) -> tuple[Exchange, ...]:
+    """The redirects that led to the response, then the response with its body (in memory, or
+    in a file for images)."""
     return tuple(
         Exchange(
             url=hop.url,
@@ -626,67 +869,132 @@ def _exchanges(response: requests.Response, body: bytes) -> tuple[Exchange, ...]
             reason=hop.reason or "",
             response_headers=tuple(hop.raw.headers.items()) if hop.raw is not None else tuple(hop.headers.items()),
             body=body if hop is response else b"",
+            body_file=body_file if hop is response else None,
         )
         for hop in (*response.history, response)
     )
 
 
-def fetch_images(session: requests.Session, figures: Iterable[Figure], deadline: float) -> tuple[Image, ...]:
-    """Download each figure's image; a failure is recorded on the Image, never raised."""
-    images, taken = [], set()
-    for number, figure in enumerate(figures, 1):
-        if not figure.src or figure.src in taken or urlsplit(figure.src).scheme not in ("http", "https"):
+@dataclass
+class ImageRun:
+    """What image fetching remembers across the URLs of one run: hosts found unreachable are
+    not tried again, so one dead image host costs one failure a night, not one per image."""
+
+    unreachable_hosts: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ImageQuota:
+    """What one capture may still download: images, and bytes (counting those of an image cut
+    short: they came over the wire all the same)."""
+
+    images_left: int = field(default_factory=lambda: MAX_IMAGES)
+    bytes_left: int = field(default_factory=lambda: MAX_IMAGES_TOTAL_BYTES)
+
+
+def fetch_images(session: requests.Session, figures: Iterable[Figure], folder: Path, budget: Budget,
+                 page_url: str, run: ImageRun) -> tuple[Image, ...]:
+    """Download the figures' images into `folder`, within the URL's budget and the capture's
+    quota; a failure is recorded on its Image, never raised. Images elsewhere than the page's
+    own site may not lead to a private address."""
+    images: list[Image] = []
+    taken: set[str] = set()
+    quota = ImageQuota()
+    guard = Guard(budget, public_only=True, trusted_origin=origin_of(page_url))
+    for figure in figures:
+        src = figure.src
+        if not src or src in taken or origin_of(src) is None:
             continue
-        taken.add(figure.src)
-        images.append(fetch_image(session, figure.src, number, deadline))
+        taken.add(src)
+        image = _skipped_image(src, budget, quota, run)
+        quota.images_left -= 1
+        if image is None:
+            with guarded(guard):
+                image = fetch_image(session, src, len(images) + 1, folder, budget, quota, run)
+        images.append(image)
     return tuple(images)
 
 
-def fetch_image(session: requests.Session, src: str, number: int, deadline: float) -> Image:
-    deadline_at = time.monotonic() + deadline
+def _skipped_image(src: str, budget: Budget, quota: ImageQuota, run: ImageRun) -> Image | None:
+    """The reason not to try this image at all, as an Image, or None to try it."""
+    if quota.images_left <= 0:
+        reason = f"not fetched: a capture takes at most {MAX_IMAGES} images"
+    elif quota.bytes_left <= 0:
+        reason = f"not fetched: the capture's images reached the {MAX_IMAGES_TOTAL_BYTES:,}-byte cap"
+    elif budget.spent:
+        reason = f"not fetched: the URL's {budget.seconds:g} s time limit was spent"
+    elif origin_of(src)[1] in run.unreachable_hosts:
+        reason = f"not fetched: {origin_of(src)[1]} could not be reached earlier in this run"
+    else:
+        return None
+    return Image(src=src, file=None, error=reason)
+
+
+def fetch_image(session: requests.Session, src: str, number: int, folder: Path, budget: Budget,
+                quota: ImageQuota, run: ImageRun) -> Image:
+    """Stream one image into `folder` (never whole in memory); its Image records the file or why
+    there is none. A partly written file is removed."""
+    path = None
+    total_binds = quota.bytes_left < MAX_IMAGE_BYTES
     try:
-        with _get(session, src, deadline, deadline_at) as response:
+        with _get(session, src, budget) as response:
             if response.status_code >= 400:
                 raise FetchError(f"HTTP {response.status_code} {response.reason or ''}".strip())
             content_type = response.headers.get("Content-Type", "")
             if not content_type.startswith("image/"):
                 raise FetchError(f"not an image ({content_type or 'no content type'})")
-            body = _read_capped(response, deadline_at, MAX_IMAGE_BYTES)
-            exchange = _exchanges(response, body)[-1]
+            folder.mkdir(exist_ok=True)
+            path = folder / image_file_name(number, src, content_type)
+            digest, size = hashlib.sha256(), 0
+            with open(path, "xb") as handle:
+                for piece in read_body(response, budget, min(MAX_IMAGE_BYTES, quota.bytes_left)):
+                    handle.write(piece)
+                    digest.update(piece)
+                    size += len(piece)
+                    quota.bytes_left -= len(piece)
+                handle.flush()
+                os.fsync(handle.fileno())
+            exchanges = _exchanges(response, body_file=path)
     except FetchError as error:
-        log.warning("image %s: %s", src, error)
+        if isinstance(error, UnreachableError):
+            run.unreachable_hosts.add(origin_of(src)[1])
+        if isinstance(error, TooLargeError) and total_binds:
+            quota.bytes_left = 0
+            error = TooLargeError(f"too large: the capture's images reached the {MAX_IMAGES_TOTAL_BYTES:,}-byte cap")
+        if path is not None:
+            path.unlink(missing_ok=True)
         return Image(src=src, file=None, error=str(error))
-    return Image(
-        src=src,
-        file=image_file_name(number, src, content_type),
-        content_type=content_type,
-        bytes=len(body),
-        sha256=hashlib.sha256(body).hexdigest(),
-        exchange=exchange,
-    )
+    return Image(src=src, file=path.name, content_type=content_type, bytes=size, sha256=digest.hexdigest(),
+                 exchanges=exchanges)
 
 
-def _read_capped(response: requests.Response, deadline_at: float, cap: int) -> bytes:
-    """Read the body piece by piece, stopping at the byte cap or the deadline."""
-    pieces: list[bytes] = []
+class TooLargeError(FetchError):
+    """A body passed its byte cap."""
+
+
+def read_body(response: requests.Response, budget: Budget, cap: int) -> Iterator[bytes]:
+    """The body piece by piece, stopping at the byte cap or when the budget is spent."""
     size = 0
     try:
         while True:
-            if time.monotonic() > deadline_at:
-                raise FetchError("too slow: the whole fetch passed its time limit")
+            if budget.spent:
+                raise FetchError(f"too slow: not done within the {budget.seconds:g} s time limit")
             # read1 returns what has arrived, so a server dripping bytes cannot hold us past the deadline.
             piece = response.raw.read1(READ_CHUNK_BYTES, decode_content=True)
             if not piece:
                 break
             size += len(piece)
             if size > cap:
-                raise FetchError(f"too large (over the {cap:,}-byte cap)")
-            pieces.append(piece)
+                raise TooLargeError(f"too large (over the {cap:,}-byte cap)")
+            yield piece
     except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
         # urllib3's ProtocolError (a reset, a body shorter than its Content-Length) and
         # ReadTimeoutError reach us unwrapped when reading the raw stream
-        raise FetchError(f"network error while reading the page: {_short_reason(error)}") from None
-    return b"".join(pieces)
+        if budget.spent:
+            raise FetchError(f"too slow: not done within the {budget.seconds:g} s time limit") from None
+        raise FetchError(f"network error while reading: {_short_reason(error)}") from None
+    if budget.spent:  # the budget's timer shut the socket, which then read as a clean end
+        raise FetchError(f"too slow: not done within the {budget.seconds:g} s time limit")
 
 
 def page_text(page: Page) -> str:
@@ -2375,26 +2683,42 @@ def slug_for_url(url: str) -> str:
 
 # ---------------------------------------------------------------- archiving (I/O edge)
 
+# The archive's layout: archive/<DAY_FOLDER>/<slug>[-N]/, built as a hidden
+# .<slug>.<random>STAGING_SUFFIX folder beside it; one index and one lock file at the top.
+DAY_FOLDER = re.compile(r"\d{4}-\d{2}-\d{2}")
+STAGING_SUFFIX = ".partial"
+INDEX_NAME = "index.jsonl"
+LOCK_NAME = ".lock"
+
+
+def day_folder(archive_root: Path, now: datetime) -> Path:
+    """The day a capture belongs to, on the machine's own calendar (a nightly job's night)."""
+    return archive_root / now.astimezone().strftime("%Y-%m-%d")
+
+
+def capture_folder_name(slug: str, number: int) -> str:
+    """The first capture of a day is <slug>; later ones of the same day <slug>-2, <slug>-3..."""
+    return slug if number == 1 else f"{slug}-{number}"
+
+
 @dataclass(frozen=True)
 class PreviousCapture:
-    """The latest capture of a URL in the archive."""
+    """The latest capture of a URL in the archive, as read from its folder."""
 
     folder: Path
     document: dict
-
-    @property
-    def markdown(self) -> str:
-        path = self.folder / "article.md"
-        return path.read_text(encoding="utf-8") if path.is_file() else ""
+    markdown: str
 
     def conditional_headers(self) -> dict[str, str]:
-        capture = self.document.get("capture", {})
+        capture = self.document["capture"]
         headers = {"If-None-Match": capture.get("etag"), "If-Modified-Since": capture.get("last_modified")}
-        return {name: value for name, value in headers.items() if value}
+        return {name: value for name, value in headers.items() if isinstance(value, str) and value}
 
 
-def find_latest_capture(archive_root: Path, url: str) -> PreviousCapture | None:
-    """The newest capture folder of `url`: date folders newest first, then -N suffixes."""
+def read_latest_capture(archive_root: Path, url: str) -> PreviousCapture | None:
+    """The newest capture folder of `url`: date folders newest first, then -N suffixes. A
+    damaged folder (edited by hand, cut short) is a warning and passed over, never repaired: the
+    next capture is then simply a new version beside it."""
     slug = slug_for_url(url)
     own_name = re.compile(rf"{re.escape(slug)}(?:-(\d+))?")
     found = []
@@ -2403,33 +2727,59 @@ def find_latest_capture(archive_root: Path, url: str) -> PreviousCapture | None:
         if match and DAY_FOLDER.fullmatch(day) and (folder / "article.json").is_file():
             found.append((day, int(match.group(1) or 1), folder))
     for _, _, folder in sorted(found, reverse=True):
-        try:
-            document = json.loads((folder / "article.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # a folder damaged by hand is passed over, never repaired
-        if document.get("capture", {}).get("url") == url:
-            return PreviousCapture(folder, document)
+        previous = read_capture(folder)
+        if previous is not None and previous.document["capture"].get("url") == url:
+            return previous
     return None
 
 
-DAY_FOLDER = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def write_capture(archive_root: Path, page: Page, article: Article, now: datetime,
-                  images: tuple[Image, ...] = (), previous: PreviousCapture | None = None) -> Path:
-    """Write one capture into archive/<date>/<slug>[-N]/, atomically: page.html, article.json,
-    article.md, capture.warc.gz, images/ and, after a previous version, changes.diff.
-
-    The folder is built under a hidden temporary name beside its final one and renamed into
-    place, so it appears complete or not at all; an existing folder is never written to.
-    """
-    day = archive_root / now.astimezone().strftime("%Y-%m-%d")
-    slug = slug_for_url(page.capture.url)
+def read_capture(folder: Path) -> PreviousCapture | None:
+    """A capture folder's article.json and article.md, or None (with a warning) if they are not
+    what this tool writes."""
     try:
-        day.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", suffix=".partial", dir=day))
+        document = json.loads((folder / "article.json").read_text(encoding="utf-8"))
+        markdown_file = folder / "article.md"
+        markdown = markdown_file.read_text(encoding="utf-8") if markdown_file.is_file() else ""
+    except (OSError, ValueError) as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        log.warning("%s is damaged and passed over: %s", folder, getattr(error, "strerror", None) or error)
+        return None
+    if not (isinstance(document, dict) and isinstance(document.get("capture"), dict)
+            and isinstance(document.get("article"), dict)):
+        log.warning("%s is damaged and passed over: article.json is not a capture", folder)
+        return None
+    return PreviousCapture(folder, document, markdown)
+
+
+@contextlib.contextmanager
+def staging_folder(archive_root: Path, now: datetime, slug: str) -> Iterator[Path]:
+    """A hidden folder beside the place the capture will take, where it is built (images are
+    streamed into it); whatever is left of it when the block ends is removed, so a capture
+    appears complete or not at all."""
+    day = day_folder(archive_root, now)
+    if day.is_symlink():
+        raise ArchiveError(f"{day} is a symbolic link; captures are written only inside the archive")
+    try:
+        new_day = not day.exists()
+        day.mkdir(exist_ok=True)
+        if new_day:
+            sync_folder(archive_root)
+        staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", suffix=STAGING_SUFFIX, dir=day))
     except OSError as error:
-        raise ArchiveError(f"cannot write the archive at {archive_root}: {error.strerror or error}") from None
+        raise ArchiveError(cannot_write(archive_root, error)) from None
+    try:
+        yield staging
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+            _remove_if_empty(day)
+
+
+def write_capture(staging: Path, archive_root: Path, page: Page, article: Article,
+                  images: tuple[Image, ...] = (), previous: PreviousCapture | None = None) -> Path:
+    """Finish the capture built in `staging` (which already holds the images that came): write
+    page.html, article.json, article.md, capture.warc.gz and, after a previous version,
+    changes.diff; rename it into place as archive/<date>/<slug>[-N]/ and sync it to disk."""
+    day, slug = staging.parent, slug_for_url(page.capture.url)
     try:
         saved = [image for image in images if image.file]
         local = {image.src: f"images/{image.file}" for image in saved}
@@ -2438,33 +2788,45 @@ def write_capture(archive_root: Path, page: Page, article: Article, now: datetim
         if previous is not None:
             changes = {
                 "previous": str(previous.folder.relative_to(archive_root)),
-                "fields": changed_fields(previous.document.get("article", {}), dataclasses.asdict(article)),
+                "fields": changed_fields(previous.document["article"], dataclasses.asdict(article)),
             }
         _write_file(staging / "page.html", page.body)
-        if saved:
-            (staging / "images").mkdir()
-            for image in saved:
-                _write_file(staging / "images" / image.file, image.exchange.body)
+        _remove_if_empty(staging / "images")  # images that all failed leave no folder
         document = article_document(page.capture, article, images, changes)
         _write_file(staging / "article.json", render_json(document).encode("utf-8"))
         _write_file(staging / "article.md", markdown.encode("utf-8"))
         write_warc(staging / "capture.warc.gz", page, saved)
         os.chmod(staging, 0o755)
-        target = _next_free_folder(day, slug)
         if previous is not None:
+            target = _next_free_folder(day, slug)
             diff = render_changes_diff(previous.markdown, markdown, changes["previous"], str(target.relative_to(archive_root)))
             _write_file(staging / "changes.diff", diff.encode("utf-8"))
-        return _rename_into_place(staging, day, slug)
+        target = _rename_into_place(staging, day, slug)
+        for folder in (target / "images", target, day):
+            if folder.is_dir():
+                sync_folder(folder)
+        return target
     except OSError as error:
-        raise ArchiveError(f"cannot write the archive at {day}: {error.strerror or error}") from None
+        raise ArchiveError(cannot_write(day, error)) from None
+
+
+def cannot_write(place: Path, error: OSError) -> str:
+    return f"cannot write the archive at {place}: {error.strerror or error}"
+
+
+def sync_folder(folder: Path) -> None:
+    """fsync a folder, so the names just made in it (a renamed capture, a new day) survive a
+    power cut as the files' own fsyncs do not guarantee."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
     finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-            _remove_if_empty(day)
+        os.close(descriptor)
 
 
 def write_warc(path: Path, page: Page, images: Iterable[Image]) -> None:
-    """WARC 1.1 request and response records of the page (its redirects first) and its images.
+    """WARC 1.1 request and response records of the page and of its images, each with the
+    redirects that led to it.
 
     The response payloads are the bytes as kept (page.html byte for byte): a body the server
     compressed is stored decoded, so Content-Encoding and Transfer-Encoding are left out of the
@@ -2475,7 +2837,7 @@ def write_warc(path: Path, page: Page, images: Iterable[Image]) -> None:
             writer.write_record(writer.create_warc_record(
                 page.capture.url, "resource", payload=io.BytesIO(page.body),
                 warc_content_type="text/html", warc_headers_dict={"WARC-Date": _warc_date(page.capture.fetched_at)}))
-        for exchange in (*page.exchanges, *(image.exchange for image in images)):
+        for exchange in (*page.exchanges, *(exchange for image in images for exchange in image.exchanges)):
             _write_exchange(writer, exchange, page.capture.fetched_at)
         handle.flush()
         os.fsync(handle.fileno())
@@ -2488,14 +2850,16 @@ def _write_exchange(writer: WARCWriter, exchange: Exchange, fetched_at: str) -> 
     request = writer.create_warc_record(
         exchange.url, "request", warc_headers_dict=date,
         http_headers=StatusAndHeaders(f"GET {target} HTTP/1.1", list(exchange.request_headers), is_http_request=True))
-    headers = [(name, value) for name, value in exchange.response_headers
-               if name.lower() not in ("content-encoding", "transfer-encoding", "content-length")]
-    headers.append(("Content-Length", str(len(exchange.body))))
-    response = writer.create_warc_record(
-        exchange.url, "response", payload=io.BytesIO(exchange.body), warc_headers_dict=date,
-        http_headers=StatusAndHeaders(f"{exchange.status} {exchange.reason}".strip(), headers, protocol="HTTP/1.1"))
-    request.rec_headers.add_header("WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID"))
-    writer.write_record(response)
+    with (open(exchange.body_file, "rb") if exchange.body_file else io.BytesIO(exchange.body)) as payload:
+        size = os.fstat(payload.fileno()).st_size if exchange.body_file else len(exchange.body)
+        headers = [(name, value) for name, value in exchange.response_headers
+                   if name.lower() not in ("content-encoding", "transfer-encoding", "content-length")]
+        headers.append(("Content-Length", str(size)))
+        response = writer.create_warc_record(
+            exchange.url, "response", payload=payload, warc_headers_dict=date,
+            http_headers=StatusAndHeaders(f"{exchange.status} {exchange.reason}".strip(), headers, protocol="HTTP/1.1"))
+        request.rec_headers.add_header("WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID"))
+        writer.write_record(response)
     writer.write_record(request)
 
 
@@ -2505,18 +2869,24 @@ def _warc_date(iso: str) -> str:
 
 def remove_stale_staging(archive_root: Path) -> None:
     """Clear the hidden folders of captures that a killed run left half-built. Called with the
-    archive's lock held, so no other run can be building one."""
-    for staging in archive_root.glob("*/.*.partial"):
-        log.info("removing %s, left by an interrupted run", staging)
-        shutil.rmtree(staging, ignore_errors=True)
-        _remove_if_empty(staging.parent)
+    archive's lock held, so no other run can be building one. A symbolic link, as a day folder
+    or a staging folder, is never followed: it may lead out of the archive."""
+    for day in archive_root.iterdir():
+        if day.is_symlink() or not DAY_FOLDER.fullmatch(day.name) or not day.is_dir():
+            continue
+        for staging in day.glob(f".*{STAGING_SUFFIX}"):
+            if staging.is_symlink() or not staging.is_dir():
+                continue
+            log.info("removing %s, left by an interrupted run", staging)
+            shutil.rmtree(staging, ignore_errors=True)
+        _remove_if_empty(day)
 
 
 def _remove_if_empty(folder: Path) -> None:
     try:
         folder.rmdir()
     except OSError:
-        pass  # it holds earlier captures, as it should
+        pass  # absent, or it holds captures, as it should
 
 
 def _write_file(path: Path, content: bytes) -> None:
@@ -2527,10 +2897,10 @@ def _write_file(path: Path, content: bytes) -> None:
 
 
 def _next_free_folder(day: Path, slug: str) -> Path:
-    suffix = 1
-    while (day / (slug if suffix == 1 else f"{slug}-{suffix}")).exists():
-        suffix += 1
-    return day / (slug if suffix == 1 else f"{slug}-{suffix}")
+    number = 1
+    while (day / capture_folder_name(slug, number)).exists():
+        number += 1
+    return day / capture_folder_name(slug, number)
 
 
 def _rename_into_place(staging: Path, day: Path, slug: str) -> Path:
@@ -2544,22 +2914,38 @@ def _rename_into_place(staging: Path, day: Path, slug: str) -> Path:
                 raise  # not a race with another writer: a real failure
 
 
-def append_index(archive_root: Path, entry: dict) -> None:
-    """One line of archive/index.jsonl, written with a single append so that earlier lines are
-    never rewritten; a failure to write it is a warning, not a failed capture."""
-    line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+def append_index(archive_root: Path, entry: dict) -> bool:
+    """Append one line to archive/index.jsonl; earlier lines are never rewritten. A write cut
+    short (a full disk) is undone, so no torn line can run into the next one; a failure is
+    logged and returns False. The file is never reached through a symbolic link."""
+    path = archive_root / INDEX_NAME
+    line = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
     try:
-        descriptor = os.open(archive_root / INDEX_NAME, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(descriptor, line.encode("utf-8"))
-        finally:
-            os.close(descriptor)
+        descriptor = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as error:
-        log.warning("cannot append to %s: %s", archive_root / INDEX_NAME, error.strerror or error)
+        log.error("cannot append to %s: %s", path, _refusal(error))
+        return False
+    try:
+        size = os.fstat(descriptor).st_size
+        if size and os.pread(descriptor, 1, size - 1) != b"\n":
+            line = b"\n" + line  # a line torn by an older version or a crash stays on its own
+        written = os.write(descriptor, line)
+        if written != len(line):
+            raise OSError(errno.ENOSPC, f"only {written} of {len(line)} bytes written")
+        return True
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.ftruncate(descriptor, size)
+        log.error("cannot append to %s: %s", path, _refusal(error))
+        return False
+    finally:
+        os.close(descriptor)
 
 
-INDEX_NAME = "index.jsonl"
-LOCK_NAME = ".lock"
+def _refusal(error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "it is a symbolic link, and the archive writes only its own files"
+    return error.strerror or str(error)
 
 
 @contextlib.contextmanager
@@ -2568,25 +2954,24 @@ def archive_lock(archive_root: Path) -> Iterator[None]:
     lock file left by a killed run never blocks the next night."""
     try:
         archive_root.mkdir(parents=True, exist_ok=True)
-        handle = open(archive_root / LOCK_NAME, "a+")
+        descriptor = os.open(archive_root / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as error:
-        raise ArchiveError(f"cannot write the archive at {archive_root}: {error.strerror or error}") from None
-    with handle:
+        raise ArchiveError(f"cannot write the archive at {archive_root}: {_refusal(error)}") from None
+    try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
+            holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip() or "unknown"
             raise LockedError(f"another run (pid {holder}) is archiving into {archive_root}") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        remove_stale_staging(archive_root)
         try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            os.ftruncate(descriptor, 0)
+            os.pwrite(descriptor, str(os.getpid()).encode("ascii"), 0)
+            remove_stale_staging(archive_root)
+        except OSError as error:
+            raise ArchiveError(cannot_write(archive_root, error)) from None
+        yield
+    finally:
+        os.close(descriptor)  # closing the last descriptor releases the flock
 
 
 # ---------------------------------------------------------------- command line
@@ -2598,6 +2983,7 @@ EXIT_CODE_HELP = """exit codes:
   4    not an article: no headline or no body found
   5    the archive could not be written
   6    another run is archiving into the same folder
+  70   internal error: a bug in fetch_article (the line names the URL; -v shows the traceback)
   130  interrupted
 with several URLs, every URL is attempted and the worst code is returned."""
 
@@ -2663,38 +3049,55 @@ class Outcome:
     output: str = ""
 
 
-def obtain_page(url, options, session, now, conditional: dict[str, str] | None = None) -> Page:
+def obtain_page(url, options, session, budget: Budget, now, conditional: dict[str, str] | None = None) -> Page:
     """The page from the --html file, or else from the network."""
     if options.html:
         return read_page_file(options.html, url, now)
-    return fetch_page(session, url, options.timeout, now, conditional)
+    return fetch_page(session, url, budget, now, conditional)
 
 
-def archive_url(url: str, options: argparse.Namespace, session: requests.Session, now: datetime) -> Outcome:
-    """Fetch (or read), extract and archive one URL.
+def archive_url(url: str, options: argparse.Namespace, session: requests.Session, now: datetime,
+                image_run: ImageRun) -> Outcome:
+    """Fetch (or read), extract and archive one URL, all within its --timeout.
 
     A URL archived before is asked for conditionally; a 304, or an article the same as the
     latest capture's, is "unchanged" and writes nothing (unless --force)."""
     check_url(url)
-    if options.stdout:
-        page = obtain_page(url, options, session, now)
+    with Budget(options.timeout) as budget:
+        if options.stdout:
+            page = obtain_page(url, options, session, budget, now)
+            article = extract_article(page_text(page), page.capture.final_url)
+            return Outcome("printed", None, page.capture.sha256, render_json(article_document(page.capture, article)).rstrip("\n"))
+        previous = read_latest_capture(options.archive_dir, url)
+        compare = previous is not None and not options.force
+        page = obtain_page(url, options, session, budget, now, previous.conditional_headers() if compare else None)
+        if compare and page.capture.status == 304:
+            log.info("%s: not modified since %s", url, previous.folder)
+            return Outcome("unchanged", previous.folder, previous.document["capture"].get("sha256"))
         article = extract_article(page_text(page), page.capture.final_url)
-        return Outcome("printed", None, page.capture.sha256, render_json(article_document(page.capture, article)).rstrip("\n"))
-    previous = find_latest_capture(options.archive_dir, url)
-    compare = previous is not None and not options.force
-    page = obtain_page(url, options, session, now, previous.conditional_headers() if compare else None)
-    if compare and page.capture.status == 304:
-        log.info("%s: not modified since %s", url, previous.folder)
-        return Outcome("unchanged", previous.folder, previous.document["capture"].get("sha256"))
-    article = extract_article(page_text(page), page.capture.final_url)
-    log.info("%s: %r, %d paragraphs, %d figures, %d quotes", url, article.headline,
-             len(article.text.split("\n\n")), len(article.figures), len(article.quotes))
-    if compare and not changed_fields(previous.document.get("article", {}), dataclasses.asdict(article)):
-        log.info("%s: the article is the same as in %s", url, previous.folder)
-        return Outcome("unchanged", previous.folder, previous.document["capture"].get("sha256"))
-    images = () if options.no_images or options.html else fetch_images(session, article.figures, options.timeout)
-    folder = write_capture(options.archive_dir, page, article, now, images, previous)
+        log.info("%s: %r, %d paragraphs, %d figures, %d quotes", url, article.headline,
+                 len(article.text.split("\n\n")), len(article.figures), len(article.quotes))
+        if compare and not changed_fields(previous.document["article"], dataclasses.asdict(article)):
+            log.info("%s: the article is the same as in %s", url, previous.folder)
+            return Outcome("unchanged", previous.folder, previous.document["capture"].get("sha256"))
+        with staging_folder(options.archive_dir, now, slug_for_url(url)) as staging:
+            images = ()
+            if not (options.no_images or options.html):
+                images = fetch_images(session, article.figures, staging / "images", budget,
+                                      page.capture.final_url, image_run)
+                report_images(url, images)
+            folder = write_capture(staging, options.archive_dir, page, article, images, previous)
     return Outcome("archived", folder, page.capture.sha256)
+
+
+def report_images(url: str, images: tuple[Image, ...]) -> None:
+    """One warning line for a capture whose images did not all come, with the reasons counted."""
+    failed = [image for image in images if image.error]
+    if failed:
+        reasons = collections.Counter(image.error for image in failed).most_common()
+        counted = "; ".join(f"{reason} ({count})" if count > 1 else reason for reason, count in reasons)
+        log.warning("%s: %d of %d images not saved (the first: %s): %s", url, len(failed), len(images),
+                    failed[0].src, counted)
 
 
 def configure_logging(verbosity: int, quiet: bool) -> None:
@@ -2752,26 +3155,33 @@ def run_urls(urls, options, session, clock, out, started: float) -> ExitCode:
     """Archive each URL in turn, whatever befalls the others; the worst exit code wins."""
     worst = ExitCode.OK
     counts = {"archived": 0, "unchanged": 0, "failed": 0}
+    image_run = ImageRun()
     for url in urls:
         now = clock()
         try:
-            outcome = archive_url(url, options, session, now)
+            outcome = archive_url(url, options, session, now, image_run)
         except FetchArticleError as error:
             log.error("%s: %s", url, error)
             worst = max(worst, error.exit_code)
             outcome = Outcome("failed")
             error_text = str(error)
+        except Exception as error:  # noqa: BLE001 (a bug with one URL must not end the batch)
+            error_text = f"internal error: {type(error).__name__}: {WHITESPACE.sub(' ', str(error)).strip()}"[:500]
+            log.error("%s: %s (a bug in fetch_article; -v shows the traceback)", url, error_text)
+            log.info("%s: the traceback", url, exc_info=True)
+            worst = max(worst, ExitCode.INTERNAL_ERROR)
+            outcome = Outcome("failed")
         else:
             error_text = None
             print(outcome.output or outcome.folder, file=out, flush=True)
         if outcome.status in counts:
             counts[outcome.status] += 1
-        if not options.stdout:
-            append_index(options.archive_dir, {
+        if not options.stdout and not append_index(options.archive_dir, {
                 "date": now.astimezone(timezone.utc).isoformat(timespec="seconds"), "url": url,
                 "status": outcome.status, "error": error_text, "sha256": outcome.sha256,
                 "folder": str(outcome.folder.relative_to(options.archive_dir)) if outcome.folder else None,
-            })
+        }):
+            worst = max(worst, ExitCode.ARCHIVE_FAILED)
     summary = " ".join(f"{name}={count}" for name, count in counts.items())
     level = logging.WARNING if counts["failed"] else logging.INFO
     log.log(level, "%s in %.1fs", summary, time.monotonic() - started)

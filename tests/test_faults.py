@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -12,7 +15,9 @@ import time
 import tracemalloc
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
+import conftest
 import fetch_article as fa
 from conftest import PAGES, PROJECT, html_response
 
@@ -273,3 +278,355 @@ def test_several_urls_one_failing(server, tmp_path, fixed_clock):
     server.route("/bad", (500, {}, b""))
     code, lines = run(["-o", str(tmp_path), server.url("/bad"), server.url("/good")], fixed_clock)
     assert code == 3 and len(lines) == 1 and os.path.isdir(lines[0])
+
+
+# --- one wall-clock budget per URL (--timeout bounds everything a URL costs)
+
+def _headers_a_byte_at_a_time(handler):
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: " + b"x" * 100 + b"\r\n\r\n"
+    try:
+        for byte in head:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            time.sleep(0.3)
+    except OSError:
+        pass
+    handler.close_connection = True
+
+
+def test_headers_dripping_a_byte_at_a_time_are_cut_at_the_timeout(server, tmp_path, fixed_clock, capsys):
+    server.route("/drip-head", _headers_a_byte_at_a_time)
+    started = time.monotonic()
+    code, lines = run(["--timeout", "5", "-o", str(tmp_path), server.url("/drip-head")], fixed_clock)
+    assert (code, lines, captures(tmp_path)) == (3, [], [])
+    assert time.monotonic() - started < 6.5
+    assert one_error_line(capsys.readouterr().err, server.url("/drip-head"), "too slow")
+
+
+def test_slow_redirects_share_one_budget(server, tmp_path, fixed_clock, capsys):
+    def slow_hop(target):
+        def answer(handler):
+            time.sleep(1.1)
+            with contextlib.suppress(OSError):  # the client may have given up
+                handler._send(302, {"Location": target}, b"")
+        return answer
+    for hop in range(10):
+        server.route(f"/hop{hop}", slow_hop(f"/hop{hop + 1}"))
+    server.route("/hop10", html_response(STORY))
+    started = time.monotonic()
+    code, lines = run(["--timeout", "5", "-o", str(tmp_path), server.url("/hop0")], fixed_clock)
+    assert (code, lines, captures(tmp_path)) == (3, [], [])
+    assert time.monotonic() - started < 6.5
+    assert one_error_line(capsys.readouterr().err, server.url("/hop0"), "too slow")
+
+
+def story_with_figures(srcs) -> bytes:
+    """A plain article with one figure per image address."""
+    paragraphs = "".join(f"<p>Paragraph {n} of the story, long enough to count as body text for sure.</p>" for n in range(6))
+    figures = "".join(f"<figure><img src='{src}' alt='Picture {n}'><figcaption>Picture {n} of the scene. (Photo: Agency)</figcaption></figure>"
+                      for n, src in enumerate(srcs))
+    return (f"<html><head><title>A story with pictures</title></head><body><article><h1>A story with pictures</h1>"
+            f"{figures}{paragraphs}</article></body></html>").encode()
+
+
+def run_with_images(argv, clock):
+    out = io.StringIO()
+    code = fa.main(argv, clock=clock, stdout=out)
+    return code, out.getvalue().splitlines()
+
+
+def archived_images(lines, archive):
+    folder = archive / lines[0].split(str(archive) + "/")[1]
+    return folder, json.loads((folder / "article.json").read_text(encoding="utf-8"))["images"]
+
+
+def test_dripping_images_share_the_urls_budget(server, tmp_path, fixed_clock, capsys):
+    def drip(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "image/jpeg")
+        handler.end_headers()
+        try:
+            for _ in range(100):
+                handler.wfile.write(b"\xff")
+                handler.wfile.flush()
+                time.sleep(0.3)
+        except OSError:
+            pass
+    for n in range(5):
+        server.route(f"/img/{n}.jpg", drip)
+    server.route("/story", html_response(story_with_figures([server.url(f"/img/{n}.jpg") for n in range(5)])))
+    started = time.monotonic()
+    code, lines = run_with_images(["--timeout", "5", "-o", str(tmp_path), server.url("/story")], fixed_clock)
+    assert code == 0 and time.monotonic() - started < 6.5
+    folder, images = archived_images(lines, tmp_path)
+    assert [image["file"] for image in images] == [None] * 5
+    assert all("time limit" in image["error"] for image in images)
+    assert not (folder / "images").exists()
+    err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("fetch_article:")]
+    assert len(err) == 1 and "5 of 5 images not saved" in err[0]
+
+
+# --- images: bounded, and kept off the private network
+
+def test_images_are_capped_in_number_and_bytes_and_streamed(server, tmp_path, fixed_clock, monkeypatch):
+    monkeypatch.setattr(fa, "MAX_IMAGES", 4)
+    monkeypatch.setattr(fa, "MAX_IMAGES_TOTAL_BYTES", 2_500_000)
+    picture = b"\xff\xd8" + b"\x01" * 999_998  # 1 MB each
+    for n in range(6):
+        server.route(f"/img/{n}.jpg", (200, {"Content-Type": "image/jpeg"}, picture))
+    server.route("/story", html_response(story_with_figures([server.url(f"/img/{n}.jpg") for n in range(6)])))
+    tracemalloc.start()
+    try:
+        code, lines = run_with_images(["-o", str(tmp_path), server.url("/story")], fixed_clock)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert code == 0
+    folder, images = archived_images(lines, tmp_path)
+    assert [image["file"] is not None for image in images] == [True, True, False, False, False, False]
+    assert images[2]["error"] == "too large: the capture's images reached the 2,500,000-byte cap"  # cut off, file removed
+    assert images[3]["error"] == "not fetched: the capture's images reached the 2,500,000-byte cap"
+    assert images[4]["error"] == images[5]["error"] == "not fetched: a capture takes at most 4 images"
+    assert sorted(p.name for p in (folder / "images").iterdir()) == ["01-0.jpg", "02-1.jpg"]
+    assert peak < 2_000_000  # bodies go to disk piece by piece, never whole in memory
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_an_unreachable_image_host_is_tried_once_a_run(server, tmp_path, fixed_clock, monkeypatch, capsys):
+    monkeypatch.setattr(fa, "is_public_address", lambda address: True)  # let loopback stand in for the internet
+    dead = f"http://127.0.0.1:{_closed_port()}"
+    attempts = []
+    real_connect = fa.GuardedConnection.connect
+    monkeypatch.setattr(fa.GuardedConnection, "connect", lambda self: attempts.append(self.port) or real_connect(self))
+    for story in ("one", "two"):
+        server.route(f"/{story}", html_response(story_with_figures([f"{dead}/{story}-{n}.jpg" for n in range(3)])))
+    code, lines = run_with_images(["-o", str(tmp_path), server.url("/one"), server.url("/two")], fixed_clock)
+    assert code == 0 and len(lines) == 2
+    errors = [image["error"] for line in lines for image in archived_images([line], tmp_path)[1]]
+    assert "refused" in errors[0].lower()
+    assert all("could not be reached earlier in this run" in error for error in errors[1:])
+    dead_port = int(dead.rsplit(":", 1)[1])
+    assert attempts.count(dead_port) == 1 + fa.RETRY_ATTEMPTS  # the first image's tries only
+    err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("fetch_article:")]
+    assert len(err) == 2  # one line per capture, not one per image
+
+
+def test_an_image_on_the_private_network_is_refused_unless_it_is_the_pages_own_site(server, tmp_path, fixed_clock):
+    other = conftest.LoopbackServer()
+    other.thread.start()
+    try:
+        secret = other.route("/secret.jpg", (200, {"Content-Type": "image/jpeg"}, b"\xff\xd8secret"))
+        server.route("/own.jpg", (200, {"Content-Type": "image/jpeg"}, b"\xff\xd8own"))
+        server.route("/bounce.jpg", (302, {"Location": other.url("/secret.jpg")}, b""))
+        srcs = [server.url("/own.jpg"), other.url("/secret.jpg"), server.url("/bounce.jpg"),
+                "http://169.254.169.254/latest/meta-data.jpg", "http://[::1]:9/x.jpg"]
+        server.route("/story", html_response(story_with_figures(srcs)))
+        code, lines = run_with_images(["-o", str(tmp_path), server.url("/story")], fixed_clock)
+    finally:
+        other.httpd.shutdown()
+        other.httpd.server_close()
+    assert code == 0
+    _, images = archived_images(lines, tmp_path)
+    assert images[0]["file"] == "images/01-own.jpg"
+    assert [image["file"] for image in images[1:]] == [None] * 4
+    assert all(image["error"].startswith("refused:") and "private network" in image["error"] for image in images[1:])
+    assert secret.requests == []  # not even the redirect got through
+
+
+def test_an_image_address_that_cannot_be_parsed_is_skipped(server, tmp_path, fixed_clock):
+    server.route("/ok.jpg", (200, {"Content-Type": "image/jpeg"}, b"\xff\xd8ok"))
+    server.route("/story", html_response(story_with_figures(["http://[::1/x.jpg", server.url("/ok.jpg")])))
+    code, lines = run_with_images(["-o", str(tmp_path), server.url("/story")], fixed_clock)
+    assert code == 0
+    folder, images = archived_images(lines, tmp_path)
+    assert [image["file"] for image in images] == ["images/01-ok.jpg"]
+    assert "Paragraph 5 of the story" in (folder / "article.md").read_text(encoding="utf-8")
+
+
+def test_an_image_reached_through_a_redirect_keeps_the_redirect_in_the_warc(server, tmp_path, fixed_clock):
+    server.route("/old.jpg", (301, {"Location": "/new.jpg"}, b""))
+    server.route("/new.jpg", (200, {"Content-Type": "image/jpeg"}, b"\xff\xd8new"))
+    server.route("/story", html_response(story_with_figures([server.url("/old.jpg")])))
+    code, lines = run_with_images(["-o", str(tmp_path), server.url("/story")], fixed_clock)
+    folder, _ = archived_images(lines, tmp_path)
+    with open(folder / "capture.warc.gz", "rb") as stream:
+        records = [(record.rec_type, record.rec_headers.get_header("WARC-Target-URI"),
+                    record.content_stream().read() if record.rec_type == "response" else None)
+                   for record in ArchiveIterator(stream)]
+    assert ("response", server.url("/new.jpg"), b"\xff\xd8new") in records
+    assert any(kind == "response" and uri == server.url("/old.jpg") for kind, uri, _ in records)
+    assert ("request", server.url("/old.jpg"), None) in records
+
+
+# --- a batch goes on, whatever one URL does
+
+def test_a_bug_with_one_url_is_named_and_the_batch_goes_on(tmp_path, fixed_clock, monkeypatch, capsys):
+    real = fa.extract_quotes
+
+    def buggy(blocks):
+        if any("Sable Island" in block.text for block in blocks):
+            raise TypeError("unsupported operand type(s) for +: 'int' and 'str'")
+        return real(blocks)
+    monkeypatch.setattr(fa, "extract_quotes", buggy)
+    archive = tmp_path / "archive"
+    code, lines = run(["--html", str(PAGES / "cbc_template.html"), "-o", str(archive), "https://a.example/one"], fixed_clock)
+    assert (code, lines) == (fa.ExitCode.INTERNAL_ERROR, [])
+    assert [p for p in archive.rglob("*") if p.is_dir()] == []  # nothing half-written
+    err = capsys.readouterr().err
+    assert one_error_line(err, "https://a.example/one", "internal error: TypeError: unsupported operand")
+    assert "Traceback" not in err
+    code, _ = run(["-v", "--html", str(PAGES / "cbc_template.html"), "-o", str(archive), "https://a.example/one"], fixed_clock)
+    assert code == fa.ExitCode.INTERNAL_ERROR and "Traceback" in capsys.readouterr().err
+    entry = json.loads((archive / fa.INDEX_NAME).read_text(encoding="utf-8").splitlines()[-1])
+    assert entry["status"] == "failed" and entry["error"].startswith("internal error: TypeError")
+
+
+def test_a_bug_in_a_batch_does_not_stop_the_next_url(server, tmp_path, fixed_clock, monkeypatch):
+    real = fa.extract_article
+    monkeypatch.setattr(fa, "extract_article", lambda html, url: (_ for _ in ()).throw(KeyError("boom")) if "bad" in url else real(html, url))
+    server.route("/bad", html_response(STORY))
+    server.route("/good", html_response(STORY))
+    code, lines = run(["-o", str(tmp_path), server.url("/bad"), server.url("/good")], fixed_clock)
+    assert code == fa.ExitCode.INTERNAL_ERROR and len(lines) == 1 and "good" in lines[0]
+
+
+def test_extract_article_lets_its_own_bugs_show(monkeypatch):
+    monkeypatch.setattr(fa, "extract_quotes", lambda blocks: None + 1)
+    with pytest.raises(TypeError):
+        fa.extract_article(STORY, "https://a.example/one")
+
+
+@pytest.mark.parametrize("damage", [
+    ("article.json", b"[]"), ("article.json", b'{"capture": null}'), ("article.json", b'{"schema_version": 1, "capt'),
+    ("article.md", b"\xff\xfe not UTF-8 \x80"),
+])
+def test_a_damaged_earlier_capture_is_passed_over(tmp_path, fixed_clock, capsys, damage):
+    archive = tmp_path / "archive"
+    argv = ["--force", "--html", str(PAGES / "cbc_template.html"), "-o", str(archive), "https://a.example/one"]
+    code, first = run(argv, fixed_clock)
+    damaged = archive / first[0].split(str(archive) + "/")[1]
+    (damaged / damage[0]).write_bytes(damage[1])
+    before = {p: p.read_bytes() for p in damaged.rglob("*") if p.is_file()}
+    code, second = run(argv, fixed_clock)
+    assert code == 0 and second != first
+    assert {p: p.read_bytes() for p in damaged.rglob("*") if p.is_file()} == before
+    assert "damaged" in capsys.readouterr().err
+    assert (archive / second[0].split(str(archive) + "/")[1] / "article.json").is_file()
+
+
+# --- the archive is the only place written
+
+def test_a_symlinked_lock_or_index_is_not_followed(tmp_path, fixed_clock, capsys):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("precious\n")
+    for name, expected_code in ((fa.LOCK_NAME, 5), (fa.INDEX_NAME, 5)):
+        archive = tmp_path / f"archive-{name.strip('.')}"
+        archive.mkdir()
+        (archive / name).symlink_to(outside)
+        code, _ = run(["--html", str(PAGES / "cbc_template.html"), "-o", str(archive), "https://a.example/one"], fixed_clock)
+        assert code == expected_code
+        assert outside.read_text() == "precious\n"
+        assert "symbolic link" in capsys.readouterr().err
+
+
+def test_stale_staging_is_never_cleared_through_a_symlinked_day_folder(tmp_path, fixed_clock):
+    outside = tmp_path / "elsewhere"
+    (outside / ".keep.abc.partial").mkdir(parents=True)
+    (outside / ".keep.abc.partial" / "data").write_text("not the archive's")
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "2020-01-01").symlink_to(outside, target_is_directory=True)
+    code, _ = run(["--html", str(PAGES / "cbc_template.html"), "-o", str(archive), "https://a.example/one"], fixed_clock)
+    assert code == 0
+    assert (outside / ".keep.abc.partial" / "data").read_text() == "not the archive's"
+
+
+def test_captures_are_never_written_through_a_symlinked_day_folder(tmp_path, fixed_clock, capsys):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / fa.day_folder(archive, fixed_clock()).name).symlink_to(outside, target_is_directory=True)
+    code, _ = run(["--html", str(PAGES / "cbc_template.html"), "-o", str(archive), "https://a.example/one"], fixed_clock)
+    assert code == 5 and list(outside.iterdir()) == []
+    assert one_error_line(capsys.readouterr().err, "https://a.example/one", "symbolic link")
+
+
+def test_a_short_write_to_the_index_is_undone(tmp_path, fixed_clock, monkeypatch, capsys):
+    archive = tmp_path / "archive"
+    argv = ["--force", "--html", str(PAGES / "cbc_template.html"), "-o", str(archive), "https://a.example/one"]
+    run(argv, fixed_clock)
+    index = archive / fa.INDEX_NAME
+    before = index.read_bytes()
+    real_write = os.write
+
+    def half(descriptor, data):
+        if os.readlink(f"/proc/self/fd/{descriptor}").endswith(fa.INDEX_NAME):
+            return real_write(descriptor, data[: len(data) // 2])
+        return real_write(descriptor, data)
+    monkeypatch.setattr(fa.os, "write", half)
+    code, _ = run(argv, fixed_clock)
+    assert code == 5 and index.read_bytes() == before
+    assert "cannot append" in capsys.readouterr().err
+    monkeypatch.setattr(fa.os, "write", real_write)
+    code, _ = run(argv, fixed_clock)
+    assert code == 0
+    assert [json.loads(line)["status"] for line in index.read_text(encoding="utf-8").splitlines()] == ["archived", "archived"]
+
+
+def test_a_torn_index_line_stays_on_its_own(tmp_path, fixed_clock):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / fa.INDEX_NAME).write_bytes(b'{"url": "https://a.example/torn", "sta')
+    run(["--html", str(PAGES / "cbc_template.html"), "-o", str(archive), "https://a.example/one"], fixed_clock)
+    last = (archive / fa.INDEX_NAME).read_text(encoding="utf-8").splitlines()[-1]
+    assert json.loads(last)["url"] == "https://a.example/one"
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A file system with no room left: a tiny tmpfs, filled (needs root; skipped elsewhere)."""
+    mount_point = tmp_path / "full"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(mount_point)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
+    try:
+        with contextlib.suppress(OSError), open(mount_point / "filler", "wb") as filler:
+            filler.write(b"\0" * 1024 * 1024)
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=False)
+
+
+def test_a_full_disk_on_a_new_archive(full_disk, fixed_clock, capsys):
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(PROJECT)!r})
+        import fetch_article as fa
+        raise SystemExit(fa.main(["--html", {str(PAGES / "cbc_template.html")!r}, "-o", {str(full_disk / "archive")!r}, "https://a.example/one"]))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60, text=True)
+    assert result.returncode == 5
+    assert "Traceback" not in result.stderr and "No space left on device" in result.stderr
+    assert [p.name for p in (full_disk / "archive").rglob("*") if p.is_dir()] == []
+
+
+def test_the_capture_and_its_day_folder_are_synced_after_the_rename(tmp_path, fixed_clock, monkeypatch):
+    synced = []
+    real_fsync = os.fsync
+
+    def record(descriptor):
+        synced.append(os.readlink(f"/proc/self/fd/{descriptor}"))
+        real_fsync(descriptor)
+    monkeypatch.setattr(fa.os, "fsync", record)
+    archive = tmp_path / "archive"
+    code, lines = run(["--html", str(PAGES / "cbc_template.html"), "-o", str(archive), "https://a.example/one"], fixed_clock)
+    folder = archive / lines[0].split(str(archive) + "/")[1]
+    assert code == 0
+    assert str(folder.resolve()) in synced and str(folder.parent.resolve()) in synced

@@ -19,7 +19,8 @@ def session():
 
 
 def fetch(session, url, fixed_clock, deadline=10.0):
-    return fa.fetch_page(session, url, deadline, fixed_clock())
+    with fa.Budget(deadline) as budget:
+        return fa.fetch_page(session, url, budget, fixed_clock())
 
 
 def test_records_the_capture(server, session, fixed_clock):
@@ -87,7 +88,7 @@ def test_charset_only_in_meta(server, session, fixed_clock):
 
 def test_connection_refused_is_a_fetch_error(session, fixed_clock):
     with pytest.raises(fa.FetchError, match="network error"):
-        fa.fetch_page(fa.build_session(), "http://127.0.0.1:9/", 2, fixed_clock())
+        fetch(fa.build_session(), "http://127.0.0.1:9/", fixed_clock, deadline=2)
 
 
 def test_the_deadline_bounds_retries_and_their_waits(server, session, fixed_clock):
