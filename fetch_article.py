@@ -616,18 +616,22 @@ class GuardedConnection(urllib3.connection.HTTPConnection):
     def connect(self) -> None:
         guard = ACTIVE_GUARD.get()
         if guard is not None:
-            _check_destination(self, guard)  # an address written out is refused before connecting
             guard.budget.watch(self)  # from the start, so a TLS handshake that drips is cut too
+            if not self.proxy_is_forwarding:  # (a forwarding proxy's target is checked in request)
+                _check_destination(self, guard)  # an address written out is refused before connecting
         super().connect()
         if guard is not None:
             guard.budget.watch(self)  # the budget may have run out while connecting
-            _check_destination(self, guard)
+            if not self.proxy_is_forwarding:
+                _check_destination(self, guard)
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         guard = ACTIVE_GUARD.get()
-        if guard is not None and self.sock is not None:  # a kept-alive connection, checked anew
-            guard.budget.watch(self)
-            _check_destination(self, guard, url)
+        if guard is not None:
+            if self.sock is not None:  # a kept-alive connection joins this fetch's budget
+                guard.budget.watch(self)
+            if self.sock is not None or self.proxy_is_forwarding:
+                _check_destination(self, guard, url)
         super().request(method, url, *args, **kwargs)
 
 
@@ -650,12 +654,15 @@ def _check_destination(connection: GuardedConnection, guard: Guard, url: str = "
     URL is checked before connecting; through a proxy, the target's name is resolved instead."""
     if not guard.public_only:
         return
-    scheme = "https" if isinstance(connection, urllib3.connection.HTTPSConnection) else "http"
-    host = (connection._tunnel_host or (urlsplit(url).hostname if connection.proxy and url else None)
-            or connection.host).lower().strip("[]")
-    port = connection._tunnel_port or connection.port or DEFAULT_PORTS[scheme]
-    if (scheme, host, port) == guard.trusted_origin:
+    if connection.proxy_is_forwarding:
+        destination = origin_of(url)
+    else:
+        scheme = "https" if isinstance(connection, urllib3.connection.HTTPSConnection) else "http"
+        host = connection._tunnel_host or connection.host
+        destination = scheme, host.lower().strip("[]"), connection._tunnel_port or connection.port or DEFAULT_PORTS[scheme]
+    if destination is None or destination == guard.trusted_origin:
         return
+    _, host, port = destination
     if _is_ip_literal(host):
         addresses = [host]
     elif connection.proxy is not None:
