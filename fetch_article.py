@@ -464,7 +464,9 @@ def decode_html(body: bytes, http_charset: str | None = None) -> tuple[str, str,
         if encoding:
             try:
                 return body.decode(encoding), encoding, source
-            except UnicodeDecodeError:
+            except (UnicodeError, LookupError):
+                # UnicodeError, not only UnicodeDecodeError: "undefined", "idna" and "punycode" raise
+                # the plain class; LookupError: "hex", "base64", "rot13" are codecs but not text encodings
                 log.debug("declared %s charset %s does not decode the page", source, label)
     try:
         # Non-ASCII text that decodes as UTF-8 is UTF-8: other encodings almost never do.
@@ -494,7 +496,7 @@ def _codec_name(label: str | None) -> str | None:
         return "cp1252"
     try:
         name = codecs.lookup(label).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a label holding a NUL character
         return None
     # A page cannot really be UTF-16 without a BOM here; such a label is a server's mistake.
     return None if name.startswith(("utf-16", "utf-32")) else name
@@ -1042,16 +1044,10 @@ def read_page_file(path: Path, url: str, now: datetime) -> Page:
 def extract_article(html: bytes | str, url: str | None = None) -> Article:
     """Extract the article from a page. Pure: no network, disk or clock.
 
-    Raises ExtractionError, and nothing else, when the page holds no article.
+    Raises ExtractionError when the page holds no article: no headline, no body text, nothing
+    decodable. Any other exception is a bug in the rules and surfaces as what it is.
     """
-    try:
-        return _extract(html, url)
-    except ExtractionError:
-        raise
-    except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError,
-            LookupError, lxml.etree.LxmlError) as error:
-        # A page broken in a way no rule foresaw is still only "not an article" to the caller.
-        raise ExtractionError(f"page could not be read as an article ({type(error).__name__}: {error})") from error
+    return _extract(html, url)
 
 
 class Found(NamedTuple):
@@ -1328,12 +1324,14 @@ def find_article_json_ld(objects: Iterable[dict]) -> dict:
     return {}
 
 
-def ld_text(value: object) -> str | None:
+def ld_text(value: object, depth: int = 0) -> str | None:
     """A JSON-LD value as text: strings as they are, objects by name, lists by their first item."""
+    if depth > 8:  # real pages nest two or three levels; json.loads allows ~1000, deeper than our stack
+        return None
     if isinstance(value, list):
-        return next((text for text in map(ld_text, value) if text), None)
+        return next((text for text in (ld_text(item, depth + 1) for item in value) if text), None)
     if isinstance(value, dict):
-        return ld_text(value.get("name") or value.get("@value") or value.get("url"))
+        return ld_text(value.get("name") or value.get("@value") or value.get("url"), depth + 1)
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return clean_text(value) or None
     return None
@@ -1541,7 +1539,7 @@ def extract_date(root, meta, ld, template, url, which):
         if iso:
             return Found(iso, source)
     if which == "published" and url:
-        match = URL_DATE.search(urlsplit(url).path)
+        match = URL_DATE.search(url_path(url))
         if match:
             return Found("-".join(match.groups()), "url")
     return None
@@ -1573,13 +1571,32 @@ def normalize_date(value: str | None) -> str | None:
 
 
 def extract_canonical_url(root, meta, ld, url):
-    for link in root.xpath("//link[@href]"):
-        if "canonical" in (link.get("rel") or "").lower().split():
-            return Found(urljoin(url or "", link.get("href").strip()), "link rel=canonical")
-    if meta.get("og:url"):
-        return Found(urljoin(url or "", meta["og:url"]), "meta og:url")
-    value = ld_text(ld.get("url"))
-    return Found(urljoin(url or "", value), "json-ld url") if value else None
+    """The first canonical address that is a URL: link rel=canonical, og:url, JSON-LD url."""
+    candidates = [(link.get("href").strip(), "link rel=canonical") for link in root.xpath("//link[@href]")
+                  if "canonical" in (link.get("rel") or "").lower().split()]
+    candidates += [(meta.get("og:url"), "meta og:url"), (ld_text(ld.get("url")), "json-ld url")]
+    for value, source in candidates:
+        absolute = absolute_url(url, value) if value else None
+        if absolute:
+            return Found(absolute, source)
+    return None
+
+
+def absolute_url(base: str | None, reference: str) -> str | None:
+    """`reference` resolved against `base`, or None when urllib cannot parse either (an IPv6
+    host left unclosed, "http://[::1/x", or a host that NFKC normalisation changes)."""
+    try:
+        return urljoin(base or "", reference)
+    except ValueError:
+        return None
+
+
+def url_path(url: str) -> str:
+    """The path of `url`, or "" when urllib cannot parse it."""
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""
 
 
 def extract_site_name(meta, ld):
@@ -1627,10 +1644,10 @@ def first_of_list(value: str) -> str:
 def _section_kicker(scope, page_url):
     """A short link near the headline to a folder of the article's own URL ("World" ->
     /news/world for /news/world/aleppo-...) names its section."""
-    article_path = urlsplit(page_url).path.rstrip("/")
+    article_path = url_path(page_url).rstrip("/")
     best = None
     for link in scope.iter("a"):
-        path = urlsplit(urljoin(page_url, link.get("href") or "")).path.rstrip("/")
+        path = url_path(absolute_url(page_url, link.get("href") or "") or "").rstrip("/")
         text = text_of(link)
         if text and len(text) <= 40 and path and article_path.startswith(path + "/") \
                 and (best is None or len(path) > best[0]) and not _in_furniture(link, scope):
@@ -2448,8 +2465,9 @@ def extract_figures(candidates, url, positions, meta, ld) -> Found | None:
     if figures:
         return Found(tuple(figures), "figure/figcaption")
     lead_src = meta.get("og:image") or ld_text(ld.get("image"))
-    if lead_src and not _is_placeholder_src(lead_src):
-        return Found((Figure(src=urljoin(url or "", lead_src), alt=None, caption=None, credit=None),), "meta og:image")
+    lead_src = absolute_url(url, lead_src) if lead_src and not _is_placeholder_src(lead_src) else None
+    if lead_src:
+        return Found((Figure(src=lead_src, alt=None, caption=None, credit=None),), "meta og:image")
     return None
 
 
@@ -2466,8 +2484,9 @@ def figure_from_element(element, url, position) -> Figure | None:
     caption_el = next(iter(element.iter("figcaption")), None)
     if caption_el is None:
         caption_el = next((e for e in element.iter() if isinstance(e.tag, str) and "caption" in class_and_id(e).lower()), None)
-    if image is None:
-        return None
+    src = absolute_url(url, image_src(image)) if image is not None else None
+    if src is None:
+        return None  # no image, or an address urllib cannot parse
     if caption_el is None and image.get("alt") is not None and not image.get("alt").strip():
         return None  # alt="" with no caption marks a decorative image (WCAG), such as a portrait
     credit_el = next(
@@ -2480,7 +2499,7 @@ def figure_from_element(element, url, position) -> Figure | None:
     if credit is None:
         caption, credit = split_caption_credit(caption)
     return Figure(
-        src=urljoin(url or "", image_src(image)),
+        src=src,
         alt=clean_text(image.get("alt")) or None,
         caption=caption or None,
         credit=clean_credit(credit),
@@ -2497,9 +2516,15 @@ def image_src(img) -> str | None:
     for attribute in ("srcset", "data-srcset"):
         entries = [entry.strip().split() for entry in (img.get(attribute) or "").split(",") if entry.strip()]
         if entries:
-            widest = max(entries, key=lambda e: int(re.sub(r"\D", "", e[1]) or 0) if len(e) > 1 else 0)
+            widest = max(entries, key=lambda e: _descriptor_width(e[1]) if len(e) > 1 else 0)
             return widest[0]
     return None
+
+
+def _descriptor_width(descriptor: str) -> int:
+    """'800w' -> 800; a number too long for int() (over 4300 digits) is no real width."""
+    digits = re.sub(r"\D", "", descriptor)
+    return int(digits) if 0 < len(digits) <= 12 else 0
 
 
 def _is_placeholder_src(value: str) -> bool:
@@ -3041,8 +3066,12 @@ def read_url_list(source: str, stdin=None) -> list[str]:
 
 
 def check_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:  # "http://[::1/x", a port over 65535
+        raise UsageError(f"not a valid URL: {error}") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or port == 0:
         raise UsageError("not an http(s) URL")
 
 

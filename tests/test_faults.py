@@ -193,11 +193,14 @@ def test_encodings_declared_only_in_the_page_or_wrongly_in_the_header(server, tm
 
 # --- the command line and the archive
 
-@pytest.mark.parametrize("url", ["ftp://example.com/a", "file:///etc/passwd", "not a url"])
-def test_urls_that_are_not_http(tmp_path, fixed_clock, capsys, url):
+@pytest.mark.parametrize("url, words", [
+    ("ftp://example.com/a", "not an http(s) URL"), ("file:///etc/passwd", "not an http(s) URL"),
+    ("not a url", "not an http(s) URL"), ("http://[::1/x", "not a valid URL"), ("http://a.example:99999/", "not a valid URL"),
+])
+def test_urls_that_are_not_http(tmp_path, fixed_clock, capsys, url, words):
     code, _ = run(["-o", str(tmp_path), url], fixed_clock)
     assert (code, captures(tmp_path)) == (2, [])
-    assert one_error_line(capsys.readouterr().err, url, "not an http(s) URL")
+    assert one_error_line(capsys.readouterr().err, url, words)
 
 
 @pytest.mark.parametrize("path", ["/a/../../etc/passwd", "/%2e%2e/%2E%2E/x", "/" + "long-" * 400, "/ünï/路径/\u202e/x"])
