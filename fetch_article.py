@@ -50,6 +50,7 @@ Exit codes (with several URLs every URL is attempted and the worst code is retur
 from __future__ import annotations
 
 import argparse
+import bisect
 import codecs
 import collections
 import contextlib
@@ -268,6 +269,9 @@ CREDIT_WORDS = re.compile(
 BYLINE_PREFIX = re.compile(r"^\s*(?:written\s+)?(?:by|par|por|von|door|av|di)\s*:?\s+", re.I)
 BYLINE_ROLE = re.compile(r"\b(?:writer|reporter|correspondent|editor|staff|contributor|columnist|media|for|"
                          r"news|press|journalist|photographer|producer)\b", re.I)
+# A byline runs a line or two; an element classed as one with more text holds the story (nested
+# bylines read it once per level).
+MAX_BYLINE_CHARS = 1000
 BYLINE_SPLIT = re.compile(r"\s*(?:,|\b(?:and|et|y|und|en|och)\b|&|\||·)\s*", re.I)
 # Dates in article URLs: /2016/09/26/ or /20160926/.
 URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|$|[-_])")
@@ -1191,6 +1195,54 @@ def as_utf8(html: bytes | str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+# libxml2 checks each attribute of a start tag against all the tag's earlier ones: a tag with
+# 100,000 attributes took 14 s to parse. Real tags carry a few dozen; attributes past this many
+# are left out before parsing.
+MAX_TAG_ATTRIBUTES = 256
+# One attribute as the HTML tokenizer splits them: after white space or '/' (or straight after a
+# quoted value), a name, then maybe '=' and a value; a quoted value may hold '>' and, left
+# unclosed, runs to the page's end.
+TAG_ATTRIBUTE = rb"""(?:[\s/]+|(?<=["']))[^\s/>][^\s/>=]*(?:\s*=\s*(?:"[^"]*"?|'[^']*'?|[^\s>]*))?"""
+TAG_ATTRIBUTE_RE = re.compile(TAG_ATTRIBUTE)
+# Elements whose text holds no tags (a '<' in a script starts none), as a pattern.
+RAW_TEXT_TAGS = rb"[Ss][Cc][Rr][Ii][Pp][Tt]|[Ss][Tt][Yy][Ll][Ee]|[Tt][Ee][Xx][Tt][Aa][Rr][Ee][Aa]|[Tt][Ii][Tt][Ll][Ee]|[Xx][Mm][Pp]|[Ii][Ff][Rr][Aa][Mm][Ee]|[Nn][Oo][Ee][Mm][Bb][Ee][Dd]|[Nn][Oo][Ff][Rr][Aa][Mm][Ee][Ss]"
+# A piece of markup as the tokenizer reads it: a comment, a doctype or bogus comment, or a tag
+# with its attributes and, for a raw-text element, its text. Every piece matches once begun and
+# nothing follows it, so the scan never backs up: each byte is read once, and tags are found
+# where libxml2 finds them. (Written without re.I, which doubles the time.)
+MARKUP_PIECE = re.compile(
+    rb"<!--(?:-?>|[^-]*(?:-(?!-!?>)[^-]*)*(?:--!?>)?)|<[!?][^>]*>?|</(?![A-Za-z])[^>]*>?"
+    rb"|<(?:(?P<raw>" + RAW_TEXT_TAGS + rb")(?=[\s/>])|/?[A-Za-z][^\s/>]*)"
+    rb"(?P<attributes>(?:" + TAG_ATTRIBUTE + rb")*)"
+    rb"(?(raw)(?:[\s/]*>[^<]*(?:<(?!/(?i:(?P=raw)))[^<]*)*)?)"
+)
+
+
+def cap_tag_attributes(data: bytes) -> bytes:
+    """The page with each tag's attributes past the first MAX_TAG_ATTRIBUTES left out; a page
+    with no such tag is returned as it is. Only a tag whose attributes take at least two bytes
+    each is counted."""
+    kept: list[bytes] = []
+    copied = 0
+    for piece in MARKUP_PIECE.finditer(data):
+        start, end = piece.span("attributes")
+        if end - start < 2 * MAX_TAG_ATTRIBUTES:
+            continue
+        cut = _attributes_cut(data, start, end)
+        if cut is not None:
+            kept += [data[copied:cut]]
+            copied = end
+    return b"".join([*kept, data[copied:]]) if kept else data
+
+
+def _attributes_cut(data: bytes, start: int, end: int) -> int | None:
+    """Where the attributes between `start` and `end` pass MAX_TAG_ATTRIBUTES, if they do."""
+    for count, attribute in enumerate(TAG_ATTRIBUTE_RE.finditer(data, start, end), 1):
+        if count == MAX_TAG_ATTRIBUTES:
+            return attribute.end() if attribute.end() < end else None
+    return None
+
+
 def parse_html(data: bytes) -> lxml.html.HtmlElement:
     """An lxml tree of a page given as UTF-8 bytes, comments and processing instructions left out.
 
@@ -1200,7 +1252,7 @@ def parse_html(data: bytes) -> lxml.html.HtmlElement:
         raise ExtractionError("the page is empty")
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, encoding="utf-8")
     try:
-        root = lxml.html.document_fromstring(data, parser=parser)
+        root = lxml.html.document_fromstring(cap_tag_attributes(data), parser=parser)
     except (lxml.etree.ParserError, ValueError) as error:
         raise ExtractionError(f"the page could not be parsed: {error}") from None
     if root is None:
@@ -1240,6 +1292,19 @@ def text_of(element: lxml.html.HtmlElement | None) -> str:
     if element is None:
         return ""
     return clean_text(element.text_content())
+
+
+def short_text_of(element: lxml.html.HtmlElement, limit: int) -> str | None:
+    """text_of(element) if it is shorter than `limit`, else None. A longer text is read only
+    until it is known to be (its letters alone reach the limit): checked on each of a text's
+    nested elements, reading it whole read it once per level."""
+    letters = 0
+    for piece in element.itertext():
+        letters += sum(map(len, piece.split()))
+        if letters >= limit:
+            return None
+    text = text_of(element)
+    return text if len(text) < limit else None
 
 
 def clean_text(value: object) -> str:
@@ -1417,7 +1482,7 @@ def extract_deck(root, ld, template, headline_el):
     for element in scope.iter("h2", "h3", "p", "div", "span"):
         if element is headline_el or not hint.search(class_and_id(element)) or is_boilerplate(element):
             continue
-        text = text_of(element)
+        text = short_text_of(element, 401) or ""
         if 10 <= len(text) <= 400 and not _contains_block(element, "p") and not DATE_IN_TEXT.search(text):
             return Found(text, f"{element.tag}.{_matching_class(element, hint)}", element)
     for key in ("alternativeHeadline", "alternateName"):
@@ -1489,7 +1554,7 @@ def extract_authors(root, meta, ld, template):
         if re.search(r"byline|author-?name|(?:^|\s)author(?:$|\s)", hints, re.I) and not re.search(
             r"bio|image|avatar|profile|photo", hints, re.I
         ):
-            names = split_byline(text_of(element))
+            names = split_byline(short_text_of(element, MAX_BYLINE_CHARS) or "")
             if names:
                 return Found(names, f"{element.tag}.{hints.split()[0]}", element)
     return None
@@ -1675,8 +1740,8 @@ def extract_source_note(root, template, region):
     for text_node in scope.xpath(SOURCE_NOTE_XPATH):
         element = text_node.getparent()
         for candidate in (element, *list(element.iterancestors())[:2]):
-            text = text_of(candidate)
-            if len(text) < 200 and SOURCE_NOTE.match(text) and not _contains_block(candidate, "p", "div"):
+            text = short_text_of(candidate, 200)
+            if text is not None and SOURCE_NOTE.match(text) and not _contains_block(candidate, "p", "div"):
                 return Found(text.lstrip("-—– "), "text pattern (with files from…)", candidate)
     return None
 
@@ -1836,10 +1901,13 @@ def _blocks_of(child, skip, kind, attribution, quote) -> Iterator[Block]:
         if text:
             yield Block("heading", text, child)
     elif tag == "blockquote":
-        words, cite = _quote_text(child)
         if has_block_descendant(child):
-            yield from iter_body_blocks(child, skip, Block("quote", words, child, cite))
-        elif words:
+            # only the attribution is wanted: reading the words at each level of nested quotes
+            # read the innermost ones once per level
+            yield from iter_body_blocks(child, skip, Block("quote", "", child, _quote_attribution(child)))
+            return
+        words, cite = _quote_text(child)
+        if words:
             yield Block("quote", words, child, cite)
     elif tag in ("p", "pre", "address"):
         text = text_of(child)
@@ -1949,25 +2017,35 @@ def find_pull_quotes(parts, template):
     )
     repeats = []
     for quote in blockquotes:
+        if _words_longer_than(quote, len(story_words) + TRAILING_ATTRIBUTION_CHARS):
+            continue  # it cannot repeat the story; reading all of it, level by level, is slow
         words = " ".join(WORD.findall(_quote_text(quote)[0].lower()))
         if len(words.split()) >= 5 and f" {words} " in f" {story_words} ":
             repeats.append(quote)
     return Found(tuple(repeats), "blockquote repeating the story") if repeats else None
 
 
+def _words_longer_than(element, chars: int) -> bool:
+    """Whether the words of a quote (as find_pull_quotes joins them) surely run past `chars`
+    characters, read only as far as needed."""
+    length = 0
+    for piece in _text_outside(element, _attribution_element(element)):
+        length += sum(len(word) + 1 for word in WORD.findall(piece))
+        if length > chars:
+            return True
+    return False
+
+
 def _quote_text(element) -> tuple[str, str | None]:
     """A quote's words and its attribution (a cite or footer, an element classed as the
     attribution, or a trailing '- Name')."""
-    attribution_el = next(iter(element.xpath(".//cite|.//footer")), None)
-    if attribution_el is None:
-        attribution_el = next((e for e in element.iterdescendants()
-                               if isinstance(e.tag, str) and ATTRIBUTION_CLASS.search(class_and_id(e))), None)
+    attribution_el = _attribution_element(element)
     attribution = text_of(attribution_el) or None
     words = clean_text(" ".join(
         text for text in _text_outside(element, attribution_el)
     ))
     if attribution is None:
-        match = re.search(r"\s*[-—–]\s*([A-Z][^-—–]{2,80})$", words)
+        match = TRAILING_ATTRIBUTION.search(words)
         if match:
             words, attribution = words[: match.start()], match.group(1)
     if attribution:
@@ -1975,15 +2053,66 @@ def _quote_text(element) -> tuple[str, str | None]:
     return words, attribution
 
 
+def _attribution_element(element):
+    """A quote's cite or footer, else its first element classed as the attribution."""
+    attribution_el = next(iter(element.xpath(".//cite|.//footer")), None)
+    if attribution_el is None:
+        attribution_el = next((e for e in element.iterdescendants()
+                               if isinstance(e.tag, str) and ATTRIBUTION_CLASS.search(class_and_id(e))), None)
+    return attribution_el
+
+
+def _quote_attribution(element) -> str | None:
+    """_quote_text's attribution, reading no more of the words than a trailing '- Name' needs:
+    nested quotes read the innermost ones once per level."""
+    attribution_el = _attribution_element(element)
+    attribution = text_of(attribution_el)
+    if not attribution:
+        match = TRAILING_ATTRIBUTION.search(_words_tail(element, attribution_el))
+        attribution = match.group(1) if match else ""
+    return attribution.lstrip("-—–― ").strip() or None
+
+
 ATTRIBUTION_CLASS = re.compile(r"attr|cite|credit|author|source|byline", re.I)
+# A quote's last words naming its source: "... – Jane Doe".
+TRAILING_ATTRIBUTION = re.compile(r"\s*[-—–]\s*([A-Z][^-—–]{2,80})$")
+# How much of a quote's end TRAILING_ATTRIBUTION can reach (dash, spaces, 80 characters), and more.
+TRAILING_ATTRIBUTION_CHARS = 100
+
+
+def _words_tail(element, excluded) -> str:
+    """The end of clean_text(" ".join(_text_outside(element, excluded))), at least
+    TRAILING_ATTRIBUTION_CHARS long where the whole is: its pieces are read from the last."""
+    inside = set(excluded.iter()) if excluded is not None else set()
+    pieces: list[str] = []
+    length = 0
+    for piece in _text_outside_backwards(element, element, inside, excluded):
+        pieces.append(piece)
+        length += sum(len(word) + 1 for word in piece.split())
+        if length > TRAILING_ATTRIBUTION_CHARS:
+            break
+    return clean_text(" ".join(reversed(pieces)))
+
+
+def _text_outside_backwards(node, element, inside, excluded):
+    """_text_outside's pieces of `node`'s subtree in reverse order (it gives a node's text and
+    tail before its children's)."""
+    for child in reversed(node):
+        yield from _text_outside_backwards(child, element, inside, excluded)
+    if node is not element and node.tail and (node is excluded or node not in inside):
+        yield node.tail
+    if node not in inside and isinstance(node.tag, str) and node.text:
+        yield node.text
 
 
 def _text_outside(element, excluded):
+    """The text pieces of `element` outside `excluded` (whose tail counts). Whether a node is
+    inside is a set lookup: reading each node's ancestors made nested quotes quadratic."""
+    inside = set(excluded.iter()) if excluded is not None else set()
     for node in element.iter():
-        inside = excluded is not None and (node is excluded or excluded in node.iterancestors())
-        if not inside and isinstance(node.tag, str) and node.text:
+        if node not in inside and isinstance(node.tag, str) and node.text:
             yield node.text
-        if node is not element and node.tail and not (excluded is not None and node is not excluded and excluded in node.iterancestors()):
+        if node is not element and node.tail and (node is excluded or node not in inside):
             yield node.tail
 
 
@@ -2084,6 +2213,9 @@ MONTHS = r"(?:January|February|March|April|May|June|July|August|September|Octobe
 # Real paragraphs run under 3,000 characters; a longer "paragraph" is a page that lost its
 # markup, and reading quotes in it would only cost time.
 MAX_QUOTE_PARAGRAPH_CHARS = 10_000
+# Long features quote a few hundred times; past this many quotes the page is not prose, and
+# reading on (a megabyte of '"b,"' holds 125,000) would only cost time.
+MAX_QUOTES = 2_000
 # Abbreviations whose period ends no sentence.
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "no", "gen", "sen", "rep", "lt", "col", "capt", "sgt", "gov",
                  "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sept", "sep", "oct", "nov", "dec", "jr",
@@ -2135,6 +2267,8 @@ def extract_quotes(blocks: tuple[Block, ...]) -> tuple[Quote, ...]:
     book = NameBook()
     quotes: list[Quote] = []
     for index, block in enumerate(blocks):
+        if len(quotes) >= MAX_QUOTES:
+            break
         if block.kind == "heading" or len(block.text) > MAX_QUOTE_PARAGRAPH_CHARS:
             continue
         for name, title in names_in(block.text):
@@ -2149,7 +2283,7 @@ def extract_quotes(blocks: tuple[Block, ...]) -> tuple[Quote, ...]:
             quotes[-1] = dataclasses.replace(quotes[-1], speaker=found[0].speaker,
                                              speaker_title=found[0].speaker_title, cue=found[0].cue)
         quotes += found
-    return tuple(_with_full_names(quotes, book))
+    return tuple(_with_full_names(quotes[:MAX_QUOTES], book))
 
 
 def _with_full_names(quotes: list[Quote], book: NameBook) -> Iterator[Quote]:
@@ -2185,12 +2319,13 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
     paragraph_speaker: tuple[str, str | None, str | None] | None = None
     # Speech clauses of earlier sentences ("Tom Barr spoke first.") are heard before the quote.
     clauses = list(_speech_clauses(masked))
+    starts = sentence_starts(masked)
     for number, (start, end) in enumerate(spans):
         words = text[start + 1: end - 1 if end <= len(text) and _closes(text, start, end) else end].strip()
         words = words.rstrip(",").strip()
         if not words:
             continue
-        sentence_from = sentence_start(masked, start)
+        sentence_from = sentence_start(masked, start, starts)
         while clauses and clauses[0].end() <= sentence_from:
             _hear(clauses.pop(0), book)
         next_start = spans[number + 1][0] if number + 1 < len(spans) else len(text)
@@ -2266,12 +2401,22 @@ def mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def sentence_start(masked: str, position: int) -> int:
-    """Where the sentence holding `position` begins."""
-    for match in reversed(list(re.finditer(r"[.!?][\"”»]?\s+(?=[\"“„«A-Z])", masked[: position + 1]))):
-        if _ends_sentence(masked, match.start()):
-            return match.end()
-    return 0
+# A full stop (or ! or ?) that may end a sentence: white space and a capital or a quote follow.
+SENTENCE_BREAK = re.compile(r"[.!?][\"”»]?\s+(?=[\"“„«A-Z])")
+
+
+def sentence_starts(masked: str) -> list[int]:
+    """Where each sentence after the first begins, in order: found once per paragraph, since
+    checking every earlier break again for each quote made a paragraph of quotes quadratic."""
+    return [match.end() for match in SENTENCE_BREAK.finditer(masked) if _ends_sentence(masked, match.start())]
+
+
+def sentence_start(masked: str, position: int, starts: list[int] | None = None) -> int:
+    """Where the sentence holding `position` (a quote's opening mark) begins; `starts` are the
+    paragraph's sentence_starts, if found already."""
+    starts = sentence_starts(masked[: position + 1]) if starts is None else starts
+    index = bisect.bisect_right(starts, position) - 1
+    return starts[index] if index >= 0 else 0
 
 
 def sentence_end(text: str) -> int:
@@ -2479,6 +2624,11 @@ def _is_furniture_figure(element) -> bool:
     return any(is_boilerplate(e) for e in [element, *element.iterancestors()])
 
 
+# Captions run a sentence or three (CBC's longest are about 400 characters); a longer one holds
+# other text, and reading it for every figure nested inside is slow.
+MAX_CAPTION_CHARS = 2_000
+
+
 def figure_from_element(element, url, position) -> Figure | None:
     image = next((img for img in element.iter("img") if image_src(img)), None)
     caption_el = next(iter(element.iter("figcaption")), None)
@@ -2495,6 +2645,8 @@ def figure_from_element(element, url, position) -> Figure | None:
         None,
     )
     credit = text_of(credit_el) or None
+    if caption_el is not None and short_text_of(caption_el, MAX_CAPTION_CHARS) is None:
+        caption_el = None  # no caption runs this long: a page that nests figures in captions
     caption = clean_text(" ".join(_text_outside(caption_el, credit_el))) if caption_el is not None else ""
     if credit is None:
         caption, credit = split_caption_credit(caption)
