@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import json
 import os
@@ -367,6 +368,25 @@ def test_dripping_images_share_the_urls_budget(server, tmp_path, fixed_clock, ca
     assert not (folder / "images").exists()
     err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("fetch_article:")]
     assert len(err) == 1 and "5 of 5 images not saved" in err[0]
+
+
+spec = importlib.util.spec_from_file_location("hostile_bench", PROJECT / "bench" / "hostile.py")
+hostile = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(hostile)
+
+
+@pytest.mark.parametrize("name", list(hostile.HOSTILE_PAGES))
+def test_hostile_pages_take_linear_time(tmp_path, fixed_clock, name):
+    """Each of these took from 2.3 s to 218 s when a pass was quadratic; linear, they take well
+    under a second (bench/hostile.py prints the times). The ceiling is only generous against a
+    noisy machine: it still catches any return of the quadratic passes."""
+    page = tmp_path / "page.html"
+    page.write_bytes(hostile.HOSTILE_PAGES[name]())
+    out = io.StringIO()
+    started = time.monotonic()
+    code = fa.main(["--stdout", "--html", str(page), "https://example.com/news/story"], clock=fixed_clock, stdout=out)
+    assert code == 0 and json.loads(out.getvalue())["article"]["text"]
+    assert time.monotonic() - started < 2.0
 
 
 # --- images: bounded, and kept off the private network

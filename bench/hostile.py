@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Hostile pages: the shapes that once made extraction quadratic, timed end to end.
+
+    python bench/hostile.py                        # each page twice, with its size and what came out
+    python bench/hostile.py --module old.py --once # another version (git show REV:fetch_article.py)
+
+Each page is built here, from a family that a server or a page could send on purpose: runs of
+quotes and abbreviations (the sentence scan), one element with 100,000 attributes (libxml2's
+duplicate-attribute check), block quotes, bylines, decks, source lines and captions nested 200 or
+250 deep around a megabyte of words (text read once per level). tests/test_faults.py runs the
+same pages through the command line with a generous ceiling; this prints the real times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))
+
+PAGE = ("<html><head><title>A hostile page</title></head><body><article><h1>A hostile page</h1>{body}"
+        "<p>One ordinary sentence of prose, long enough to be a paragraph of the story.</p></article></body></html>")
+WORDS = "a b c d e f g h i j k l m n o p q r s t u v w x y z "
+
+
+def quote_paragraphs(total: int) -> bytes:
+    """Paragraphs of 'A. "b," ' repeated to 10 kB each, up to `total` bytes."""
+    paragraph = "<p>" + 'A. "b," ' * 1250 + "</p>"
+    return PAGE.format(body=paragraph * max(1, total // 10_000)).encode()
+
+
+def many_attributes(count: int) -> bytes:
+    attributes = " ".join(f'a{n}="x"' for n in range(count))
+    return PAGE.format(body=f"<div {attributes}>Text in the element with too many attributes.</div>").encode()
+
+
+def nested(opening: str, closing: str, depth: int, total: int = 1_200_000) -> bytes:
+    """`depth` levels of an element, each holding its share of `total` bytes of words."""
+    words = WORDS * (total // depth // len(WORDS) + 1)
+    prose = "<p>Some ordinary sentence text, long enough to be a paragraph of prose in the story.</p>" * 3
+    return PAGE.format(body=prose + (opening + words) * depth + closing * depth).encode()
+
+
+HOSTILE_PAGES = {
+    "quotes, 10 kB paragraph": lambda: quote_paragraphs(10_000),
+    "quotes, 100 kB page": lambda: quote_paragraphs(100_000),
+    "quotes, 1 MB page": lambda: quote_paragraphs(1_000_000),
+    "100,000 attributes": lambda: many_attributes(100_000),
+    "250 nested blockquotes with authors": lambda: nested('<blockquote><span class="author">Jane Doe</span>', "</blockquote>", 250, 15_000),
+    "200 nested blockquotes, 1.2 MB of words": lambda: nested("<blockquote><p>x</p>", "</blockquote>", 200),
+    "200 nested bylines, 1.2 MB": lambda: nested('<div class="byline">', "</div>", 200),
+    "200 nested figures, 1.2 MB": lambda: nested('<figure><img src="x.jpg"><figcaption>', "</figcaption></figure>", 200),
+    "200 nested source lines, 1.2 MB": lambda: nested("<div>with files from ", "</div>", 200),
+}
+
+
+def load(path: Path):
+    spec = importlib.util.spec_from_file_location("fetch_article_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--module", type=Path, default=PROJECT / "fetch_article.py", help="the fetch_article.py to time")
+    parser.add_argument("--once", action="store_true", help="one run a page, not two")
+    options = parser.parse_args(argv)
+    module = load(options.module)
+    print(f"{options.module}")
+    print("| page | kB | seconds | outcome |")
+    print("| --- | --- | --- | --- |")
+    for name, build in HOSTILE_PAGES.items():
+        html = build()
+        times = []
+        for _ in range(1 if options.once else 2):
+            started = time.perf_counter()
+            try:
+                article = module.extract_article(html, "https://example.com/news/story")
+                outcome = f"article, {len(article.text):,} characters, {len(article.quotes):,} quotes"
+            except module.ExtractionError as error:
+                outcome = f"not an article: {error}"
+            times.append(time.perf_counter() - started)
+        print(f"| {name} | {len(html) // 1000:,} | {' / '.join(f'{t:.3f}' for t in times)} | {outcome} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
