@@ -1515,7 +1515,8 @@ def _contains_block(element, *tags) -> bool:
 def _find_element_with_text(root, text):
     """The element whose whole text is `text`, so it can be kept out of the body."""
     for element in root.iter("h2", "h3", "p", "div", "span"):
-        if text_of(element) == text and not _contains_block(element, "p", "div"):
+        # short_text_of stops reading a longer element early: nested ones were read once per level
+        if short_text_of(element, len(text) + 1) == text and not _contains_block(element, "p", "div"):
             return element
     return None
 
@@ -2015,24 +2016,33 @@ def find_pull_quotes(parts, template):
         for word in WORD.findall(text_of(p).lower())
     )
     repeats = []
+    longest = min(len(story_words), MAX_PULL_QUOTE_CHARS) + TRAILING_ATTRIBUTION_CHARS
     for quote in blockquotes:
-        if _words_longer_than(quote, len(story_words) + TRAILING_ATTRIBUTION_CHARS):
-            continue  # it cannot repeat the story; reading all of it, level by level, is slow
+        if _words_longer_than(quote, longest):
+            continue  # no pull quote; reading all of it, for each of many quotes, is slow
         words = " ".join(WORD.findall(_quote_text(quote)[0].lower()))
         if len(words.split()) >= 5 and f" {words} " in f" {story_words} ":
             repeats.append(quote)
     return Found(tuple(repeats), "blockquote repeating the story") if repeats else None
 
 
+# A pull quote repeats a sentence or two of the story; a block quote longer than this is a quoted
+# passage, read in full as body text.
+MAX_PULL_QUOTE_CHARS = 1_000
+
+
 def _words_longer_than(element, chars: int) -> bool:
-    """Whether the words of a quote (as find_pull_quotes joins them) surely run past `chars`
-    characters, read only as far as needed."""
-    length = 0
+    """Whether the words of a quote (as find_pull_quotes joins them) run past `chars` characters,
+    its text read only as far as needed. Text over four times that long counts as longer
+    whatever it holds: no pull quote is mostly punctuation, and counting the words of a
+    megabyte of brackets, for each of many quotes, is slow."""
+    pieces, length = [], 0
     for piece in _text_outside(element, _attribution_element(element)):
-        length += sum(len(word) + 1 for word in WORD.findall(piece))
-        if length > chars:
+        pieces.append(piece)
+        length += len(piece)
+        if length > 4 * chars:
             return True
-    return False
+    return sum(len(word) + 1 for word in WORD.findall(" ".join(pieces))) > chars
 
 
 def _quote_text(element) -> tuple[str, str | None]:
