@@ -152,17 +152,34 @@ log = logging.getLogger("fetch_article")
 # --- Site templates: exact selectors for layouts we know, tried before the generic path.
 # CBC News "detail page" React template (2022-2024 pages; see shared/fixtures/README.md).
 # Newer CBC pages hash some class names (imageMedia-IspZw): a class also matches with a hash appended.
-CBC_TEMPLATE = {
-    "name": "cbc",
-    "body": "div.story",
-    "headline": "h1.detailHeadline",
-    "deck": "h2.deck",
-    "authors": ".bylineDetails .authorText",
-    "published": "time.timeStamp",
-    "section": ".detail-link-label a",
-    "source_note": "div.source",
-    "pull_quote": "blockquote.pullquote",
-}
+@dataclass(frozen=True)
+class SiteTemplate:
+    """CSS selectors for one site's layout. A page is taken to be in it when its headline and
+    body selectors both match; each other selector that matches fills its field, and the generic
+    rules find the rest."""
+
+    name: str
+    headline: str
+    body: str
+    deck: str
+    authors: str
+    published: str  # elements whose datetime attribute is the publication time
+    section: str
+    source_note: str
+    pull_quote: str  # looked for inside the body
+
+
+CBC_TEMPLATE = SiteTemplate(
+    name="cbc",
+    headline="h1.detailHeadline",
+    body="div.story",
+    deck="h2.deck",
+    authors=".bylineDetails .authorText",
+    published="time.timeStamp",
+    section=".detail-link-label a",
+    source_note="div.source",
+    pull_quote="blockquote.pullquote",
+)
 SITE_TEMPLATES = (CBC_TEMPLATE,)
 
 # --- Generic extraction: signals, each naming the family of pages it serves.
@@ -1072,66 +1089,92 @@ class Body:
         return "\n\n".join(block.text for block in self.blocks)
 
 
+@dataclass(frozen=True)
+class ParsedPage:
+    """What every field extractor reads: the tree (page furniture dropped), the page's meta
+    tags by name, its article JSON-LD item, and the URL it came from."""
+
+    root: lxml.html.HtmlElement
+    meta: dict[str, str]
+    ld: dict
+    url: str | None
+
+
 def _extract(html: bytes | str, url: str | None) -> Article:
     data = as_utf8(html)
     root = parse_html(data)
-    meta = extract_meta(root)
-    ld = find_article_json_ld(extract_json_ld(root))
+    page = ParsedPage(root, extract_meta(root), find_article_json_ld(extract_json_ld(root)), url)
     drop_never_content(root, data)
-    template = find_site_template(root)
+    known = extract_with_template(root, find_site_template(root))
 
-    headline = extract_headline(root, meta, ld, template)
+    headline = known.headline or extract_headline(page)
     if headline is None:
         raise ExtractionError("no headline found")
-    container = find_body_container(root, template)
-    deck = extract_deck(root, ld, template, headline.element)
-    authors = extract_authors(root, meta, ld, template)
+    container = known.body or find_body_container(root)
+    deck = known.deck or extract_deck(page, headline.element)
+    authors = known.authors or extract_authors(page)
     region = figure_region(headline.element, container.element if container else None)
-    source_note = extract_source_note(root, template, region)
-    pulls = find_pull_quotes(container.value, template) if container else None
+    source_note = known.source_note or extract_source_note(root, region)
+    pulls = known.pull_quotes or (find_pull_quotes(container.value) if container else None)
     furniture = {found.element for found in (headline, deck, authors, source_note) if found and found.element is not None}
     furniture |= set(pulls.value if pulls else ())
-    body, trailing_note = extract_body(container, furniture, ld, headline.value)
+    body, trailing_note = extract_body(container, furniture, page.ld, headline.value)
     source_note = source_note or trailing_note
+    text = Found(body.text, body.source)
+    headings = Found(tuple(block.text for block in body.blocks if block.kind == "heading"), body.source)
 
     candidates = figure_candidates(region)
     positions = positions_in_page(root, {block.element for block in body.blocks}, [*candidates, *(pulls.value if pulls else ())])
-    canonical = extract_canonical_url(root, meta, ld, url)
-    found = {
-        "canonical_url": canonical,
-        "site_name": extract_site_name(meta, ld),
-        "language": extract_language(root, meta, ld),
-        "section": extract_section(root, meta, ld, template, headline.element, canonical.value if canonical else url),
-        "headline": headline,
-        "deck": deck,
-        "summary": extract_summary(meta, ld),
-        "authors": authors,
-        "published": extract_date(root, meta, ld, template, url, "published"),
-        "modified": extract_date(root, meta, ld, template, url, "modified"),
-        "text": Found(body.text, body.source),
-        "headings": Found(tuple(block.text for block in body.blocks if block.kind == "heading"), body.source),
-        "figures": extract_figures(candidates, url, positions, meta, ld),
-        "pull_quotes": pulls and Found(
-            tuple(render_pull_quote(element, positions[element]) for element in pulls.value),
-            pulls.source,
-        ),
-        "source_note": source_note,
-    }
-    found = {name: value for name, value in found.items() if value and value.value not in (None, "", ())}
+    figures = extract_figures(page, candidates, positions)
+    pull_quotes = pulls and Found(tuple(render_pull_quote(element, positions[element]) for element in pulls.value), pulls.source)
+    canonical_url = extract_canonical_url(page)
+    site_name = extract_site_name(page)
+    language = extract_language(page)
+    section = first_found(extract_section(page), known.section,
+                          extract_section_kicker(headline.element, canonical_url.value if canonical_url else url))
+    summary = extract_summary(page)
+    published = first_found(extract_date(page, "published"), known.published, extract_page_date(page))
+    modified = extract_date(page, "modified")
     return Article(
         url=url,
-        **{name: found[name].value if name in found else EMPTY_FIELDS.get(name) for name in FOUND_FIELDS},
+        canonical_url=value_of(canonical_url),
+        site_name=value_of(site_name),
+        language=value_of(language),
+        section=value_of(section),
+        headline=value_of(headline),
+        deck=value_of(deck),
+        summary=value_of(summary),
+        authors=value_of(authors, ()),
+        published=value_of(published),
+        modified=value_of(modified),
+        text=value_of(text),
+        headings=value_of(headings, ()),
+        figures=value_of(figures, ()),
+        pull_quotes=value_of(pull_quotes, ()),
         quotes=extract_quotes(body.blocks),
-        provenance={name: value.source for name, value in found.items()},
+        source_note=value_of(source_note),
+        provenance=provenance_of(
+            canonical_url=canonical_url, site_name=site_name, language=language, section=section,
+            headline=headline, deck=deck, summary=summary, authors=authors, published=published,
+            modified=modified, text=text, headings=headings, figures=figures, pull_quotes=pull_quotes,
+            source_note=source_note,
+        ),
     )
 
 
-# Fields of Article read from the page, and the value each takes when nothing is found.
-FOUND_FIELDS = (
-    "canonical_url", "site_name", "language", "section", "headline", "deck", "summary", "authors",
-    "published", "modified", "text", "headings", "figures", "pull_quotes", "source_note",
-)
-EMPTY_FIELDS = {"authors": (), "headings": (), "figures": (), "pull_quotes": ()}
+def first_found(*candidates: Found | None) -> Found | None:
+    """The first value found, in the order of the rules' priority."""
+    return next((found for found in candidates if found), None)
+
+
+def value_of(found: Found | None, empty: Any = None) -> Any:
+    """A found value, or `empty` where nothing (or only an empty value) was found."""
+    return found.value if found and found.value not in (None, "", ()) else empty
+
+
+def provenance_of(**fields: Found | None) -> dict[str, str]:
+    """Where each field that has a value came from."""
+    return {name: found.source for name, found in fields.items() if value_of(found) is not None}
 
 
 def extract_body(container: Found | None, furniture: set, ld: dict, headline: str) -> tuple[Body, Found | None]:
@@ -1401,12 +1444,45 @@ def ld_text(value: object, depth: int = 0) -> str | None:
     return None
 
 
-def find_site_template(root: lxml.html.HtmlElement) -> dict | None:
+def find_site_template(root: lxml.html.HtmlElement) -> SiteTemplate | None:
     """The known template whose headline and body both appear on the page."""
     for template in SITE_TEMPLATES:
-        if select(root, template["headline"]) and select(root, template["body"]):
+        if select(root, template.headline) and select(root, template.body):
             return template
     return None
+
+
+@dataclass(frozen=True)
+class TemplateFinds:
+    """What a site template found on a page, field by field (None where it found nothing)."""
+
+    headline: Found | None = None
+    body: Found | None = None
+    deck: Found | None = None
+    authors: Found | None = None
+    published: Found | None = None
+    section: Found | None = None
+    source_note: Found | None = None
+    pull_quotes: Found | None = None
+
+
+def extract_with_template(root: lxml.html.HtmlElement, template: SiteTemplate | None) -> TemplateFinds:
+    """Every field the template's selectors find; the generic rules are left the rest."""
+    if template is None:
+        return TemplateFinds()
+    body = select(root, template.body)[:1]
+    authors = dedupe(text_of(element) for element in select(root, template.authors))
+    pulls = tuple(element for part in body for element in select(part, template.pull_quote))
+    return TemplateFinds(
+        headline=first_text(root, template.headline),
+        body=Found(tuple(body), template.body, body[0]) if body else None,
+        deck=first_text(root, template.deck),
+        authors=Found(authors, template.authors) if authors else None,
+        published=first_date((element.get("datetime"), template.published) for element in select(root, template.published)),
+        section=first_text(root, template.section),
+        source_note=first_text(root, template.source_note),
+        pull_quotes=Found(pulls, template.pull_quote) if pulls else None,
+    )
 
 
 def first_text(root: lxml.html.HtmlElement, selector: str) -> Found | None:
@@ -1420,12 +1496,9 @@ def first_text(root: lxml.html.HtmlElement, selector: str) -> Found | None:
 
 # --- fields
 
-def extract_headline(root, meta, ld, template):
+def extract_headline(page: ParsedPage) -> Found | None:
     """The headline and its element. The on-page <h1> beats social titles."""
-    if template:
-        found = first_text(root, template["headline"])
-        if found:
-            return found
+    root, meta, ld = page.root, page.meta, page.ld
     titles = [
         (ld_text(ld.get("headline")), "json-ld headline"),
         (meta.get("og:title"), "meta og:title"),
@@ -1469,12 +1542,9 @@ def strip_site_suffix(title: str, meta: dict[str, str]) -> str:
     return title
 
 
-def extract_deck(root, ld, template, headline_el):
+def extract_deck(page: ParsedPage, headline_el) -> Found | None:
     """The standfirst under the headline, or None."""
-    if template:
-        found = first_text(root, template["deck"])
-        if found:
-            return found
+    root, ld = page.root, page.ld
     hint = re.compile(r"(?:^|[-_\s])(?:deck|dek|standfirst|subhead(?:line)?|sub-?headline|sub-?title|strapline|"
                       r"article-?summary|lede|kicker-?text)(?:$|[-_\s])", re.I)
     scope = _header_scope(headline_el) if headline_el is not None else root
@@ -1521,7 +1591,8 @@ def _find_element_with_text(root, text):
     return None
 
 
-def extract_summary(meta, ld):
+def extract_summary(page: ParsedPage) -> Found | None:
+    meta, ld = page.meta, page.ld
     for key in ("description", "og:description", "twitter:description"):
         if meta.get(key):
             return Found(meta[key], f"meta {key}")
@@ -1529,13 +1600,9 @@ def extract_summary(meta, ld):
     return Found(value, "json-ld description") if value else None
 
 
-def extract_authors(root, meta, ld, template):
-    """Author names (and the byline element): template byline, JSON-LD author, meta author,
-    byline markup."""
-    if template:
-        names = dedupe(text_of(el) for el in select(root, template["authors"]))
-        if names:
-            return Found(names, template["authors"])
+def extract_authors(page: ParsedPage) -> Found | None:
+    """Author names (and the byline element): JSON-LD author, meta author, byline markup."""
+    root, meta, ld = page.root, page.meta, page.ld
     ld_authors = ld.get("author") or ld.get("creator")
     names = dedupe(name for author in (ld_authors if isinstance(ld_authors, list) else [ld_authors])
                    for name in split_byline(ld_text(author) or "") if not _is_url(name))
@@ -1585,28 +1652,38 @@ def _is_url(value: str) -> bool:
     return value.startswith(("http://", "https://", "/"))
 
 
-def extract_date(root, meta, ld, template, url, which):
-    """The ISO 8601 timestamp "published" or "modified"; a precise timestamp beats a date in the URL."""
-    ld_key, meta_keys = {
-        "published": ("datePublished", ("article:published_time", "og:published_time", "date",
-                                        "pubdate", "publishdate", "dc.date", "datepublished")),
-        "modified": ("dateModified", ("article:modified_time", "og:updated_time", "last-modified",
-                                      "datemodified")),
-    }[which]
-    candidates = [(ld_text(ld.get(ld_key)), f"json-ld {ld_key}")]
-    candidates += [(meta.get(key), f"meta {key}") for key in meta_keys]
-    if which == "published":
-        if template:
-            candidates += [(el.get("datetime"), template["published"]) for el in select(root, template["published"])]
-        candidates += [(el.get("datetime"), "time[datetime]") for el in root.xpath("//time[@datetime]")[:1]]
+# The JSON-LD key and the meta names that carry each timestamp, most trusted first.
+DATE_KEYS = {
+    "published": ("datePublished", ("article:published_time", "og:published_time", "date", "pubdate",
+                                    "publishdate", "dc.date", "datepublished")),
+    "modified": ("dateModified", ("article:modified_time", "og:updated_time", "last-modified", "datemodified")),
+}
+
+
+def extract_date(page: ParsedPage, which: str) -> Found | None:
+    """The machine-readable timestamp "published" or "modified": JSON-LD, then meta names."""
+    ld_key, meta_keys = DATE_KEYS[which]
+    candidates = [(ld_text(page.ld.get(ld_key)), f"json-ld {ld_key}")]
+    candidates += [(page.meta.get(key), f"meta {key}") for key in meta_keys]
+    return first_date(candidates)
+
+
+def extract_page_date(page: ParsedPage) -> Found | None:
+    """A publication date from the page itself: its first <time datetime>, else a date in the
+    URL (given as a bare date: a precise timestamp beats it)."""
+    found = first_date((element.get("datetime"), "time[datetime]") for element in page.root.xpath("//time[@datetime]")[:1])
+    if found:
+        return found
+    match = URL_DATE.search(url_path(page.url)) if page.url else None
+    return Found("-".join(match.groups()), "url") if match else None
+
+
+def first_date(candidates: Iterable[tuple[str | None, str]]) -> Found | None:
+    """The first (value, source) that reads as a date, as ISO 8601."""
     for value, source in candidates:
         iso = normalize_date(value)
         if iso:
             return Found(iso, source)
-    if which == "published" and url:
-        match = URL_DATE.search(url_path(url))
-        if match:
-            return Found("-".join(match.groups()), "url")
     return None
 
 
@@ -1635,13 +1712,13 @@ def normalize_date(value: str | None) -> str | None:
     return moment.isoformat()
 
 
-def extract_canonical_url(root, meta, ld, url):
+def extract_canonical_url(page: ParsedPage) -> Found | None:
     """The first canonical address that is a URL: link rel=canonical, og:url, JSON-LD url."""
-    candidates = [(link.get("href").strip(), "link rel=canonical") for link in root.xpath("//link[@href]")
+    candidates = [(link.get("href").strip(), "link rel=canonical") for link in page.root.xpath("//link[@href]")
                   if "canonical" in (link.get("rel") or "").lower().split()]
-    candidates += [(meta.get("og:url"), "meta og:url"), (ld_text(ld.get("url")), "json-ld url")]
+    candidates += [(page.meta.get("og:url"), "meta og:url"), (ld_text(page.ld.get("url")), "json-ld url")]
     for value, source in candidates:
-        absolute = absolute_url(url, value) if value else None
+        absolute = absolute_url(page.url, value) if value else None
         if absolute:
             return Found(absolute, source)
     return None
@@ -1664,14 +1741,16 @@ def url_path(url: str) -> str:
         return ""
 
 
-def extract_site_name(meta, ld):
+def extract_site_name(page: ParsedPage) -> Found | None:
+    meta, ld = page.meta, page.ld
     if meta.get("og:site_name"):
         return Found(meta["og:site_name"], "meta og:site_name")
     value = ld_text(ld.get("publisher"))
     return Found(value, "json-ld publisher") if value else None
 
 
-def extract_language(root, meta, ld):
+def extract_language(page: ParsedPage) -> Found | None:
+    root, meta, ld = page.root, page.meta, page.ld
     candidates = [
         (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"), "html lang"),
         (meta.get("og:locale"), "meta og:locale"),
@@ -1684,16 +1763,16 @@ def extract_language(root, meta, ld):
     return None
 
 
-def extract_section(root, meta, ld, template, headline_el, page_url):
-    if meta.get("article:section"):
-        return Found(first_of_list(meta["article:section"]), "meta article:section")
-    value = ld_text(ld.get("articleSection"))
-    if value:
-        return Found(first_of_list(value), "json-ld articleSection")
-    if template:
-        found = first_text(root, template["section"])
-        if found:
-            return found
+def extract_section(page: ParsedPage) -> Found | None:
+    """The section the page declares: meta article:section, then JSON-LD articleSection."""
+    if page.meta.get("article:section"):
+        return Found(first_of_list(page.meta["article:section"]), "meta article:section")
+    value = ld_text(page.ld.get("articleSection"))
+    return Found(first_of_list(value), "json-ld articleSection") if value else None
+
+
+def extract_section_kicker(headline_el, page_url: str | None) -> Found | None:
+    """The section a link beside the headline names (see _section_kicker)."""
     if headline_el is not None and page_url:
         return _section_kicker(_header_scope(headline_el), page_url)
     return None
@@ -1730,12 +1809,8 @@ def _in_furniture(element, scope) -> bool:
     return False
 
 
-def extract_source_note(root, template, region):
+def extract_source_note(root, region) -> Found | None:
     """A line such as "With files from CBC News"."""
-    if template:
-        found = first_text(root, template["source_note"])
-        if found:
-            return found
     scope = region if region is not None else root
     for text_node in scope.xpath(SOURCE_NOTE_XPATH):
         element = text_node.getparent()
@@ -1748,14 +1823,10 @@ def extract_source_note(root, template, region):
 
 # --- the body
 
-def find_body_container(root, template):
-    """The elements holding the body, in page order: the template's, else the best-scoring
-    block with the parts of the story split from it (see body_parts). `element` is the
-    smallest element holding them all."""
-    if template:
-        found = select(root, template["body"])
-        if found:
-            return Found((found[0],), template["body"], found[0])
+def find_body_container(root) -> Found | None:
+    """The elements holding the body, in page order: the one the site marks as the article
+    body, else the best-scoring block with the parts of the story split from it (see
+    body_parts). `element` is the smallest element holding them all."""
     marked = [element for element in root.xpath("//*[@itemprop]") if "articleBody" in element.get("itemprop").split()]
     if len(marked) == 1 and len(text_of(marked[0])) >= MIN_BODY_CHARS:
         return Found((marked[0],), "itemprop=articleBody", marked[0])  # the site's own word for it
@@ -1994,13 +2065,9 @@ def normalize_paragraphs(text: str) -> str:
 
 # --- pull quotes
 
-def find_pull_quotes(parts, template):
-    """Pull quotes: the template's, blockquotes classed as pull quotes, and blockquotes that
-    repeat a sentence of the story (the defining trait of a pull quote)."""
-    if template:
-        found = [element for part in parts for element in select(part, template["pull_quote"])]
-        if found:
-            return Found(tuple(found), template["pull_quote"])
+def find_pull_quotes(parts) -> Found | None:
+    """Pull quotes: blockquotes classed as pull quotes, else blockquotes that repeat a sentence
+    of the story (the defining trait of a pull quote)."""
     candidates = [
         element for part in parts for element in part.iter("blockquote", "aside", "div", "p")
         if re.search(r"pull-?quote|pullout|quote-?pull", class_and_id(element), re.I)
@@ -2607,8 +2674,9 @@ def figure_candidates(region) -> list:
     return [element for element in region.iter("figure") if not _is_furniture_figure(element)]
 
 
-def extract_figures(candidates, url, positions, meta, ld) -> Found | None:
+def extract_figures(page: ParsedPage, candidates, positions) -> Found | None:
     """The story's figures in page order; the og:image as lead image when there is none."""
+    url, meta, ld = page.url, page.meta, page.ld
     figures = []
     seen_src = set()
     for element in candidates:
