@@ -270,7 +270,8 @@ def test_killed_in_the_middle_of_writing(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
     assert result.returncode == -signal.SIGKILL
     day_folders = [p for p in archive.iterdir() if p.is_dir()]
-    assert all(child.name.startswith(".") for day in day_folders for child in day.iterdir())
+    left = [child.name for day in day_folders for child in day.iterdir()]
+    assert left and all(name.startswith(".") and name.endswith(fa.STAGING_SUFFIX) for name in left), left
     code, lines = run(["--html", str(PAGES / "cbc_template.html"), "-o", str(archive), "https://a.example/one"],
                       lambda: fa.datetime.now(fa.timezone.utc))
     assert code == 0
@@ -431,6 +432,7 @@ def test_an_unreachable_image_host_is_tried_once_a_run(server, tmp_path, fixed_c
     code, lines = run_with_images(["-o", str(tmp_path), server.url("/one"), server.url("/two")], fixed_clock)
     assert code == 0 and len(lines) == 2
     errors = [image["error"] for line in lines for image in archived_images([line], tmp_path)[1]]
+    assert len(errors) == 6
     assert "refused" in errors[0].lower()
     assert all("could not be reached earlier in this run" in error for error in errors[1:])
     dead_port = int(dead.rsplit(":", 1)[1])

@@ -97,4 +97,4 @@ def test_the_deadline_bounds_retries_and_their_waits(server, session, fixed_cloc
     with pytest.raises(fa.FetchError, match="HTTP 503"):
         fetch(session, server.url("/down"), fixed_clock, deadline=2)
     assert time.monotonic() - started < 3
-    assert len(route.requests) >= 1
+    assert 1 <= len(route.requests) < 1 + fa.RETRY_ATTEMPTS  # the deadline cut the retries short

@@ -243,3 +243,23 @@ def test_older_cbc_template_page_through_the_generic_path():
     for furniture in ("Facebook", "Related", "Fredericton", "All rights reserved", "- Marc Belliveau"):
         assert furniture not in article.text
     assert [(q.speaker, q.speaker_title) for q in article.quotes] == [("Marc Belliveau", "NB Power spokesperson")]
+
+
+# Each handwritten page at a fixed URL: its canonical link where it has one, else an example.com address.
+HANDWRITTEN_URLS = {
+    "article_no_json_ld.html": "https://example.com/article_no_json_ld",
+    "cbc_older_template.html": "https://example.com/cbc_older_template",
+    "cbc_template.html": "https://www.cbc.ca/news/canada/nova-scotia/sable-island-keepers-1.1234567",
+    "several_json_ld.html": "https://example.com/several_json_ld",
+    "wordpress_post.html": "https://valleygazette.example/2024/06/14/allotment-heritage-beans/",
+}
+
+
+def test_every_handwritten_page_has_a_golden_url():
+    assert sorted(HANDWRITTEN_URLS) == sorted(path.name for path in PAGES.glob("*.html"))
+
+
+@pytest.mark.parametrize("name, url", sorted(HANDWRITTEN_URLS.items()))
+def test_handwritten_page_golden(name, url):
+    article = fa.extract_article((PAGES / name).read_bytes(), url)
+    check_golden(f"page-{Path(name).stem}", article)
