@@ -429,6 +429,11 @@ class PullQuote:
     position: int = 0
 
 
+class QuoteKind(str, enum.Enum):
+    SPEECH = "speech"  # quoted words in a paragraph
+    BLOCK = "block"  # a block quote of the story
+
+
 @dataclass(frozen=True)
 class Quote:
     text: str  # the quoted words, without the marks
@@ -436,7 +441,7 @@ class Quote:
     speaker_title: str | None  # "civil defence worker", "Kremlin spokesman"
     cue: str | None  # "said", "told reporters", "according to", "described him as"
     paragraph: int  # index of the paragraph of `text` (split on blank lines) that holds it
-    kind: str  # "speech" in a paragraph, "block" in a block quote of the story
+    kind: QuoteKind
 
 
 @dataclass(frozen=True)
@@ -1121,7 +1126,7 @@ def _extract(html: bytes | str, url: str | None) -> Article:
     body, trailing_note = extract_body(container, furniture, page.ld, headline.value)
     source_note = source_note or trailing_note
     text = Found(body.text, body.source)
-    headings = Found(tuple(block.text for block in body.blocks if block.kind == "heading"), body.source)
+    headings = Found(tuple(block.text for block in body.blocks if block.kind is BlockKind.HEADING), body.source)
 
     candidates = figure_candidates(region)
     positions = positions_in_page(root, {block.element for block in body.blocks}, [*candidates, *(pulls.value if pulls else ())])
@@ -1184,17 +1189,17 @@ def extract_body(container: Found | None, furniture: set, ld: dict, headline: st
     build their text with JavaScript)."""
     blocks = [block for part in (container.value if container else ()) if part not in furniture
               for block in (iter_body_blocks(part, furniture) if has_block_descendant(part)
-                            else _blocks_of(part, furniture, "p", None, None))]
+                            else _blocks_of(part, furniture, BlockKind.PARAGRAPH, None, None))]
     blocks = trim_edges(blocks, headline)
     trailing_note = None
     last = blocks[-1] if blocks else None
-    if last and last.kind == "p" and len(last.text) < 200 and SOURCE_NOTE.match(last.text):
+    if last and last.kind is BlockKind.PARAGRAPH and len(last.text) < 200 and SOURCE_NOTE.match(last.text):
         trailing_note = Found(blocks.pop().text.lstrip("-—– "), "body's last paragraph")
     body = Body(tuple(blocks), container.source if container else "none")
     if len(body.text) < MIN_BODY_CHARS and ld.get("articleBody"):
         ld_body = normalize_paragraphs(str(ld["articleBody"]))
         if len(ld_body) > len(body.text):
-            body = Body(tuple(Block("p", paragraph) for paragraph in ld_body.split("\n\n")), "json-ld articleBody")
+            body = Body(tuple(Block(BlockKind.PARAGRAPH, paragraph) for paragraph in ld_body.split("\n\n")), "json-ld articleBody")
     if not body.text:
         raise ExtractionError("no body text found")
     return body, trailing_note
@@ -1928,8 +1933,14 @@ def _class_weight(element) -> float:
     return 1.0
 
 
+class BlockKind(str, enum.Enum):
+    PARAGRAPH = "p"
+    HEADING = "heading"
+    QUOTE = "quote"  # a paragraph of a block quote that is story text
+
+
 class Block(NamedTuple):
-    kind: str  # "p", "heading", or "quote" (a paragraph of a block quote that is story text)
+    kind: BlockKind
     text: str
     element: Any = None
     attribution: str | None = None  # a block quote's <cite>, <footer> or trailing "— Name"
@@ -1943,7 +1954,7 @@ def iter_body_blocks(container, skip, quote: Block | None = None) -> Iterator[Bl
     makes paragraphs too, except a bold label ending in a colon ("WATCH | ...:"), which
     introduces an embed.
     """
-    kind = "quote" if quote else "p"
+    kind = BlockKind.QUOTE if quote else BlockKind.PARAGRAPH
     attribution = quote.attribution if quote else None
     run = InlineRun()
     run.add(container.text)
@@ -1970,16 +1981,16 @@ def _blocks_of(child, skip, kind, attribution, quote) -> Iterator[Block]:
     if tag in HEADING_TAGS:
         text = text_of(child)
         if text:
-            yield Block("heading", text, child)
+            yield Block(BlockKind.HEADING, text, child)
     elif tag == "blockquote":
         if has_block_descendant(child):
             # only the attribution is wanted: reading the words at each level of nested quotes
             # read the innermost ones once per level
-            yield from iter_body_blocks(child, skip, Block("quote", "", child, _quote_attribution(child)))
+            yield from iter_body_blocks(child, skip, Block(BlockKind.QUOTE, "", child, _quote_attribution(child)))
             return
         words, cite = _quote_text(child)
         if words:
-            yield Block("quote", words, child, cite)
+            yield Block(BlockKind.QUOTE, words, child, cite)
     elif tag in ("p", "pre", "address"):
         text = text_of(child)
         if quote and re.match(r"[—–―-]\s", text):
@@ -2055,7 +2066,7 @@ def _list_items(listing):
     for item in listing.iter("li"):
         text = text_of(item)
         if text:
-            yield Block("p", text, item)
+            yield Block(BlockKind.PARAGRAPH, text, item)
 
 
 def normalize_paragraphs(text: str) -> str:
@@ -2338,14 +2349,14 @@ def is_person(name: str) -> bool:
 
 def extract_quotes(blocks: tuple[Block, ...]) -> tuple[Quote, ...]:
     """Quoted statements in the body, each with its speaker, in page order."""
-    if not any(block.kind == "quote" or any(mark in block.text for mark in QUOTE_MARKS) for block in blocks):
+    if not any(block.kind is BlockKind.QUOTE or any(mark in block.text for mark in QUOTE_MARKS) for block in blocks):
         return ()
     book = NameBook()
     quotes: list[Quote] = []
     for index, block in enumerate(blocks):
         if len(quotes) >= MAX_QUOTES:
             break
-        if block.kind == "heading" or len(block.text) > MAX_QUOTE_PARAGRAPH_CHARS:
+        if block.kind is BlockKind.HEADING or len(block.text) > MAX_QUOTE_PARAGRAPH_CHARS:
             continue
         for name, title in names_in(block.text):
             book.register(name)
@@ -2381,8 +2392,8 @@ def _left_open(blocks, quote: Quote) -> bool:
 def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]:
     text = as_double_quotes(block.text)
     spans = find_quote_spans(text)
-    kind = "block" if block.kind == "quote" else "speech"
-    if block.kind == "quote" and not spans:
+    kind = QuoteKind.BLOCK if block.kind is BlockKind.QUOTE else QuoteKind.SPEECH
+    if block.kind is BlockKind.QUOTE and not spans:
         speaker, title = split_attribution(block.attribution) if block.attribution else (None, None)
         if speaker:
             speaker = book.full_name(speaker)
@@ -3304,11 +3315,20 @@ def check_url(url: str) -> None:
         raise UsageError("not an http(s) URL")
 
 
+class Status(str, enum.Enum):
+    """What happened to one URL, as index.jsonl records it."""
+
+    ARCHIVED = "archived"  # a new capture folder
+    UNCHANGED = "unchanged"  # nothing new: the latest folder stands
+    PRINTED = "printed"  # --stdout: the JSON went to stdout, nothing was written
+    FAILED = "failed"
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one URL: "archived" (a new folder) or "unchanged" (the latest folder)."""
+    """What happened to one URL, the folder it concerns, and the JSON printed with --stdout."""
 
-    status: str
+    status: Status
     folder: Path | None = None
     sha256: str | None = None
     output: str = ""
@@ -3332,19 +3352,19 @@ def archive_url(url: str, options: argparse.Namespace, session: requests.Session
         if options.stdout:
             page = obtain_page(url, options, session, budget, now)
             article = extract_article(page_text(page), page.capture.final_url)
-            return Outcome("printed", None, page.capture.sha256, render_json(article_document(page.capture, article)).rstrip("\n"))
+            return Outcome(Status.PRINTED, None, page.capture.sha256, render_json(article_document(page.capture, article)).rstrip("\n"))
         previous = read_latest_capture(options.archive_dir, url)
         compare = previous is not None and not options.force
         page = obtain_page(url, options, session, budget, now, previous.conditional_headers() if compare else None)
         if compare and page.capture.status == 304:
             log.info("%s: not modified since %s", url, previous.folder)
-            return Outcome("unchanged", previous.folder, previous.document["capture"].get("sha256"))
+            return Outcome(Status.UNCHANGED, previous.folder, previous.document["capture"].get("sha256"))
         article = extract_article(page_text(page), page.capture.final_url)
         log.info("%s: %r, %d paragraphs, %d figures, %d quotes", url, article.headline,
                  len(article.text.split("\n\n")), len(article.figures), len(article.quotes))
         if compare and not changed_fields(previous.document["article"], dataclasses.asdict(article)):
             log.info("%s: the article is the same as in %s", url, previous.folder)
-            return Outcome("unchanged", previous.folder, previous.document["capture"].get("sha256"))
+            return Outcome(Status.UNCHANGED, previous.folder, previous.document["capture"].get("sha256"))
         with staging_folder(options.archive_dir, now, slug_for_url(url)) as staging:
             images = ()
             if not (options.no_images or options.html):
@@ -3352,7 +3372,7 @@ def archive_url(url: str, options: argparse.Namespace, session: requests.Session
                                       page.capture.final_url, image_run)
                 report_images(url, images)
             folder = write_capture(staging, options.archive_dir, page, article, images, previous)
-    return Outcome("archived", folder, page.capture.sha256)
+    return Outcome(Status.ARCHIVED, folder, page.capture.sha256)
 
 
 def report_images(url: str, images: tuple[Image, ...]) -> None:
@@ -3419,7 +3439,7 @@ def main(
 def run_urls(urls, options, session, clock, out, started: float) -> ExitCode:
     """Archive each URL in turn, whatever befalls the others; the worst exit code wins."""
     worst = ExitCode.OK
-    counts = {"archived": 0, "unchanged": 0, "failed": 0}
+    counts = {Status.ARCHIVED: 0, Status.UNCHANGED: 0, Status.FAILED: 0}
     image_run = ImageRun()
     for url in urls:
         now = clock()
@@ -3428,14 +3448,14 @@ def run_urls(urls, options, session, clock, out, started: float) -> ExitCode:
         except FetchArticleError as error:
             log.error("%s: %s", url, error)
             worst = max(worst, error.exit_code)
-            outcome = Outcome("failed")
+            outcome = Outcome(Status.FAILED)
             error_text = str(error)
         except Exception as error:  # noqa: BLE001 (a bug with one URL must not end the batch)
             error_text = f"internal error: {type(error).__name__}: {WHITESPACE.sub(' ', str(error)).strip()}"[:500]
             log.error("%s: %s (a bug in fetch_article; -v shows the traceback)", url, error_text)
             log.info("%s: the traceback", url, exc_info=True)
             worst = max(worst, ExitCode.INTERNAL_ERROR)
-            outcome = Outcome("failed")
+            outcome = Outcome(Status.FAILED)
         else:
             error_text = None
             print(outcome.output or outcome.folder, file=out, flush=True)
@@ -3447,8 +3467,8 @@ def run_urls(urls, options, session, clock, out, started: float) -> ExitCode:
                 "folder": str(outcome.folder.relative_to(options.archive_dir)) if outcome.folder else None,
         }):
             worst = max(worst, ExitCode.ARCHIVE_FAILED)
-    summary = " ".join(f"{name}={count}" for name, count in counts.items())
-    level = logging.WARNING if counts["failed"] else logging.INFO
+    summary = " ".join(f"{status.value}={count}" for status, count in counts.items())
+    level = logging.WARNING if counts[Status.FAILED] else logging.INFO
     log.log(level, "%s in %.1fs", summary, time.monotonic() - started)
     return worst
 
