@@ -77,7 +77,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 from urllib.parse import urljoin, urlsplit
 
 import charset_normalizer
@@ -469,6 +469,20 @@ class Article:
     provenance: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PreviousCapture:
+    """The latest capture of a URL in the archive, as read from its folder."""
+
+    folder: Path
+    document: dict
+    markdown: str
+
+    def conditional_headers(self) -> dict[str, str]:
+        capture = self.document["capture"]
+        headers = {"If-None-Match": capture.get("etag"), "If-Modified-Since": capture.get("last_modified")}
+        return {name: value for name, value in headers.items() if isinstance(value, str) and value}
+
+
 # ---------------------------------------------------------------- decoding
 
 def decode_html(body: bytes, http_charset: str | None = None) -> tuple[str, str, str]:
@@ -485,10 +499,10 @@ def decode_html(body: bytes, http_charset: str | None = None) -> tuple[str, str,
         (_meta_charset(body), "meta"),
     )
     for label, source in declared:
-        encoding = _codec_name(label)
-        if encoding:
+        codec = _codec_name(label)
+        if codec:
             try:
-                return body.decode(encoding), encoding, source
+                return body.decode(codec), codec, source
             except (UnicodeError, LookupError):
                 # UnicodeError, not only UnicodeDecodeError: "undefined", "idna" and "punycode" raise
                 # the plain class; LookupError: "hex", "base64", "rot13" are codecs but not text encodings
@@ -501,9 +515,9 @@ def decode_html(body: bytes, http_charset: str | None = None) -> tuple[str, str,
     # charset_normalizer, not UnicodeDammit's detection: where chardet is installed, UnicodeDammit
     # hands it the page, and chardet took 69 s on a 32 KB page in our fuzzing (6 ms here).
     best = charset_normalizer.from_bytes(body[:DETECTION_SAMPLE_BYTES]).best()
-    encoding = _codec_name(best.encoding if best else None)
-    if encoding:
-        return body.decode(encoding, "replace"), encoding, "detected"
+    detected = _codec_name(best.encoding if best else None)
+    if detected:
+        return body.decode(detected, "replace"), detected, "detected"
     return body.decode("utf-8", "replace"), "utf-8", "fallback"
 
 
@@ -627,6 +641,12 @@ def origin_of(url: str) -> tuple[str, str, int] | None:
     return parts.scheme.lower(), parts.hostname.lower(), port
 
 
+def host_of(url: str) -> str:
+    """The host name of an http(s) URL, lower case ("" when it has none)."""
+    origin = origin_of(url)
+    return origin[1] if origin else ""
+
+
 def is_public_address(address: str) -> bool:
     """A globally routable unicast address: not loopback, RFC 1918, link-local (cloud metadata
     at 169.254.169.254), unique-local, shared, reserved or multicast."""
@@ -652,7 +672,7 @@ class GuardedConnection(urllib3.connection.HTTPConnection):
             if not self.proxy_is_forwarding:
                 _check_destination(self, guard)
 
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> None:
         guard = ACTIVE_GUARD.get()
         if guard is not None:
             if self.sock is not None:  # a kept-alive connection joins this fetch's budget
@@ -694,7 +714,7 @@ def _check_destination(connection: GuardedConnection, guard: Guard, url: str = "
         addresses = [host]
     elif connection.proxy is not None:
         try:
-            addresses = [info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)]
+            addresses = [str(info[4][0]) for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)]
         except OSError as error:
             raise FetchError(f"cannot resolve {host}: {error.strerror or error}") from None
     elif connection.sock is not None:
@@ -732,13 +752,13 @@ class DeadlineRetry(Retry):
         retry.deadline_at = self.deadline_at
         return retry
 
-    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None) -> Retry:
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None) -> DeadlineRetry:
         if isinstance(error, urllib3.exceptions.NameResolutionError):
             raise urllib3.exceptions.MaxRetryError(_pool, url, error) from error
         if response is not None and self._wait(response) >= self.deadline_at - time.monotonic():
             # no time to wait and ask again: the answer we have (a 503, a 429) is the answer
             raise urllib3.exceptions.MaxRetryError(_pool, url, urllib3.exceptions.ResponseError("no time to retry"))
-        return super().increment(method, url, response, error, _pool, _stacktrace)
+        return cast(DeadlineRetry, super().increment(method, url, response, error, _pool, _stacktrace))
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         return time.monotonic() < self.deadline_at and super().is_retry(method, status_code, has_retry_after)
@@ -858,12 +878,13 @@ def _cause_of_kind(error: BaseException, kind: type[BaseException]) -> bool:
     """Whether `error` or anything it wraps (requests wraps urllib3, which wraps the socket's
     error) is of `kind`."""
     seen: set[int] = set()
-    while isinstance(error, BaseException) and id(error) not in seen:
-        if isinstance(error, kind):
+    current: object = error
+    while isinstance(current, BaseException) and id(current) not in seen:
+        if isinstance(current, kind):
             return True
-        seen.add(id(error))
-        inner = getattr(error, "reason", None)
-        error = inner if isinstance(inner, BaseException) else (error.args[0] if error.args else None)
+        seen.add(id(current))
+        inner = getattr(current, "reason", None)
+        current = inner if isinstance(inner, BaseException) else (current.args[0] if current.args else None)
     return False
 
 
@@ -957,8 +978,8 @@ def _skipped_image(src: str, budget: Budget, quota: ImageQuota, run: ImageRun) -
         reason = f"not fetched: the capture's images reached the {MAX_IMAGES_TOTAL_BYTES:,}-byte cap"
     elif budget.spent:
         reason = f"not fetched: the URL's {budget.seconds:g} s time limit was spent"
-    elif origin_of(src)[1] in run.unreachable_hosts:
-        reason = f"not fetched: {origin_of(src)[1]} could not be reached earlier in this run"
+    elif host_of(src) in run.unreachable_hosts:
+        reason = f"not fetched: {host_of(src)} could not be reached earlier in this run"
     else:
         return None
     return Image(src=src, file=None, error=reason)
@@ -991,7 +1012,7 @@ def fetch_image(session: requests.Session, src: str, number: int, folder: Path, 
             exchanges = _exchanges(response, body_file=path)
     except FetchError as error:
         if isinstance(error, UnreachableError):
-            run.unreachable_hosts.add(origin_of(src)[1])
+            run.unreachable_hosts.add(host_of(src))
         if isinstance(error, TooLargeError) and total_binds:
             quota.bytes_left = 0
             error = TooLargeError(f"too large: the capture's images reached the {MAX_IMAGES_TOTAL_BYTES:,}-byte cap")
@@ -1179,7 +1200,7 @@ def value_of(found: Found | None, empty: Any = None) -> Any:
 
 def provenance_of(**fields: Found | None) -> dict[str, str]:
     """Where each field that has a value came from."""
-    return {name: found.source for name, found in fields.items() if value_of(found) is not None}
+    return {name: found.source for name, found in fields.items() if found is not None and value_of(found) is not None}
 
 
 def extract_body(container: Found | None, furniture: set, ld: dict, headline: str) -> tuple[Body, Found | None]:
@@ -1504,13 +1525,13 @@ def first_text(root: lxml.html.HtmlElement, selector: str) -> Found | None:
 def extract_headline(page: ParsedPage) -> Found | None:
     """The headline and its element. The on-page <h1> beats social titles."""
     root, meta, ld = page.root, page.meta, page.ld
-    titles = [
+    social = [
         (ld_text(ld.get("headline")), "json-ld headline"),
         (meta.get("og:title"), "meta og:title"),
         (meta.get("twitter:title"), "meta twitter:title"),
         (text_of(root.find(".//title")), "title"),
     ]
-    titles = [(title, source) for title, source in titles if title]
+    titles = [(title, source) for title, source in social if title]
     h1s = [(text_of(h1), h1) for h1 in root.iter("h1")]
     h1s = [(text, h1) for text, h1 in h1s if text and not is_boilerplate(h1)]
     for text, h1 in h1s:
@@ -1838,7 +1859,7 @@ def find_body_container(root) -> Found | None:
     scores = score_containers(root)
     if not scores:
         return None
-    leaders = sorted(scores, key=scores.get, reverse=True)[:CANDIDATES_WEIGHED]
+    leaders = sorted(scores, key=lambda element: scores[element], reverse=True)[:CANDIDATES_WEIGHED]
     best = max(leaders, key=lambda element: scores[element] * _class_weight(element))
     parts = body_parts(best, scores)
     first_class = (best.get("class") or "").split()[:1]
@@ -1865,7 +1886,7 @@ def body_parts(best, scores) -> tuple:
                   and not is_boilerplate(element) and element not in parts]
     order = {element: index for index, element in enumerate(parent.getroottree().getroot().iter())
              if element in parts} if len(parts) > 1 else {best: 0}
-    parts = sorted(order, key=order.get)
+    parts = sorted(order, key=lambda element: order[element])
     return tuple(e for e in parts if not any(a in order for a in e.iterancestors()))
 
 
@@ -1878,7 +1899,7 @@ def _continues_story(element, scores, threshold) -> bool:
         return False
     text = text_of(element)
     density = link_density(element, text)
-    return (len(text) > 80 and density < 0.25) or (0 < len(text) <= 80 and density == 0 and re.search(r"\.( |$)", text))
+    return (len(text) > 80 and density < 0.25) or (0 < len(text) <= 80 and density == 0 and bool(re.search(r"\.( |$)", text)))
 
 
 def common_ancestor(elements):
@@ -2043,7 +2064,7 @@ class InlineRun:
         links = [element] if element.tag == "a" else element.findall(".//a")
         self.linked += sum(len(clean_text(link.text_content())) for link in links)
 
-    def flush(self, kind: str, attribution: str | None) -> Iterator[Block]:
+    def flush(self, kind: BlockKind, attribution: str | None) -> Iterator[Block]:
         text = clean_text("".join(self.pieces))
         elements, linked = self.elements, self.linked
         self.pieces, self.elements, self.linked = [], [], 0
@@ -2449,7 +2470,7 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each quoted passage, marks included; a quote left open at the paragraph's
     end runs to it (the next paragraph reopens it, as newspapers print long quotes)."""
     text = as_double_quotes(text)
-    spans = []
+    spans: list[tuple[int, int]] = []
     position = 0
     while True:
         opening = _next_opening(text, position)
@@ -2524,8 +2545,8 @@ def _ends_sentence(text: str, stop: int) -> bool:
 
 def _adjacent_attribution(after: str):
     """An attribution right after the closing mark: '," Kerry told reporters' or '," said Kern'."""
-    lead = re.match(r"^\s*[,.!?]?\s*", after)
-    rest = after[lead.end():]
+    lead = re.match(r"^\s*[,.!?]?\s*", after)  # always matches
+    rest = after[lead.end():] if lead else after
     for pattern in (SUBJECT_THEN_VERB, VERB_THEN_SUBJECT):
         match = pattern.match(rest)
         if match:
@@ -2722,8 +2743,9 @@ def figure_from_element(element, url, position) -> Figure | None:
     caption_el = next(iter(element.iter("figcaption")), None)
     if caption_el is None:
         caption_el = next((e for e in element.iter() if isinstance(e.tag, str) and "caption" in class_and_id(e).lower()), None)
-    src = absolute_url(url, image_src(image)) if image is not None else None
-    if src is None:
+    address = image_src(image) if image is not None else None
+    src = absolute_url(url, address) if image is not None and address else None
+    if image is None or src is None:
         return None  # no image, or an address urllib cannot parse
     if caption_el is None and image.get("alt") is not None and not image.get("alt").strip():
         return None  # alt="" with no caption marks a decorative image (WCAG), such as a portrait
@@ -2858,6 +2880,27 @@ def _comparable(value):
 QUOTE_STYLES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "…": "..."})
 
 
+def render_capture_files(page: Page, article: Article, images: tuple[Image, ...], previous: PreviousCapture | None,
+                         previous_name: str | None, name: str) -> dict[str, bytes]:
+    """A capture folder's files by name, images and WARC aside: page.html, article.json,
+    article.md and, after a previous version (its folder named `previous_name`, this one's
+    `name`, both relative to the archive), changes.diff."""
+    local = {image.src: f"images/{image.file}" for image in images if image.file}
+    markdown = render_markdown(article, page.capture, local)
+    changes = None
+    if previous is not None and previous_name is not None:
+        changes = {"previous": previous_name,
+                   "fields": changed_fields(previous.document["article"], dataclasses.asdict(article))}
+    files = {
+        "page.html": page.body,
+        "article.json": render_json(article_document(page.capture, article, images, changes)).encode("utf-8"),
+        "article.md": markdown.encode("utf-8"),
+    }
+    if previous is not None and previous_name is not None:
+        files["changes.diff"] = render_changes_diff(previous.markdown, markdown, previous_name, name).encode("utf-8")
+    return files
+
+
 def render_changes_diff(previous_markdown: str, markdown: str, previous_name: str, name: str) -> str:
     """A unified diff of article.md against the previous version's."""
     return "".join(difflib.unified_diff(
@@ -2973,20 +3016,6 @@ def capture_folder_name(slug: str, number: int) -> str:
     return slug if number == 1 else f"{slug}-{number}"
 
 
-@dataclass(frozen=True)
-class PreviousCapture:
-    """The latest capture of a URL in the archive, as read from its folder."""
-
-    folder: Path
-    document: dict
-    markdown: str
-
-    def conditional_headers(self) -> dict[str, str]:
-        capture = self.document["capture"]
-        headers = {"If-None-Match": capture.get("etag"), "If-Modified-Since": capture.get("last_modified")}
-        return {name: value for name, value in headers.items() if isinstance(value, str) and value}
-
-
 def read_latest_capture(archive_root: Path, url: str) -> PreviousCapture | None:
     """The newest capture folder of `url`: date folders newest first, then -N suffixes. A
     damaged folder (edited by hand, cut short) is a warning and passed over, never repaired: the
@@ -3049,31 +3078,19 @@ def staging_folder(archive_root: Path, now: datetime, slug: str) -> Iterator[Pat
 def write_capture(staging: Path, archive_root: Path, page: Page, article: Article,
                   images: tuple[Image, ...] = (), previous: PreviousCapture | None = None) -> Path:
     """Finish the capture built in `staging` (which already holds the images that came): write
-    page.html, article.json, article.md, capture.warc.gz and, after a previous version,
-    changes.diff; rename it into place as archive/<date>/<slug>[-N]/ and sync it to disk."""
-    day, slug = staging.parent, slug_for_url(page.capture.url)
+    its files and the WARC, rename it into place as archive/<date>/<slug>[-N]/ and sync it."""
+    day = staging.parent
     try:
-        saved = [image for image in images if image.file]
-        local = {image.src: f"images/{image.file}" for image in saved}
-        markdown = render_markdown(article, page.capture, local)
-        changes = None
-        if previous is not None:
-            changes = {
-                "previous": str(previous.folder.relative_to(archive_root)),
-                "fields": changed_fields(previous.document["article"], dataclasses.asdict(article)),
-            }
-        _write_file(staging / "page.html", page.body)
+        # The name is decided once: the archive's lock keeps any other run from taking it.
+        target = _next_free_folder(day, slug_for_url(page.capture.url))
+        previous_name = str(previous.folder.relative_to(archive_root)) if previous else None
+        files = render_capture_files(page, article, images, previous, previous_name, str(target.relative_to(archive_root)))
+        for name, content in files.items():
+            _write_file(staging / name, content)
         _remove_if_empty(staging / "images")  # images that all failed leave no folder
-        document = article_document(page.capture, article, images, changes)
-        _write_file(staging / "article.json", render_json(document).encode("utf-8"))
-        _write_file(staging / "article.md", markdown.encode("utf-8"))
-        write_warc(staging / "capture.warc.gz", page, saved)
+        write_warc(staging / "capture.warc.gz", page, [image for image in images if image.file])
         os.chmod(staging, 0o755)
-        if previous is not None:
-            target = _next_free_folder(day, slug)
-            diff = render_changes_diff(previous.markdown, markdown, changes["previous"], str(target.relative_to(archive_root)))
-            _write_file(staging / "changes.diff", diff.encode("utf-8"))
-        target = _rename_into_place(staging, day, slug)
+        staging.rename(target)
         for folder in (target / "images", target, day):
             if folder.is_dir():
                 sync_folder(folder)
@@ -3173,17 +3190,6 @@ def _next_free_folder(day: Path, slug: str) -> Path:
     while (day / capture_folder_name(slug, number)).exists():
         number += 1
     return day / capture_folder_name(slug, number)
-
-
-def _rename_into_place(staging: Path, day: Path, slug: str) -> Path:
-    while True:
-        target = _next_free_folder(day, slug)
-        try:
-            staging.rename(target)
-            return target
-        except OSError:
-            if not target.exists():
-                raise  # not a race with another writer: a real failure
 
 
 def append_index(archive_root: Path, entry: dict) -> bool:
@@ -3354,19 +3360,19 @@ def archive_url(url: str, options: argparse.Namespace, session: requests.Session
             article = extract_article(page_text(page), page.capture.final_url)
             return Outcome(Status.PRINTED, None, page.capture.sha256, render_json(article_document(page.capture, article)).rstrip("\n"))
         previous = read_latest_capture(options.archive_dir, url)
-        compare = previous is not None and not options.force
-        page = obtain_page(url, options, session, budget, now, previous.conditional_headers() if compare else None)
-        if compare and page.capture.status == 304:
-            log.info("%s: not modified since %s", url, previous.folder)
-            return Outcome(Status.UNCHANGED, previous.folder, previous.document["capture"].get("sha256"))
+        baseline = None if options.force else previous  # what "unchanged" is judged against
+        page = obtain_page(url, options, session, budget, now, baseline.conditional_headers() if baseline else None)
+        if baseline and page.capture.status == 304:
+            log.info("%s: not modified since %s", url, baseline.folder)
+            return Outcome(Status.UNCHANGED, baseline.folder, baseline.document["capture"].get("sha256"))
         article = extract_article(page_text(page), page.capture.final_url)
         log.info("%s: %r, %d paragraphs, %d figures, %d quotes", url, article.headline,
                  len(article.text.split("\n\n")), len(article.figures), len(article.quotes))
-        if compare and not changed_fields(previous.document["article"], dataclasses.asdict(article)):
-            log.info("%s: the article is the same as in %s", url, previous.folder)
-            return Outcome(Status.UNCHANGED, previous.folder, previous.document["capture"].get("sha256"))
+        if baseline and not changed_fields(baseline.document["article"], dataclasses.asdict(article)):
+            log.info("%s: the article is the same as in %s", url, baseline.folder)
+            return Outcome(Status.UNCHANGED, baseline.folder, baseline.document["capture"].get("sha256"))
         with staging_folder(options.archive_dir, now, slug_for_url(url)) as staging:
-            images = ()
+            images: tuple[Image, ...] = ()
             if not (options.no_images or options.html):
                 images = fetch_images(session, article.figures, staging / "images", budget,
                                       page.capture.final_url, image_run)
@@ -3380,7 +3386,7 @@ def report_images(url: str, images: tuple[Image, ...]) -> None:
     failed = [image for image in images if image.error]
     if failed:
         reasons = collections.Counter(image.error for image in failed).most_common()
-        counted = "; ".join(f"{reason} ({count})" if count > 1 else reason for reason, count in reasons)
+        counted = "; ".join(f"{reason} ({count})" if count > 1 else str(reason) for reason, count in reasons)
         log.warning("%s: %d of %d images not saved (the first: %s): %s", url, len(failed), len(images),
                     failed[0].src, counted)
 
@@ -3443,6 +3449,7 @@ def run_urls(urls, options, session, clock, out, started: float) -> ExitCode:
     image_run = ImageRun()
     for url in urls:
         now = clock()
+        error_text: str | None
         try:
             outcome = archive_url(url, options, session, now, image_run)
         except FetchArticleError as error:
