@@ -77,7 +77,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, TextIO, TypeAlias, cast
 from urllib.parse import urljoin, urlsplit
 
 import charset_normalizer
@@ -148,6 +148,8 @@ DETECTION_SAMPLE_BYTES = 64 * 1024
 META_CHARSET_SCAN_BYTES = 4096
 
 log = logging.getLogger("fetch_article")
+# An element of a parsed page (lxml ships no types: to mypy it is Any, to a reader it says what).
+Element: TypeAlias = lxml.html.HtmlElement
 
 # --- Site templates: exact selectors for layouts we know, tried before the generic path.
 # CBC News "detail page" React template (2022-2024 pages; see shared/fixtures/README.md).
@@ -847,13 +849,14 @@ class UnreachableError(FetchError):
     """The host did not resolve, refused the connection, or did not answer it in time."""
 
 
-def _get(session, url, budget: Budget, headers=None) -> requests.Response:
+def _get(session: requests.Session, url: str, budget: Budget, headers: dict[str, str] | None = None) -> requests.Response:
     if budget.spent:
         raise FetchError(f"too slow: the {budget.seconds:g} s time limit was spent before it started")
     # Each try gets its share of the budget, so a hung try leaves time for the next one.
     attempt_timeout = min(READ_TIMEOUT, budget.seconds / (RETRY_ATTEMPTS + 1), budget.remaining())
     for adapter in session.adapters.values():
-        adapter.max_retries = RETRY_POLICY.until(budget.deadline_at)
+        if isinstance(adapter, requests.adapters.HTTPAdapter):
+            adapter.max_retries = RETRY_POLICY.until(budget.deadline_at)
     try:
         return session.get(
             url, stream=True, headers=headers, timeout=(min(CONNECT_TIMEOUT, attempt_timeout), attempt_timeout)
@@ -888,7 +891,8 @@ def _cause_of_kind(error: BaseException, kind: type[BaseException]) -> bool:
     return False
 
 
-def _capture(url, response, body, content_type, encoding, now) -> Capture:
+def _capture(url: str, response: requests.Response, body: bytes, content_type: str | None,
+             encoding: tuple[str, str], now: datetime) -> Capture:
     return capture_record(url, body, now, encoding, final_url=response.url, status=response.status_code,
                           content_type=content_type, etag=response.headers.get("ETag"),
                           last_modified=response.headers.get("Last-Modified"))
@@ -1556,7 +1560,7 @@ def _same_title(h1_text: str, title: str) -> bool:
     return len(h1_words & title_words) / len(h1_words) >= 0.6
 
 
-def _element_with_text(candidates, text):
+def _element_with_text(candidates: list[tuple[str, Element]], text: str) -> Element | None:
     return next((element for candidate, element in candidates if candidate == text), None)
 
 
@@ -1568,7 +1572,7 @@ def strip_site_suffix(title: str, meta: dict[str, str]) -> str:
     return title
 
 
-def extract_deck(page: ParsedPage, headline_el) -> Found | None:
+def extract_deck(page: ParsedPage, headline_el: Element | None) -> Found | None:
     """The standfirst under the headline, or None."""
     root, ld = page.root, page.ld
     hint = re.compile(r"(?:^|[-_\s])(?:deck|dek|standfirst|subhead(?:line)?|sub-?headline|sub-?title|strapline|"
@@ -1587,7 +1591,7 @@ def extract_deck(page: ParsedPage, headline_el) -> Found | None:
     return None
 
 
-def _header_scope(headline_el):
+def _header_scope(headline_el: Element) -> Element:
     """The headline's neighbourhood: its parent and grandparent, where decks and bylines live."""
     scope = headline_el
     for _ in range(3):
@@ -1597,18 +1601,18 @@ def _header_scope(headline_el):
     return scope
 
 
-def _matching_class(element, pattern) -> str:
+def _matching_class(element: Element, pattern: re.Pattern[str]) -> str:
     for token in class_and_id(element).split():
         if pattern.search(token):
             return token
     return "?"
 
 
-def _contains_block(element, *tags) -> bool:
+def _contains_block(element: Element, *tags: str) -> bool:
     return any(True for _ in element.iterdescendants(*tags))
 
 
-def _find_element_with_text(root, text):
+def _find_element_with_text(root: Element, text: str) -> Element | None:
     """The element whose whole text is `text`, so it can be kept out of the body."""
     for element in root.iter("h2", "h3", "p", "div", "span"):
         # short_text_of stops reading a longer element early: nested ones were read once per level
@@ -1797,7 +1801,7 @@ def extract_section(page: ParsedPage) -> Found | None:
     return Found(first_of_list(value), "json-ld articleSection") if value else None
 
 
-def extract_section_kicker(headline_el, page_url: str | None) -> Found | None:
+def extract_section_kicker(headline_el: Element | None, page_url: str | None) -> Found | None:
     """The section a link beside the headline names (see _section_kicker)."""
     if headline_el is not None and page_url:
         return _section_kicker(_header_scope(headline_el), page_url)
@@ -1811,7 +1815,7 @@ def first_of_list(value: str) -> str:
     return parts[0] if len(parts) >= 3 and parts[0] else value
 
 
-def _section_kicker(scope, page_url):
+def _section_kicker(scope: Element, page_url: str) -> Found | None:
     """A short link near the headline to a folder of the article's own URL ("World" ->
     /news/world for /news/world/aleppo-...) names its section."""
     article_path = url_path(page_url).rstrip("/")
@@ -1825,7 +1829,7 @@ def _section_kicker(scope, page_url):
     return Found(best[1], "link to the article's folder") if best else None
 
 
-def _in_furniture(element, scope) -> bool:
+def _in_furniture(element: Element, scope: Element) -> bool:
     """Whether an element sits in navigation or other furniture, up to `scope`."""
     for ancestor in element.iterancestors():
         if ancestor is scope:
@@ -1835,7 +1839,7 @@ def _in_furniture(element, scope) -> bool:
     return False
 
 
-def extract_source_note(root, region) -> Found | None:
+def extract_source_note(root: Element, region: Element | None) -> Found | None:
     """A line such as "With files from CBC News"."""
     scope = region if region is not None else root
     for text_node in scope.xpath(SOURCE_NOTE_XPATH):
@@ -1849,7 +1853,7 @@ def extract_source_note(root, region) -> Found | None:
 
 # --- the body
 
-def find_body_container(root) -> Found | None:
+def find_body_container(root: Element) -> Found | None:
     """The elements holding the body, in page order: the one the site marks as the article
     body, else the best-scoring block with the parts of the story split from it (see
     body_parts). `element` is the smallest element holding them all."""
@@ -1867,7 +1871,7 @@ def find_body_container(root) -> Found | None:
     return Found(parts, source, common_ancestor(parts))
 
 
-def body_parts(best, scores) -> tuple:
+def body_parts(best: Element, scores: dict[Element, float]) -> tuple[Element, ...]:
     """The best block, and the blocks that continue the story beside it: siblings that score
     well or are prose paragraphs themselves (readability's step), and, within the article,
     blocks of the same tag and class, since sites such as Wired cut one story into chunks
@@ -1890,7 +1894,7 @@ def body_parts(best, scores) -> tuple:
     return tuple(e for e in parts if not any(a in order for a in e.iterancestors()))
 
 
-def _continues_story(element, scores, threshold) -> bool:
+def _continues_story(element: Element, scores: dict[Element, float], threshold: float) -> bool:
     if not isinstance(element.tag, str) or is_boilerplate(element) or element.tag in NON_TEXT_TAGS:
         return False
     if scores.get(element, 0) >= threshold:
@@ -1902,7 +1906,7 @@ def _continues_story(element, scores, threshold) -> bool:
     return (len(text) > 80 and density < 0.25) or (0 < len(text) <= 80 and density == 0 and bool(re.search(r"\.( |$)", text)))
 
 
-def common_ancestor(elements):
+def common_ancestor(elements: tuple[Element, ...]) -> Element | None:
     """The smallest element holding all of `elements`."""
     first = elements[0]
     if len(elements) == 1:
@@ -1912,14 +1916,14 @@ def common_ancestor(elements):
     return next(a for a in chain if all(a in o for o in others))
 
 
-def score_containers(root) -> dict:
+def score_containers(root: Element) -> dict[Element, float]:
     """readability's idea, on paragraph text: each paragraph scores its text length, less its
     links, for its parent (in full) and grandparent (half); class hints weigh the result.
     Text written straight into a block between <br>s (Blogger and older CMSs) is a paragraph of
     that block itself."""
     scores: dict[lxml.html.HtmlElement, float] = {}
 
-    def credit(element, score: float) -> None:
+    def credit(element: Element, score: float) -> None:
         for share in (1.0, 0.5):
             if element is None:
                 return
@@ -1941,12 +1945,12 @@ def score_containers(root) -> dict:
     return scores
 
 
-def loose_text(element) -> str:
+def loose_text(element: Element) -> str:
     """The text written straight into an element, beside its child elements."""
     return clean_text(" ".join([element.text or ""] + [child.tail or "" for child in element]))
 
 
-def _class_weight(element) -> float:
+def _class_weight(element: Element) -> float:
     if is_boilerplate(element) or any(is_boilerplate(a) for a in element.iterancestors()):
         return 0.2
     if CONTENT_HINTS.search(class_and_id(element)) or element.tag in ("article", "main"):
@@ -1967,7 +1971,7 @@ class Block(NamedTuple):
     attribution: str | None = None  # a block quote's <cite>, <footer> or trailing "— Name"
 
 
-def iter_body_blocks(container, skip, quote: Block | None = None) -> Iterator[Block]:
+def iter_body_blocks(container: Element, skip: set[Element], quote: Block | None = None) -> Iterator[Block]:
     """Each paragraph and subheading in page order.
 
     Headings, paragraphs, lists and quotes are blocks; a div is a paragraph only when it holds
@@ -1997,7 +2001,8 @@ def iter_body_blocks(container, skip, quote: Block | None = None) -> Iterator[Bl
     yield from run.flush(kind, attribution)
 
 
-def _blocks_of(child, skip, kind, attribution, quote) -> Iterator[Block]:
+def _blocks_of(child: Element, skip: set[Element], kind: BlockKind, attribution: str | None,
+               quote: Block | None) -> Iterator[Block]:
     tag = child.tag
     if tag in HEADING_TAGS:
         text = text_of(child)
@@ -2030,7 +2035,8 @@ def _blocks_of(child, skip, kind, attribution, quote) -> Iterator[Block]:
             yield Block(kind, text, child, attribution)
 
 
-def _table_blocks(table, skip, kind, attribution, quote) -> Iterator[Block]:
+def _table_blocks(table: Element, skip: set[Element], kind: BlockKind, attribution: str | None,
+                  quote: Block | None) -> Iterator[Block]:
     """A data table in a story (standings, results) is read a row a line; a table that lays out
     the page is read cell by cell as containers."""
     cells = [cell for cell in table.iter("td", "th") if next(cell.iterancestors("table")) is table]
@@ -2057,7 +2063,7 @@ class InlineRun:
         if text:
             self.pieces.append(text)
 
-    def add_element(self, element) -> None:
+    def add_element(self, element: Element) -> None:
         text = element.text_content()
         self.pieces.append(text)
         self.elements.append(element)
@@ -2076,11 +2082,11 @@ class InlineRun:
         yield Block(kind, text, elements[0] if elements else None, attribution)
 
 
-def has_block_descendant(element) -> bool:
+def has_block_descendant(element: Element) -> bool:
     return next(element.iterdescendants(*BLOCK_TAGS), None) is not None
 
 
-def _list_items(listing):
+def _list_items(listing: Element) -> Iterator[Block]:
     """A list in the body is story text unless it is a list of links (related stories)."""
     if link_density(listing) >= MAX_LINK_DENSITY:
         return
@@ -2097,7 +2103,7 @@ def normalize_paragraphs(text: str) -> str:
 
 # --- pull quotes
 
-def find_pull_quotes(parts) -> Found | None:
+def find_pull_quotes(parts: tuple[Element, ...]) -> Found | None:
     """Pull quotes: blockquotes classed as pull quotes, else blockquotes that repeat a sentence
     of the story (the defining trait of a pull quote)."""
     candidates = [
@@ -2130,7 +2136,7 @@ def find_pull_quotes(parts) -> Found | None:
 MAX_PULL_QUOTE_CHARS = 1_000
 
 
-def _words_longer_than(element, chars: int) -> bool:
+def _words_longer_than(element: Element, chars: int) -> bool:
     """Whether the words of a quote (as find_pull_quotes joins them) run past `chars` characters,
     its text read only as far as needed. Text over four times that long counts as longer
     whatever it holds: no pull quote is mostly punctuation, and counting the words of a
@@ -2144,7 +2150,7 @@ def _words_longer_than(element, chars: int) -> bool:
     return sum(len(word) + 1 for word in WORD.findall(" ".join(pieces))) > chars
 
 
-def _quote_text(element) -> tuple[str, str | None]:
+def _quote_text(element: Element) -> tuple[str, str | None]:
     """A quote's words and its attribution (a cite or footer, an element classed as the
     attribution, or a trailing '- Name')."""
     attribution_el = _attribution_element(element)
@@ -2161,7 +2167,7 @@ def _quote_text(element) -> tuple[str, str | None]:
     return words, attribution
 
 
-def _attribution_element(element):
+def _attribution_element(element: Element) -> Element | None:
     """A quote's cite or footer, else its first element classed as the attribution."""
     attribution_el = next(iter(element.xpath(".//cite|.//footer")), None)
     if attribution_el is None:
@@ -2170,7 +2176,7 @@ def _attribution_element(element):
     return attribution_el
 
 
-def _quote_attribution(element) -> str | None:
+def _quote_attribution(element: Element) -> str | None:
     """_quote_text's attribution, reading no more of the words than a trailing '- Name' needs:
     nested quotes read the innermost ones once per level."""
     attribution_el = _attribution_element(element)
@@ -2188,7 +2194,7 @@ TRAILING_ATTRIBUTION = re.compile(r"\s*[-—–]\s*([A-Z][^-—–]{2,80})$")
 TRAILING_ATTRIBUTION_CHARS = 100
 
 
-def _words_tail(element, excluded) -> str:
+def _words_tail(element: Element, excluded: Element | None) -> str:
     """The end of clean_text(" ".join(_text_outside(element, excluded))), at least
     TRAILING_ATTRIBUTION_CHARS long where the whole is: its pieces are read from the last."""
     inside = set(excluded.iter()) if excluded is not None else set()
@@ -2202,7 +2208,7 @@ def _words_tail(element, excluded) -> str:
     return clean_text(" ".join(reversed(pieces)))
 
 
-def _text_outside_backwards(node, element, inside, excluded):
+def _text_outside_backwards(node: Element, element: Element, inside: set[Element], excluded: Element | None) -> Iterator[str]:
     """_text_outside's pieces of `node`'s subtree in reverse order (it gives a node's text and
     tail before its children's)."""
     for child in reversed(node):
@@ -2213,7 +2219,7 @@ def _text_outside_backwards(node, element, inside, excluded):
         yield node.text
 
 
-def _text_outside(element, excluded):
+def _text_outside(element: Element, excluded: Element | None) -> Iterator[str]:
     """The text pieces of `element` outside `excluded` (whose tail counts). Whether a node is
     inside is a set lookup: reading each node's ancestors made nested quotes quadratic."""
     inside = set(excluded.iter()) if excluded is not None else set()
@@ -2224,7 +2230,7 @@ def _text_outside(element, excluded):
             yield node.tail
 
 
-def render_pull_quote(element, position: int) -> PullQuote:
+def render_pull_quote(element: Element, position: int) -> PullQuote:
     text, attribution = _quote_text(element)
     return PullQuote(text=text, attribution=attribution, position=position)
 
@@ -2404,7 +2410,7 @@ def _with_full_names(quotes: list[Quote], book: NameBook) -> Iterator[Quote]:
         yield quote
 
 
-def _left_open(blocks, quote: Quote) -> bool:
+def _left_open(blocks: tuple[Block, ...], quote: Quote) -> bool:
     text = as_double_quotes(blocks[quote.paragraph].text)
     spans = find_quote_spans(text)
     return bool(spans) and not _closes(text, *spans[-1])
@@ -2460,7 +2466,7 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
     return found
 
 
-def _hear(match, book: NameBook) -> None:
+def _hear(match: re.Match[str], book: NameBook) -> None:
     speaker, title, _ = resolve_speaker(match, book)
     if speaker:
         book.heard(speaker, title)
@@ -2543,7 +2549,7 @@ def _ends_sentence(text: str, stop: int) -> bool:
                           or re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word.group(1))))
 
 
-def _adjacent_attribution(after: str):
+def _adjacent_attribution(after: str) -> re.Match[str] | None:
     """An attribution right after the closing mark: '," Kerry told reporters' or '," said Kern'."""
     lead = re.match(r"^\s*[,.!?]?\s*", after)  # always matches
     rest = after[lead.end():] if lead else after
@@ -2554,12 +2560,12 @@ def _adjacent_attribution(after: str):
     return None
 
 
-def _last_match(text: str):
+def _last_match(text: str) -> re.Match[str] | None:
     matches = list(_speech_clauses(text))
     return matches[-1] if matches else None
 
 
-def _speech_clauses(text: str):
+def _speech_clauses(text: str) -> list[re.Match[str]]:
     if not SPEECH_VERB_ANYWHERE.search(text):
         return []
     matches = [m for m in SUBJECT_THEN_VERB.finditer(text) if _plausible_subject(m.group("who"))]
@@ -2572,7 +2578,7 @@ def _plausible_subject(who: str) -> bool:
     return first not in NOT_NAMES or who.lower() in ("he", "she", "they", "it", "we", "i") or first == "the"
 
 
-def resolve_speaker(match, book: NameBook) -> tuple[str | None, str | None, str | None]:
+def resolve_speaker(match: re.Match[str], book: NameBook) -> tuple[str | None, str | None, str | None]:
     """(speaker, title, cue) for an attribution: pronouns to the last speaker, surnames to the
     fullest earlier form, titles from an apposition or the words before the name."""
     who = match.group("who")
@@ -2634,7 +2640,7 @@ def _title_before(text: str, position: int) -> str | None:
     return " ".join(title) or None
 
 
-def _cue_phrase(match) -> str:
+def _cue_phrase(match: re.Match[str]) -> str:
     cue = WHITESPACE.sub(" ", match.group("cue"))
     tail = match.string[match.end("cue"):]
     if cue.startswith("told"):
@@ -2685,7 +2691,7 @@ def names_in(text: str) -> Iterator[tuple[str, str | None]]:
 
 # --- figures
 
-def figure_region(headline_el, container):
+def figure_region(headline_el: Element | None, container: Element | None) -> Element | None:
     """Where the article's figures live: the smallest element holding headline and body."""
     if container is None:
         return headline_el.getroottree().getroot() if headline_el is not None else None
@@ -2699,14 +2705,14 @@ def figure_region(headline_el, container):
     return container
 
 
-def figure_candidates(region) -> list:
+def figure_candidates(region: Element | None) -> list[Element]:
     """The <figure> elements of the article's region that are not page furniture."""
     if region is None:
         return []
     return [element for element in region.iter("figure") if not _is_furniture_figure(element)]
 
 
-def extract_figures(page: ParsedPage, candidates, positions) -> Found | None:
+def extract_figures(page: ParsedPage, candidates: list[Element], positions: dict[Element, int]) -> Found | None:
     """The story's figures in page order; the og:image as lead image when there is none."""
     url, meta, ld = page.url, page.meta, page.ld
     figures = []
@@ -2725,7 +2731,7 @@ def extract_figures(page: ParsedPage, candidates, positions) -> Found | None:
     return None
 
 
-def _is_furniture_figure(element) -> bool:
+def _is_furniture_figure(element: Element) -> bool:
     """Author portraits, logos and teaser cards are not the story's figures."""
     hints = " ".join(class_and_id(e) for e in [element, *element.iterancestors()])
     if re.search(r"author|avatar|byline|profile|logo", hints, re.I):
@@ -2738,7 +2744,7 @@ def _is_furniture_figure(element) -> bool:
 MAX_CAPTION_CHARS = 2_000
 
 
-def figure_from_element(element, url, position) -> Figure | None:
+def figure_from_element(element: Element, url: str | None, position: int) -> Figure | None:
     image = next((img for img in element.iter("img") if image_src(img)), None)
     caption_el = next(iter(element.iter("figcaption")), None)
     if caption_el is None:
@@ -2769,7 +2775,7 @@ def figure_from_element(element, url, position) -> Figure | None:
     )
 
 
-def image_src(img) -> str | None:
+def image_src(img: Element) -> str | None:
     """The image's address: src, else a lazy-loading attribute, else the widest srcset entry."""
     for attribute in ("src", "data-src", "data-lazy-src", "data-original", "data-url"):
         value = (img.get(attribute) or "").strip()
@@ -2813,7 +2819,7 @@ def clean_credit(credit: str | None) -> str | None:
     return credit.strip(" ()[]") or None
 
 
-def positions_in_page(root, block_elements: set, targets: list) -> dict:
+def positions_in_page(root: Element, block_elements: set[Element], targets: list[Element]) -> dict[Element, int]:
     """For each target element, how many body paragraphs come before it in page order (one walk
     of the tree, keeping no element but the targets)."""
     wanted = set(targets)
@@ -2864,7 +2870,7 @@ def changed_fields(previous: dict, article: dict) -> list[str]:
     return [name for name in VERSIONED_FIELDS if _comparable(previous.get(name)) != _comparable(article.get(name))]
 
 
-def _comparable(value):
+def _comparable(value: object) -> object:
     if isinstance(value, str):
         text = value.translate(QUOTE_STYLES)
         if re.match(r"https?://", text):
@@ -3298,7 +3304,7 @@ def _positive_float(value: str) -> float:
     return number
 
 
-def read_url_list(source: str, stdin=None) -> list[str]:
+def read_url_list(source: str, stdin: TextIO | None = None) -> list[str]:
     """URLs from a file (or '-' for stdin), one per line; blank lines and '#' comments skipped."""
     if source == "-":
         lines = (stdin or sys.stdin).read().splitlines()
@@ -3340,7 +3346,8 @@ class Outcome:
     output: str = ""
 
 
-def obtain_page(url, options, session, budget: Budget, now, conditional: dict[str, str] | None = None) -> Page:
+def obtain_page(url: str, options: argparse.Namespace, session: requests.Session, budget: Budget, now: datetime,
+                conditional: dict[str, str] | None = None) -> Page:
     """The page from the --html file, or else from the network."""
     if options.html:
         return read_page_file(options.html, url, now)
@@ -3442,7 +3449,8 @@ def main(
         return ExitCode.INTERRUPTED
 
 
-def run_urls(urls, options, session, clock, out, started: float) -> ExitCode:
+def run_urls(urls: list[str], options: argparse.Namespace, session: requests.Session,
+             clock: Callable[[], datetime], out: TextIO, started: float) -> ExitCode:
     """Archive each URL in turn, whatever befalls the others; the worst exit code wins."""
     worst = ExitCode.OK
     counts = {Status.ARCHIVED: 0, Status.UNCHANGED: 0, Status.FAILED: 0}
