@@ -1136,24 +1136,13 @@ def _extract(html: bytes | str, url: str | None) -> Article:
     page = ParsedPage(root, extract_meta(root), find_article_json_ld(extract_json_ld(root)), url)
     drop_never_content(root, data)
     known = extract_with_template(root, find_site_template(root))
-
-    headline = known.headline or extract_headline(page)
-    if headline is None:
-        raise ExtractionError("no headline found")
-    container = known.body or find_body_container(root)
-    deck = known.deck or extract_deck(page, headline.element)
-    authors = known.authors or extract_authors(page)
-    region = figure_region(headline.element, container.element if container else None)
-    source_note = known.source_note or extract_source_note(root, region)
-    pulls = known.pull_quotes or (find_pull_quotes(container.value) if container else None)
-    furniture = {found.element for found in (headline, deck, authors, source_note) if found and found.element is not None}
-    furniture |= set(pulls.value if pulls else ())
-    body, trailing_note = extract_body(container, furniture, page.ld, headline.value)
-    source_note = source_note or trailing_note
+    story = extract_story(page, known)
+    headline, deck, authors, source_note, body, pulls = (
+        story.headline, story.deck, story.authors, story.source_note, story.body, story.pulls)
     text = Found(body.text, body.source)
     headings = Found(tuple(block.text for block in body.blocks if block.kind is BlockKind.HEADING), body.source)
 
-    candidates = figure_candidates(region)
+    candidates = figure_candidates(story.region)
     positions = positions_in_page(root, {block.element for block in body.blocks}, [*candidates, *(pulls.value if pulls else ())])
     figures = extract_figures(page, candidates, positions)
     pull_quotes = pulls and Found(tuple(render_pull_quote(element, positions[element]) for element in pulls.value), pulls.source)
@@ -1190,6 +1179,37 @@ def _extract(html: bytes | str, url: str | None) -> Article:
             source_note=source_note,
         ),
     )
+
+
+class Story(NamedTuple):
+    """The story's own parts, found together since each keeps the others' elements out of the
+    body: headline, deck, byline and source line are not paragraphs."""
+
+    headline: Found
+    deck: Found | None
+    authors: Found | None
+    source_note: Found | None
+    body: Body
+    pulls: Found | None  # the pull quotes' elements
+    region: Element | None  # where the story's figures live
+
+
+def extract_story(page: ParsedPage, known: TemplateFinds) -> Story:
+    """Headline, deck, byline, source line, pull quotes and the body, the template's where it
+    found them. Raises ExtractionError without a headline or body text."""
+    headline = known.headline or extract_headline(page)
+    if headline is None:
+        raise ExtractionError("no headline found")
+    container = known.body or find_body_container(page.root)
+    deck = known.deck or extract_deck(page, headline.element)
+    authors = known.authors or extract_authors(page)
+    region = figure_region(headline.element, container.element if container else None)
+    source_note = known.source_note or extract_source_note(page.root, region)
+    pulls = known.pull_quotes or (find_pull_quotes(container.value) if container else None)
+    furniture = {found.element for found in (headline, deck, authors, source_note) if found and found.element is not None}
+    furniture |= set(pulls.value if pulls else ())
+    body, trailing_note = extract_body(container, furniture, page.ld, headline.value)
+    return Story(headline, deck, authors, source_note or trailing_note, body, pulls, region)
 
 
 def first_found(*candidates: Found | None) -> Found | None:
@@ -1881,17 +1901,29 @@ def body_parts(best: Element, scores: dict[Element, float]) -> tuple[Element, ..
         return (best,)
     threshold = max(MIN_SIBLING_SCORE, scores[best] * SIBLING_SCORE_SHARE)
     parts = [element for element in parent if element is best or _continues_story(element, scores, threshold)]
+    parts += [element for element in _same_class_chunks(best, parent, scores) if element not in parts]
+    return _outermost_in_page_order(parts, best)
+
+
+def _same_class_chunks(best: Element, parent: Element, scores: dict[Element, float]) -> list[Element]:
+    """Blocks of the best block's tag and first class within its article (or content) ancestor
+    that score at all: a story cut into chunks between ads."""
     base_class = (best.get("class") or "").split()[:1]
-    if base_class:
-        scope = next((a for a in best.iterancestors() if a.tag in ("article", "main")
-                      or CONTENT_HINTS.search(class_and_id(a))), parent)
-        parts += [element for element in scope.iter(best.tag)
-                  if (element.get("class") or "").split()[:1] == base_class and scores.get(element, 0) > 0
-                  and not is_boilerplate(element) and element not in parts]
-    order = {element: index for index, element in enumerate(parent.getroottree().getroot().iter())
+    if not base_class:
+        return []
+    scope = next((a for a in best.iterancestors() if a.tag in ("article", "main")
+                  or CONTENT_HINTS.search(class_and_id(a))), parent)
+    return [element for element in scope.iter(best.tag)
+            if (element.get("class") or "").split()[:1] == base_class and scores.get(element, 0) > 0
+            and not is_boilerplate(element)]
+
+
+def _outermost_in_page_order(parts: list[Element], best: Element) -> tuple[Element, ...]:
+    """The parts in page order, leaving out any that another part holds."""
+    order = {element: index for index, element in enumerate(best.getroottree().getroot().iter())
              if element in parts} if len(parts) > 1 else {best: 0}
-    parts = sorted(order, key=lambda element: order[element])
-    return tuple(e for e in parts if not any(a in order for a in e.iterancestors()))
+    ordered = sorted(order, key=lambda element: order[element])
+    return tuple(e for e in ordered if not any(a in order for a in e.iterancestors()))
 
 
 def _continues_story(element: Element, scores: dict[Element, float], threshold: float) -> bool:
@@ -2103,19 +2135,30 @@ def normalize_paragraphs(text: str) -> str:
 
 # --- pull quotes
 
+# Classes that mark a pull quote.
+PULL_QUOTE_CLASS = re.compile(r"pull-?quote|pullout|quote-?pull", re.I)
+# A repeated passage shorter than this many words is a phrase, not a pull quote.
+MIN_PULL_QUOTE_WORDS = 5
+
+
 def find_pull_quotes(parts: tuple[Element, ...]) -> Found | None:
     """Pull quotes: blockquotes classed as pull quotes, else blockquotes that repeat a sentence
     of the story (the defining trait of a pull quote)."""
     candidates = [
         element for part in parts for element in part.iter("blockquote", "aside", "div", "p")
-        if re.search(r"pull-?quote|pullout|quote-?pull", class_and_id(element), re.I)
+        if PULL_QUOTE_CLASS.search(class_and_id(element))
     ]
     candidates = [e for e in candidates if not any(a in candidates for a in e.iterancestors())]
     if candidates:
         return Found(tuple(candidates), "class pull-quote")
+    repeats = _quotes_repeating_the_story(parts)
+    return Found(repeats, "blockquote repeating the story") if repeats else None
+
+
+def _quotes_repeating_the_story(parts: tuple[Element, ...]) -> tuple[Element, ...]:
     blockquotes = [quote for part in parts for quote in part.iter("blockquote")]
     if not blockquotes:
-        return None
+        return ()
     story_words = " ".join(
         word for part in parts for p in part.iter("p") if not any(a.tag == "blockquote" for a in p.iterancestors())
         for word in WORD.findall(text_of(p).lower())
@@ -2126,9 +2169,9 @@ def find_pull_quotes(parts: tuple[Element, ...]) -> Found | None:
         if _words_longer_than(quote, longest):
             continue  # no pull quote; reading all of it, for each of many quotes, is slow
         words = " ".join(WORD.findall(_quote_text(quote)[0].lower()))
-        if len(words.split()) >= 5 and f" {words} " in f" {story_words} ":
+        if len(words.split()) >= MIN_PULL_QUOTE_WORDS and f" {words} " in f" {story_words} ":
             repeats.append(quote)
-    return Found(tuple(repeats), "blockquote repeating the story") if repeats else None
+    return tuple(repeats)
 
 
 # A pull quote repeats a sentence or two of the story; a block quote longer than this is a quoted
@@ -2744,28 +2787,20 @@ def _is_furniture_figure(element: Element) -> bool:
 MAX_CAPTION_CHARS = 2_000
 
 
+# Classes of the element holding a photo's credit inside a figure.
+CREDIT_CLASS = re.compile(r"credit|copyright|photographer|source", re.I)
+
+
 def figure_from_element(element: Element, url: str | None, position: int) -> Figure | None:
     image = next((img for img in element.iter("img") if image_src(img)), None)
-    caption_el = next(iter(element.iter("figcaption")), None)
-    if caption_el is None:
-        caption_el = next((e for e in element.iter() if isinstance(e.tag, str) and "caption" in class_and_id(e).lower()), None)
     address = image_src(image) if image is not None else None
     src = absolute_url(url, address) if image is not None and address else None
     if image is None or src is None:
         return None  # no image, or an address urllib cannot parse
+    caption_el = _caption_element(element)
     if caption_el is None and image.get("alt") is not None and not image.get("alt").strip():
         return None  # alt="" with no caption marks a decorative image (WCAG), such as a portrait
-    credit_el = next(
-        (e for e in element.iter() if isinstance(e.tag, str) and e is not element
-         and re.search(r"credit|copyright|photographer|source", class_and_id(e), re.I)),
-        None,
-    )
-    credit = text_of(credit_el) or None
-    if caption_el is not None and short_text_of(caption_el, MAX_CAPTION_CHARS) is None:
-        caption_el = None  # no caption runs this long: a page that nests figures in captions
-    caption = clean_text(" ".join(_text_outside(caption_el, credit_el))) if caption_el is not None else ""
-    if credit is None:
-        caption, credit = split_caption_credit(caption)
+    caption, credit = _caption_and_credit(element, caption_el)
     return Figure(
         src=src,
         alt=clean_text(image.get("alt")) or None,
@@ -2773,6 +2808,29 @@ def figure_from_element(element: Element, url: str | None, position: int) -> Fig
         credit=clean_credit(credit),
         position=position,
     )
+
+
+def _caption_element(figure: Element) -> Element | None:
+    """The figure's <figcaption>, else its first element classed as a caption; None for a
+    "caption" too long to be one (a page that nests figures in captions)."""
+    caption_el = next(iter(figure.iter("figcaption")), None)
+    if caption_el is None:
+        caption_el = next((e for e in figure.iter() if isinstance(e.tag, str) and "caption" in class_and_id(e).lower()), None)
+    if caption_el is not None and short_text_of(caption_el, MAX_CAPTION_CHARS) is None:
+        return None
+    return caption_el
+
+
+def _caption_and_credit(figure: Element, caption_el: Element | None) -> tuple[str, str | None]:
+    """The caption's text and the photo credit: from an element classed as the credit, else
+    split from the caption's end ("… (Reuters)", "Photo: …")."""
+    credit_el = next((e for e in figure.iter() if isinstance(e.tag, str) and e is not figure
+                      and CREDIT_CLASS.search(class_and_id(e))), None)
+    credit = text_of(credit_el) or None
+    caption = clean_text(" ".join(_text_outside(caption_el, credit_el))) if caption_el is not None else ""
+    if credit is None:
+        caption, credit = split_caption_credit(caption)
+    return caption, credit
 
 
 def image_src(img: Element) -> str | None:
@@ -2935,10 +2993,25 @@ def render_json(document: dict) -> str:
 def render_markdown(article: Article, capture: Capture | None = None, local_images: dict[str, str] | None = None) -> str:
     """The article for reading, figures and pull quotes where they stood; images link the
     local copies in images/ where there are some."""
-    local_images = local_images or {}
     lines = [f"# {article.headline}", ""]
     if article.deck:
         lines += [f"*{article.deck}*", ""]
+    byline = _byline_markdown(article)
+    if byline:
+        lines += [byline, ""]
+    lines += _body_markdown(article, local_images or {})
+    if article.source_note:
+        lines += [f"*{article.source_note}*", ""]
+    if article.quotes:
+        lines += ["## Quotes", ""] + [_quote_markdown(quote) for quote in article.quotes] + [""]
+    original = capture.final_url if capture else (article.canonical_url or article.url)
+    if original:
+        lines += [f"[Original article]({original})", ""]
+    return "\n".join(lines)
+
+
+def _byline_markdown(article: Article) -> str:
+    """'By A, B · Published … · Updated …', as far as the article says."""
     byline = []
     if article.authors:
         byline.append("By " + ", ".join(article.authors))
@@ -2946,8 +3019,12 @@ def render_markdown(article: Article, capture: Capture | None = None, local_imag
         byline.append(f"Published {article.published}")
     if article.modified and article.modified != article.published:
         byline.append(f"Updated {article.modified}")
-    if byline:
-        lines += [" · ".join(byline), ""]
+    return " · ".join(byline)
+
+
+def _body_markdown(article: Article, local_images: dict[str, str]) -> list[str]:
+    """The body's lines: paragraphs, ## subheadings, and figures and pull quotes where they stood."""
+    lines: list[str] = []
     paragraphs = article.text.split("\n\n")
     headings = set(article.headings)
     inserts: dict[int, list[str]] = {}
@@ -2962,14 +3039,7 @@ def render_markdown(article: Article, capture: Capture | None = None, local_imag
         if index < len(paragraphs):
             paragraph = paragraphs[index]
             lines += [f"## {paragraph}" if paragraph in headings else paragraph, ""]
-    if article.source_note:
-        lines += [f"*{article.source_note}*", ""]
-    if article.quotes:
-        lines += ["## Quotes", ""] + [_quote_markdown(quote) for quote in article.quotes] + [""]
-    original = capture.final_url if capture else (article.canonical_url or article.url)
-    if original:
-        lines += [f"[Original article]({original})", ""]
-    return "\n".join(lines)
+    return lines
 
 
 def _quote_markdown(quote: Quote) -> str:
