@@ -61,6 +61,7 @@ import enum
 import errno
 import fcntl
 import hashlib
+import http
 import io
 import ipaddress
 import json
@@ -242,6 +243,39 @@ SIBLING_SCORE_SHARE = 0.2
 MIN_SIBLING_SCORE = 10
 # Below this many characters of DOM text, a sane JSON-LD articleBody is trusted instead.
 MIN_BODY_CHARS = 200
+
+# --- Field thresholds, each with the family of pages it was set for.
+# Headlines: a lone <h1> this long is the headline whatever social titles say (shorter ones are
+# often the site's name); an <h1> shares this share of its words with a title that names it.
+MIN_LONE_H1_CHARS = 15
+MIN_TITLE_OVERLAP = 0.6
+# "Headline | CBC News": the last part of a title, shorter than this, is the site's name.
+MAX_SITE_SUFFIX_CHARS = 40
+# Decks run a sentence or two; shorter is a label, longer is the story's first paragraph.
+MIN_DECK_CHARS = 10
+MAX_DECK_CHARS = 400
+# A name in a byline: "Al" to a long double-barrelled name, at most five words.
+MIN_NAME_CHARS = 2
+MAX_NAME_CHARS = 60
+MAX_NAME_WORDS = 5
+# "Smart News, Smart News Science, …": three or more sections listed is a list to take the first of.
+MIN_SECTION_LIST_ITEMS = 3
+# A section link beside the headline ("World", "New Brunswick") is short.
+MAX_KICKER_CHARS = 40
+# "With files from Reuters": a source line is one short line.
+MAX_SOURCE_NOTE_CHARS = 200
+# JSON-LD as real pages write it nests two or three levels; json.loads allows ~1000, deeper than
+# the stack of the functions that read it.
+MAX_JSON_LD_DEPTH = 8
+# A sibling of the story's block continues it when it is prose: longer than this with few links,
+# or shorter with no link and a full stop.
+SHORT_PROSE_CHARS = 80
+MAX_SIBLING_LINK_DENSITY = 0.25
+SENTENCE_END = re.compile(r"\.( |$)")
+# Text between <br>s shorter than three words is a label or a stray word, not a paragraph.
+MIN_LOOSE_TEXT_WORDS = 3
+# srcset widths ("800w"): more digits than this is no real width (and int() refuses 4,300).
+MAX_WIDTH_DIGITS = 12
 # Lines at a body's edges that belong to the template: datelines ("segunda-feira 22 de janeiro
 # de 2018 às 0:13", "Nov. 19, 2019 5:44 a.m.") before it, sign-offs after it.
 MAX_DATELINE_CHARS = 120
@@ -827,9 +861,9 @@ def fetch_page(session: requests.Session, url: str, budget: Budget, now: datetim
     with guarded(Guard(budget)):
         response = _get(session, url, budget, conditional)
         with response:
-            if response.status_code == 304 and conditional:
+            if response.status_code == http.HTTPStatus.NOT_MODIFIED and conditional:
                 return Page(b"", _capture(url, response, b"", None, ("", ""), now), _exchanges(response, b""))
-            if response.status_code >= 400:
+            if response.status_code >= http.HTTPStatus.BAD_REQUEST:
                 raise FetchError(f"HTTP {response.status_code} {response.reason or ''}".strip())
             content_type = response.headers.get("Content-Type")
             mime = (content_type or "").split(";")[0].strip().lower()
@@ -997,7 +1031,7 @@ def fetch_image(session: requests.Session, src: str, number: int, folder: Path, 
     total_binds = quota.bytes_left < MAX_IMAGE_BYTES
     try:
         with _get(session, src, budget) as response:
-            if response.status_code >= 400:
+            if response.status_code >= http.HTTPStatus.BAD_REQUEST:
                 raise FetchError(f"HTTP {response.status_code} {response.reason or ''}".strip())
             content_type = response.headers.get("Content-Type", "")
             if not content_type.startswith("image/"):
@@ -1238,7 +1272,7 @@ def extract_body(container: Found | None, furniture: set, ld: dict, headline: st
     blocks = trim_edges(blocks, headline)
     trailing_note = None
     last = blocks[-1] if blocks else None
-    if last and last.kind is BlockKind.PARAGRAPH and len(last.text) < 200 and SOURCE_NOTE.match(last.text):
+    if last and last.kind is BlockKind.PARAGRAPH and len(last.text) < MAX_SOURCE_NOTE_CHARS and SOURCE_NOTE.match(last.text):
         trailing_note = Found(blocks.pop().text.lstrip("-—– "), "body's last paragraph")
     body = Body(tuple(blocks), container.source if container else "none")
     if len(body.text) < MIN_BODY_CHARS and ld.get("articleBody"):
@@ -1456,7 +1490,7 @@ def extract_json_ld(root: lxml.html.HtmlElement) -> tuple[dict, ...]:
 
 
 def _flatten_json_ld(data: object, depth: int) -> Iterator[dict]:
-    if depth > 8:  # real pages nest two or three levels; deeper is a hostile or broken page
+    if depth > MAX_JSON_LD_DEPTH:
         return
     if isinstance(data, list):
         for item in data:
@@ -1483,7 +1517,7 @@ def find_article_json_ld(objects: Iterable[dict]) -> dict:
 
 def ld_text(value: object, depth: int = 0) -> str | None:
     """A JSON-LD value as text: strings as they are, objects by name, lists by their first item."""
-    if depth > 8:  # real pages nest two or three levels; json.loads allows ~1000, deeper than our stack
+    if depth > MAX_JSON_LD_DEPTH:
         return None
     if isinstance(value, list):
         return next((text for text in (ld_text(item, depth + 1) for item in value) if text), None)
@@ -1562,7 +1596,7 @@ def extract_headline(page: ParsedPage) -> Found | None:
         if any(_same_title(text, title) for title, _ in titles):
             return Found(text, "h1", h1)
     site_name = (meta.get("og:site_name") or "").lower()
-    if len(h1s) == 1 and len(h1s[0][0]) >= 15 and h1s[0][0].lower() not in site_name:
+    if len(h1s) == 1 and len(h1s[0][0]) >= MIN_LONE_H1_CHARS and h1s[0][0].lower() not in site_name:
         return Found(h1s[0][0], "h1", h1s[0][1])  # the page's one <h1> is its headline, whatever social titles say
     if titles:
         title, source = titles[0]
@@ -1577,7 +1611,7 @@ def _same_title(h1_text: str, title: str) -> bool:
     h1_words, title_words = set(WORD.findall(h1_text.lower())), set(WORD.findall(title.lower()))
     if not h1_words or not title_words:
         return False
-    return len(h1_words & title_words) / len(h1_words) >= 0.6
+    return len(h1_words & title_words) / len(h1_words) >= MIN_TITLE_OVERLAP
 
 
 def _element_with_text(candidates: list[tuple[str, Element]], text: str) -> Element | None:
@@ -1587,8 +1621,8 @@ def _element_with_text(candidates: list[tuple[str, Element]], text: str) -> Elem
 def strip_site_suffix(title: str, meta: dict[str, str]) -> str:
     """'Headline | CBC News' -> 'Headline'."""
     parts = re.split(r"\s+[|–—-]\s+", title)
-    if len(parts) > 1 and len(parts[-1]) < 40:
-        return " - ".join(parts[:-1]) if len(parts) > 2 else parts[0]
+    if len(parts) > 1 and len(parts[-1]) < MAX_SITE_SUFFIX_CHARS:
+        return " - ".join(parts[:-1])
     return title
 
 
@@ -1601,8 +1635,8 @@ def extract_deck(page: ParsedPage, headline_el: Element | None) -> Found | None:
     for element in scope.iter("h2", "h3", "p", "div", "span"):
         if element is headline_el or not hint.search(class_and_id(element)) or is_boilerplate(element):
             continue
-        text = short_text_of(element, 401) or ""
-        if 10 <= len(text) <= 400 and not _contains_block(element, "p") and not DATE_IN_TEXT.search(text):
+        text = short_text_of(element, MAX_DECK_CHARS + 1) or ""
+        if MIN_DECK_CHARS <= len(text) <= MAX_DECK_CHARS and not _contains_block(element, "p") and not DATE_IN_TEXT.search(text):
             return Found(text, f"{element.tag}.{_matching_class(element, hint)}", element)
     for key in ("alternativeHeadline", "alternateName"):
         value = ld_text(ld.get(key))
@@ -1683,7 +1717,7 @@ def split_byline(text: str) -> tuple[str, ...]:
     text = re.split(r"\s+(?:updated|published|posted)\b|\d{1,2}:\d{2}|\b(?:19|20)\d{2}\b|\s@\w|"
                     r"\s(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d", text, flags=re.I)[0]
     names = [name.strip(" .·|-–—") for name in BYLINE_SPLIT.split(text)]
-    names = [name for name in names if 2 <= len(name) <= 60 and len(name.split()) <= 5]
+    names = [name for name in names if MIN_NAME_CHARS <= len(name) <= MAX_NAME_CHARS and len(name.split()) <= MAX_NAME_WORDS]
     people = [name for name in names if not BYLINE_ROLE.search(name)]
     # "Tom Krisher, AP Auto Writer": the role goes; an agency alone ("Thomson Reuters") stays
     return dedupe(people or names)
@@ -1832,7 +1866,7 @@ def first_of_list(value: str) -> str:
     """'Smart News, Smart News Science, Smart News Science' (a list of sections and tags) -> its
     first; 'Economy & Business' and 'Arts, Culture' stay whole."""
     parts = [part.strip() for part in value.split(",")]
-    return parts[0] if len(parts) >= 3 and parts[0] else value
+    return parts[0] if len(parts) >= MIN_SECTION_LIST_ITEMS and parts[0] else value
 
 
 def _section_kicker(scope: Element, page_url: str) -> Found | None:
@@ -1843,7 +1877,7 @@ def _section_kicker(scope: Element, page_url: str) -> Found | None:
     for link in scope.iter("a"):
         path = url_path(absolute_url(page_url, link.get("href") or "") or "").rstrip("/")
         text = text_of(link)
-        if text and len(text) <= 40 and path and article_path.startswith(path + "/") \
+        if text and len(text) <= MAX_KICKER_CHARS and path and article_path.startswith(path + "/") \
                 and (best is None or len(path) > best[0]) and not _in_furniture(link, scope):
             best = (len(path), text)  # the deepest folder: "New Brunswick" before "News"
     return Found(best[1], "link to the article's folder") if best else None
@@ -1865,7 +1899,7 @@ def extract_source_note(root: Element, region: Element | None) -> Found | None:
     for text_node in scope.xpath(SOURCE_NOTE_XPATH):
         element = text_node.getparent()
         for candidate in (element, *list(element.iterancestors())[:2]):
-            text = short_text_of(candidate, 200)
+            text = short_text_of(candidate, MAX_SOURCE_NOTE_CHARS)
             if text is not None and SOURCE_NOTE.match(text) and not _contains_block(candidate, "p", "div"):
                 return Found(text.lstrip("-—– "), "text pattern (with files from…)", candidate)
     return None
@@ -1935,7 +1969,9 @@ def _continues_story(element: Element, scores: dict[Element, float], threshold: 
         return False
     text = text_of(element)
     density = link_density(element, text)
-    return (len(text) > 80 and density < 0.25) or (0 < len(text) <= 80 and density == 0 and bool(re.search(r"\.( |$)", text)))
+    if len(text) > SHORT_PROSE_CHARS:
+        return density < MAX_SIBLING_LINK_DENSITY
+    return 0 < len(text) and density == 0 and bool(SENTENCE_END.search(text))
 
 
 def common_ancestor(elements: tuple[Element, ...]) -> Element | None:
@@ -2106,7 +2142,7 @@ class InlineRun:
         text = clean_text("".join(self.pieces))
         elements, linked = self.elements, self.linked
         self.pieces, self.elements, self.linked = [], [], 0
-        if not text or (linked / len(text) >= MAX_LINK_DENSITY) or len(WORD.findall(text)) < 3:
+        if not text or (linked / len(text) >= MAX_LINK_DENSITY) or len(WORD.findall(text)) < MIN_LOOSE_TEXT_WORDS:
             return
         if len(elements) == 1 and elements[0].tag in ("strong", "b", "em", "i") and text.endswith(":") \
                 and clean_text(elements[0].text_content()) == text:
@@ -2850,7 +2886,7 @@ def image_src(img: Element) -> str | None:
 def _descriptor_width(descriptor: str) -> int:
     """'800w' -> 800; a number too long for int() (over 4300 digits) is no real width."""
     digits = re.sub(r"\D", "", descriptor)
-    return int(digits) if 0 < len(digits) <= 12 else 0
+    return int(digits) if 0 < len(digits) <= MAX_WIDTH_DIGITS else 0
 
 
 def _is_placeholder_src(value: str) -> bool:
@@ -3439,7 +3475,7 @@ def archive_url(url: str, options: argparse.Namespace, session: requests.Session
         previous = read_latest_capture(options.archive_dir, url)
         baseline = None if options.force else previous  # what "unchanged" is judged against
         page = obtain_page(url, options, session, budget, now, baseline.conditional_headers() if baseline else None)
-        if baseline and page.capture.status == 304:
+        if baseline and page.capture.status == http.HTTPStatus.NOT_MODIFIED:
             log.info("%s: not modified since %s", url, baseline.folder)
             return Outcome(Status.UNCHANGED, baseline.folder, baseline.document["capture"].get("sha256"))
         article = extract_article(page_text(page), page.capture.final_url)
