@@ -185,6 +185,23 @@ CBC_TEMPLATE = SiteTemplate(
 )
 SITE_TEMPLATES = (CBC_TEMPLATE,)
 
+# --- One list per concept, composed into the patterns that use it.
+# Dashes pages put before a source or an attribution: en dash, em dash, horizontal bar, hyphen
+# (last, so that it stays a literal inside a [] class).
+DASHES = "–—―-"
+DASH = f"[{DASHES}]"
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")
+MONTHS = "(?:" + "|".join(MONTH_NAMES) + ")"
+# "Sep", "Sept.", "Sept" all begin with these; patterns add [a-z]* for the rest of the name.
+MONTH_ABBREVIATIONS = tuple(name[:3].lower() for name in MONTH_NAMES)
+MONTH_ABBREVIATION = "(?:" + "|".join(MONTH_ABBREVIATIONS) + ")"
+# Lower-case words that bind to the surname after them ("Abu Amer", "al-Aref", "van der Berg").
+NAME_PARTICLES = frozenset({"abu", "al", "el", "bin", "ibn", "bint", "de", "del", "della", "di", "da", "dos",
+                            "das", "du", "van", "von", "der", "den", "ter", "la", "le"})
+# Subject pronouns that stand for a speaker named earlier.
+SUBJECT_PRONOUNS = ("he", "she", "they", "it", "we", "I")
+
 # --- Generic extraction: signals, each naming the family of pages it serves.
 # JSON-LD @type values of articles (schema.org Article and its news and blog subtypes).
 ARTICLE_TYPES = {
@@ -208,13 +225,10 @@ CONTENT_HINTS = re.compile(r"article|story|body|content|entry|post-?text|main|te
 FORM_PARAGRAPHS_KEPT = 3
 # Classes of elements that are never text a reader sees in the story: hover cards inside
 # paragraphs, and text for screen readers only ("Opens in a new window").
-NEVER_CONTENT_CLASSES = re.compile(
-    r"(?:^|[-_\s])(?:rollover-people-block|tooltip|hovercard|popover|sr-only|visually-hidden|screen-reader-text)(?:$|\s)",
-    re.I,
-)
 NEVER_CONTENT_CLASS_WORDS = (
     "rollover-people-block", "tooltip", "hovercard", "popover", "sr-only", "visually-hidden", "screen-reader-text",
 )
+NEVER_CONTENT_CLASSES = re.compile(r"(?:^|[-_\s])(?:" + "|".join(map(re.escape, NEVER_CONTENT_CLASS_WORDS)) + r")(?:$|\s)", re.I)
 NEVER_CONTENT_XPATH = "//*[" + " or ".join(f"contains(@class, '{word}')" for word in NEVER_CONTENT_CLASS_WORDS) + "]"
 # Real class and id attributes run under a few hundred characters.
 MAX_HINT_CHARS = 500
@@ -282,7 +296,7 @@ MAX_DATELINE_CHARS = 120
 DATE_IN_TEXT = re.compile(
     r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:19|20)\d{2}-\d{2}-\d{2}\b|"
     r"\b\d{1,2}:\d{2}\b.*\b(?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b.*\b\d{1,2}:\d{2}\b|"
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+(?:19|20)\d{2}\b",
+    rf"\b{MONTH_ABBREVIATION}[a-z]*\.?\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}\b",
     re.I,
 )
 MAX_SIGN_OFF_CHARS = 200
@@ -295,7 +309,7 @@ SIGN_OFF = re.compile(
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 # Lines that credit agencies or co-reporters at an article's foot ("With files from CBC News").
 SOURCE_NOTE = re.compile(
-    r"^\s*(?:[-—–]\s*)?(?:with (?:files|reporting|a report) from|additional reporting by|"
+    rf"^\s*(?:{DASH}\s*)?(?:with (?:files|reporting|a report) from|additional reporting by|"
     r"reporting by|with reporting by|written by .{0,60} with)\b",
     re.I,
 )
@@ -306,7 +320,7 @@ SOURCE_NOTE_XPATH = ".//text()[" + " or ".join(
 # A caption's trailing credit: CBC's "(Name/Agency)", or "Photo: Name" / "Credit: Name".
 TRAILING_CREDIT = re.compile(r"\s*\(([^()]{2,120})\)\s*$")
 LABELLED_CREDIT = re.compile(
-    r"\s*[|·–—-]?\s*\b(?:photo(?:graph)?s?|image|picture|credit|illustration)\s*(?:credit)?\s*:\s*"
+    rf"\s*[|·{DASHES}]?\s*\b(?:photo(?:graph)?s?|image|picture|credit|illustration)\s*(?:credit)?\s*:\s*"
     r"(.{2,120})$",
     re.I,
 )
@@ -1273,7 +1287,7 @@ def extract_body(container: Found | None, furniture: set, ld: dict, headline: st
     trailing_note = None
     last = blocks[-1] if blocks else None
     if last and last.kind is BlockKind.PARAGRAPH and len(last.text) < MAX_SOURCE_NOTE_CHARS and SOURCE_NOTE.match(last.text):
-        trailing_note = Found(blocks.pop().text.lstrip("-—– "), "body's last paragraph")
+        trailing_note = Found(blocks.pop().text.lstrip(DASHES + " "), "body's last paragraph")
     body = Body(tuple(blocks), container.source if container else "none")
     if len(body.text) < MIN_BODY_CHARS and ld.get("articleBody"):
         ld_body = normalize_paragraphs(str(ld["articleBody"]))
@@ -1618,9 +1632,13 @@ def _element_with_text(candidates: list[tuple[str, Element]], text: str) -> Elem
     return next((element for candidate, element in candidates if candidate == text), None)
 
 
+# "Headline | CBC News", "Headline – Site".
+TITLE_SEPARATOR = re.compile(rf"\s+[|{DASHES}]\s+")
+
+
 def strip_site_suffix(title: str, meta: dict[str, str]) -> str:
     """'Headline | CBC News' -> 'Headline'."""
-    parts = re.split(r"\s+[|–—-]\s+", title)
+    parts = TITLE_SEPARATOR.split(title)
     if len(parts) > 1 and len(parts[-1]) < MAX_SITE_SUFFIX_CHARS:
         return " - ".join(parts[:-1])
     return title
@@ -1711,12 +1729,18 @@ def extract_authors(page: ParsedPage) -> Found | None:
     return None
 
 
+# Where the names in a byline end: a date, a time, a year, a handle, "updated".
+BYLINE_END = re.compile(
+    rf"\s+(?:updated|published|posted)\b|\d{{1,2}}:\d{{2}}|\b(?:19|20)\d{{2}}\b|\s@\w|\s{MONTH_ABBREVIATION}[a-z]*\.?\s+\d",
+    re.I,
+)
+
+
 def split_byline(text: str) -> tuple[str, ...]:
     """'By Jane Doe and John Roe' -> ('Jane Doe', 'John Roe'); dates and roles are left out."""
     text = BYLINE_PREFIX.sub("", clean_text(text))
-    text = re.split(r"\s+(?:updated|published|posted)\b|\d{1,2}:\d{2}|\b(?:19|20)\d{2}\b|\s@\w|"
-                    r"\s(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d", text, flags=re.I)[0]
-    names = [name.strip(" .·|-–—") for name in BYLINE_SPLIT.split(text)]
+    text = BYLINE_END.split(text)[0]
+    names = [name.strip(f" .·|{DASHES}") for name in BYLINE_SPLIT.split(text)]
     names = [name for name in names if MIN_NAME_CHARS <= len(name) <= MAX_NAME_CHARS and len(name.split()) <= MAX_NAME_WORDS]
     people = [name for name in names if not BYLINE_ROLE.search(name)]
     # "Tom Krisher, AP Auto Writer": the role goes; an agency alone ("Thomson Reuters") stays
@@ -1901,7 +1925,7 @@ def extract_source_note(root: Element, region: Element | None) -> Found | None:
         for candidate in (element, *list(element.iterancestors())[:2]):
             text = short_text_of(candidate, MAX_SOURCE_NOTE_CHARS)
             if text is not None and SOURCE_NOTE.match(text) and not _contains_block(candidate, "p", "div"):
-                return Found(text.lstrip("-—– "), "text pattern (with files from…)", candidate)
+                return Found(text.lstrip(DASHES + " "), "text pattern (with files from…)", candidate)
     return None
 
 
@@ -2087,7 +2111,7 @@ def _blocks_of(child: Element, skip: set[Element], kind: BlockKind, attribution:
             yield Block(BlockKind.QUOTE, words, child, cite)
     elif tag in ("p", "pre", "address"):
         text = text_of(child)
-        if quote and re.match(r"[—–―-]\s", text):
+        if quote and re.match(rf"{DASH}\s", text):
             return  # a block quote's attribution line, read with the quote
         if text and link_density(child, text) < MAX_LINK_DENSITY:
             yield Block(kind, text, child, attribution)
@@ -2242,7 +2266,7 @@ def _quote_text(element: Element) -> tuple[str, str | None]:
         if match:
             words, attribution = words[: match.start()], match.group(1)
     if attribution:
-        attribution = attribution.lstrip("-—–― ").strip() or None
+        attribution = attribution.lstrip(DASHES + " ").strip() or None
     return words, attribution
 
 
@@ -2263,12 +2287,12 @@ def _quote_attribution(element: Element) -> str | None:
     if not attribution:
         match = TRAILING_ATTRIBUTION.search(_words_tail(element, attribution_el))
         attribution = match.group(1) if match else ""
-    return attribution.lstrip("-—–― ").strip() or None
+    return attribution.lstrip(DASHES + " ").strip() or None
 
 
 ATTRIBUTION_CLASS = re.compile(r"attr|cite|credit|author|source|byline", re.I)
 # A quote's last words naming its source: "... – Jane Doe".
-TRAILING_ATTRIBUTION = re.compile(r"\s*[-—–]\s*([A-Z][^-—–]{2,80})$")
+TRAILING_ATTRIBUTION = re.compile(rf"\s*{DASH}\s*([A-Z][^{DASHES}]{{2,80}})$")
 # How much of a quote's end TRAILING_ATTRIBUTION can reach (dash, spaces, 80 characters), and more.
 TRAILING_ATTRIBUTION_CHARS = 100
 
@@ -2333,17 +2357,15 @@ SPEECH_VERBS = (
     "agreed|agrees|emphasized|emphasised|emphasizes|emphasises|countered|counters|wondered|wonders|"
     "joked|jokes|quipped|quips|spoke|speaks|told\\s+\\w+|[Aa]ccording\\s+to"
 )
-# One word of a name: "Kerry", "U.S.", "al-Aref", "O'Brien", or a particle that binds to the
-# surname ("Abu Amer", "Al Saud", "van der Berg").
-NAME_PARTICLES = {"abu", "al", "el", "bin", "ibn", "bint", "de", "del", "della", "di", "da", "dos", "das",
-                  "du", "van", "von", "der", "den", "ter", "la", "le"}
 # A full stop belongs to a word only in initials and abbreviations ("U.S.", "J."), never at a
 # sentence's end ("said Jakob Kern.").
 HONORIFIC = r"(?:Dr|Mr|Mrs|Ms|Mx|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Prof|Rev|Supt|Insp|Const|Det)\."
+# One word of a name: "Kerry", "U.S.", "al-Aref", "O'Brien", or a particle that binds to the
+# surname ("Abu Amer", "Al Saud", "van der Berg").
 NAME_WORD = (rf"(?:{HONORIFIC}|(?:[A-Z]\.){{1,3}}(?![\w])|[A-Z][\w'’-]*|"
-             r"(?:al|el|bin|ibn|de|del|da|di|dos|du|van|von|der|den|le|la)(?:-[A-Z][\w'’-]*)?(?![\w'’-]))")
+             rf"(?:{'|'.join(sorted(NAME_PARTICLES, key=len, reverse=True))})(?:-[A-Z][\w'’-]*)?(?![\w'’-]))")
 NAME = rf"(?:(?:the|The)\s+)?(?:{HONORIFIC}|(?:[A-Z]\.){{1,3}}(?![\w])|[A-Z][\w'’-]*)(?:\s+{NAME_WORD}){{0,5}}"
-PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)"
+PRONOUN = "(?:" + "|".join(word if word == "I" else f"[{word[0].upper()}{word[0]}]{word[1:]}" for word in SUBJECT_PRONOUNS) + ")"
 # A speaker named by role alone: "the minister", "a spokesperson for the ministry".
 ROLE = (
     r"(?:[Tt]he|[Aa]n?)\s+(?:[a-z][\w-]*\s+){0,2}?(?:spokesman|spokeswoman|spokesperson|minister|official|"
@@ -2402,7 +2424,6 @@ NOT_NAMES = {"the", "a", "an", "but", "and", "however", "meanwhile", "in", "on",
              "she", "they", "we", "i", "what", "who", "how", "why", "then", "still", "now", "today", "yesterday",
              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "to", "from",
              "of", "according", "said", "says", "also", "so", "yet", "or", "nor", "because", "though"}
-MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 # Real paragraphs run under 3,000 characters; a longer "paragraph" is a page that lost its
 # markup, and reading quotes in it would only cost time.
 MAX_QUOTE_PARAGRAPH_CHARS = 10_000
@@ -2410,9 +2431,10 @@ MAX_QUOTE_PARAGRAPH_CHARS = 10_000
 # reading on (a megabyte of '"b,"' holds 125,000) would only cost time.
 MAX_QUOTES = 2_000
 # Abbreviations whose period ends no sentence.
+# ("May" ends sentences as a word, so it is left out; "Sept." is written too.)
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "no", "gen", "sen", "rep", "lt", "col", "capt", "sgt", "gov",
-                 "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sept", "sep", "oct", "nov", "dec", "jr",
-                 "sr", "inc", "corp", "co", "vs", "prof", "rev", "adm", "maj", "a.m", "p.m", "approx", "est"}
+                 "jr", "sr", "inc", "corp", "co", "vs", "prof", "rev", "adm", "maj", "a.m", "p.m", "approx", "est",
+                 "sept", *(month for month in MONTH_ABBREVIATIONS if month != "may")}
 
 
 @dataclass
@@ -2749,7 +2771,7 @@ def split_attribution(text: str) -> tuple[str | None, str | None]:
     """A block quote's attribution: 'Margaret Bell, society secretary' -> name and title;
     'Civil defence worker Bebars Mishal' -> the same split the other way round; an embedded
     post's '— Name (@handle) October 9, 2018' -> the name."""
-    text = re.split(rf"\s*\(@|\s+{MONTHS}\s+\d", text.lstrip("-—–― "))[0]
+    text = re.split(rf"\s*\(@|\s+{MONTHS}\s+\d", text.lstrip(DASHES + " "))[0]
     name, _, rest = text.partition(",")
     name, title = split_title(name.strip()) if name.strip() else (None, None)
     rest = re.sub(r"^(?:a|an|the)\s+", "", rest.strip())
@@ -2902,7 +2924,7 @@ def split_caption_credit(caption: str) -> tuple[str, str | None]:
             return before, match.group(1)
     match = LABELLED_CREDIT.search(caption)
     if match:
-        return caption[: match.start()].rstrip(" |·–—-"), match.group(1)
+        return caption[: match.start()].rstrip(f" |·{DASHES}"), match.group(1)
     return caption, None
 
 
