@@ -1458,13 +1458,17 @@ def class_and_id(element: lxml.html.HtmlElement) -> str:
     return f"{(element.get('class') or '')[:MAX_HINT_CHARS]} {(element.get('id') or '')[:MAX_HINT_CHARS]}".strip()
 
 
+# Boilerplate words that win even beside a content word ("related-articles", "story-share").
+FURNITURE_OVER_CONTENT = re.compile(r"related|comment|share|promo|caption|gallery", re.I)
+
+
 def is_boilerplate(element: lxml.html.HtmlElement) -> bool:
     hints = class_and_id(element)
     if not hints:
         return element.tag in ("aside", "footer") or element.get("role") in ("navigation", "complementary")
     if not BOILERPLATE_HINTS.search(hints):
         return element.tag in ("aside", "footer")
-    return not CONTENT_HINTS.search(hints) or bool(re.search(r"related|comment|share|promo|caption|gallery", hints, re.I))
+    return not CONTENT_HINTS.search(hints) or bool(FURNITURE_OVER_CONTENT.search(hints))
 
 
 def link_density(element: lxml.html.HtmlElement, text: str | None = None) -> float:
@@ -1644,18 +1648,21 @@ def strip_site_suffix(title: str, meta: dict[str, str]) -> str:
     return title
 
 
+# Class words of a standfirst: "deck", "dek", "standfirst", "sub-headline", "strapline"…
+DECK_CLASS = re.compile(r"(?:^|[-_\s])(?:deck|dek|standfirst|subhead(?:line)?|sub-?headline|sub-?title|strapline|"
+                        r"article-?summary|lede|kicker-?text)(?:$|[-_\s])", re.I)
+
+
 def extract_deck(page: ParsedPage, headline_el: Element | None) -> Found | None:
     """The standfirst under the headline, or None."""
     root, ld = page.root, page.ld
-    hint = re.compile(r"(?:^|[-_\s])(?:deck|dek|standfirst|subhead(?:line)?|sub-?headline|sub-?title|strapline|"
-                      r"article-?summary|lede|kicker-?text)(?:$|[-_\s])", re.I)
     scope = _header_scope(headline_el) if headline_el is not None else root
     for element in scope.iter("h2", "h3", "p", "div", "span"):
-        if element is headline_el or not hint.search(class_and_id(element)) or is_boilerplate(element):
+        if element is headline_el or not DECK_CLASS.search(class_and_id(element)) or is_boilerplate(element):
             continue
         text = short_text_of(element, MAX_DECK_CHARS + 1) or ""
         if MIN_DECK_CHARS <= len(text) <= MAX_DECK_CHARS and not _contains_block(element, "p") and not DATE_IN_TEXT.search(text):
-            return Found(text, f"{element.tag}.{_matching_class(element, hint)}", element)
+            return Found(text, f"{element.tag}.{_matching_class(element, DECK_CLASS)}", element)
     for key in ("alternativeHeadline", "alternateName"):
         value = ld_text(ld.get(key))
         if value and headline_el is not None and value != text_of(headline_el):
@@ -1702,6 +1709,11 @@ def extract_summary(page: ParsedPage) -> Found | None:
     return Found(value, "json-ld description") if value else None
 
 
+# Class words of a byline, and of an author's card or portrait beside it (not a byline).
+BYLINE_CLASS = re.compile(r"byline|author-?name|(?:^|\s)author(?:$|\s)", re.I)
+AUTHOR_CARD_CLASS = re.compile(r"bio|image|avatar|profile|photo", re.I)
+
+
 def extract_authors(page: ParsedPage) -> Found | None:
     """Author names (and the byline element): JSON-LD author, meta author, byline markup."""
     root, meta, ld = page.root, page.meta, page.ld
@@ -1720,9 +1732,7 @@ def extract_authors(page: ParsedPage) -> Found | None:
             return Found(names, "rel/itemprop author", element)
     for element in root.iter("div", "span", "p", "a", "address"):
         hints = class_and_id(element)
-        if re.search(r"byline|author-?name|(?:^|\s)author(?:$|\s)", hints, re.I) and not re.search(
-            r"bio|image|avatar|profile|photo", hints, re.I
-        ):
+        if BYLINE_CLASS.search(hints) and not AUTHOR_CARD_CLASS.search(hints):
             names = split_byline(short_text_of(element, MAX_BYLINE_CHARS) or "")
             if names:
                 return Found(names, f"{element.tag}.{hints.split()[0]}", element)
@@ -1857,6 +1867,10 @@ def extract_site_name(page: ParsedPage) -> Found | None:
     return Found(value, "json-ld publisher") if value else None
 
 
+# A BCP 47 language tag ("en", "pt-BR", "zh_Hant_TW" as some sites write it).
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+
+
 def extract_language(page: ParsedPage) -> Found | None:
     root, meta, ld = page.root, page.meta, page.ld
     candidates = [
@@ -1866,7 +1880,7 @@ def extract_language(page: ParsedPage) -> Found | None:
         (ld_text(ld.get("inLanguage")), "json-ld inLanguage"),
     ]
     for value, source in candidates:
-        if value and re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", value.strip()):
+        if value and LANGUAGE_TAG.fullmatch(value.strip()):
             return Found(value.strip().replace("_", "-"), source)
     return None
 
@@ -2832,10 +2846,14 @@ def extract_figures(page: ParsedPage, candidates: list[Element], positions: dict
     return None
 
 
+# Classes of figures that are page furniture: author portraits, logos.
+FURNITURE_FIGURE_CLASS = re.compile(r"author|avatar|byline|profile|logo", re.I)
+
+
 def _is_furniture_figure(element: Element) -> bool:
     """Author portraits, logos and teaser cards are not the story's figures."""
     hints = " ".join(class_and_id(e) for e in [element, *element.iterancestors()])
-    if re.search(r"author|avatar|byline|profile|logo", hints, re.I):
+    if FURNITURE_FIGURE_CLASS.search(hints):
         return True
     return any(is_boilerplate(e) for e in [element, *element.iterancestors()])
 
@@ -2928,10 +2946,14 @@ def split_caption_credit(caption: str) -> tuple[str, str | None]:
     return caption, None
 
 
+# "Photo: ", "Image credit: " before a credit's name.
+CREDIT_LABEL = re.compile(r"^\s*(?:photo(?:graph)?|image|credit|picture)s?\s*(?:credit)?\s*:\s*", re.I)
+
+
 def clean_credit(credit: str | None) -> str | None:
     if not credit:
         return None
-    credit = re.sub(r"^\s*(?:photo(?:graph)?|image|credit|picture)s?\s*(?:credit)?\s*:\s*", "", credit, flags=re.I)
+    credit = CREDIT_LABEL.sub("", credit)
     return credit.strip(" ()[]") or None
 
 
