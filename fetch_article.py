@@ -2434,8 +2434,8 @@ ORGANISATION_WORDS = re.compile(
 # Words that open a sentence but start no name: "The", "However", "Meanwhile".
 NOT_NAMES = {"the", "a", "an", "but", "and", "however", "meanwhile", "in", "on", "at", "since", "while",
              "after", "before", "some", "many", "inside", "indicating", "by", "for", "with", "when", "as",
-             "if", "his", "her", "their", "its", "this", "that", "these", "those", "one", "there", "it", "he",
-             "she", "they", "we", "i", "what", "who", "how", "why", "then", "still", "now", "today", "yesterday",
+             "if", "his", "her", "their", "its", "this", "that", "these", "those", "one", "there",
+             *(pronoun.lower() for pronoun in SUBJECT_PRONOUNS), "what", "who", "how", "why", "then", "still", "now", "today", "yesterday",
              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "to", "from",
              "of", "according", "said", "says", "also", "so", "yet", "or", "nor", "because", "though"}
 # Real paragraphs run under 3,000 characters; a longer "paragraph" is a page that lost its
