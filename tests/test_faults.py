@@ -88,19 +88,24 @@ def test_a_body_cut_short(server, tmp_path, fixed_clock, capsys, answer):
     assert one_error_line(capsys.readouterr().err, server.url("/cut"), "network error")
 
 
-def test_a_dripping_server_is_cut_off_at_the_deadline(server, tmp_path, fixed_clock, capsys):
+def dripping(content_type: str, byte: bytes, every: float):
+    """A handler that sends its headers, then one byte of body every `every` seconds for long."""
     def drip(handler):
         handler.send_response(200)
-        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Type", content_type)
         handler.end_headers()
         try:
             for _ in range(100):
-                handler.wfile.write(b" ")
+                handler.wfile.write(byte)
                 handler.wfile.flush()
-                time.sleep(0.5)
+                time.sleep(every)
         except OSError:
             pass
-    server.route("/drip", drip)
+    return drip
+
+
+def test_a_dripping_server_is_cut_off_at_the_deadline(server, tmp_path, fixed_clock, capsys):
+    server.route("/drip", dripping("text/html", b" ", 0.5))
     started = time.monotonic()
     code, _ = run(["--timeout", "5", "-o", str(tmp_path), server.url("/drip")], fixed_clock)
     assert code == 3 and time.monotonic() - started < 6.5
@@ -346,19 +351,8 @@ def archived_images(lines, archive):
 
 
 def test_dripping_images_share_the_urls_budget(server, tmp_path, fixed_clock, capsys):
-    def drip(handler):
-        handler.send_response(200)
-        handler.send_header("Content-Type", "image/jpeg")
-        handler.end_headers()
-        try:
-            for _ in range(100):
-                handler.wfile.write(b"\xff")
-                handler.wfile.flush()
-                time.sleep(0.3)
-        except OSError:
-            pass
     for n in range(5):
-        server.route(f"/img/{n}.jpg", drip)
+        server.route(f"/img/{n}.jpg", dripping("image/jpeg", b"\xff", 0.3))
     server.route("/story", html_response(story_with_figures([server.url(f"/img/{n}.jpg") for n in range(5)])))
     started = time.monotonic()
     code, lines = run_with_images(["--timeout", "5", "-o", str(tmp_path), server.url("/story")], fixed_clock)
