@@ -40,7 +40,7 @@ Exit codes (with several URLs every URL is attempted and the worst code is retur
     0    every URL archived
     2    usage: bad arguments, or a URL that is not http(s)
     3    fetch failed: network error, HTTP error, not HTML, too large, too slow
-    4    not an article: no headline or no body found
+    4    not an article: no body text found
     5    the archive could not be written
     6    another run is archiving into the same folder
     70   internal error: a bug in fetch_article (the line names the URL; -v shows the traceback)
@@ -393,7 +393,7 @@ class FetchError(FetchArticleError):
 
 
 class ExtractionError(FetchArticleError):
-    """The page holds no article: no headline or no body text. The only error extract_article raises."""
+    """The page holds no article: no body text, or nothing decodable. The only error extract_article raises."""
 
     exit_code = ExitCode.NOT_AN_ARTICLE
 
@@ -503,7 +503,7 @@ class Article:
     site_name: str | None
     language: str | None
     section: str | None
-    headline: str
+    headline: str | None  # None only when the page names none: no <h1>, no title of any kind
     deck: str | None
     summary: str | None
     authors: tuple[str, ...]
@@ -1142,8 +1142,9 @@ def read_page_file(path: Path, url: str, now: datetime) -> Page:
 def extract_article(html: bytes | str, url: str | None = None) -> Article:
     """Extract the article from a page. Pure: no network, disk or clock.
 
-    Raises ExtractionError when the page holds no article: no headline, no body text, nothing
-    decodable. Any other exception is a bug in the rules and surfaces as what it is.
+    Raises ExtractionError when the page holds no article: no body text, nothing decodable (a
+    page without a headline is read all the same). Any other exception is a bug in the rules and
+    surfaces as what it is.
     """
     return _extract(html, url)
 
@@ -1198,7 +1199,8 @@ def _extract(html: bytes | str, url: str | None) -> Article:
     site_name = extract_site_name(page)
     language = extract_language(page)
     section = first_found(extract_section(page), known.section,
-                          extract_section_kicker(headline.element, canonical_url.value if canonical_url else url))
+                          extract_section_kicker(headline.element if headline else None,
+                                                 canonical_url.value if canonical_url else url))
     summary = extract_summary(page)
     published = first_found(extract_date(page, "published"), known.published, extract_page_date(page))
     modified = extract_date(page, "modified")
@@ -1233,7 +1235,7 @@ class Story(NamedTuple):
     """The story's own parts, found together since each keeps the others' elements out of the
     body: headline, deck, byline and source line are not paragraphs."""
 
-    headline: Found
+    headline: Found | None
     deck: Found | None
     authors: Found | None
     source_note: Found | None
@@ -1244,19 +1246,19 @@ class Story(NamedTuple):
 
 def extract_story(page: ParsedPage, known: TemplateFinds) -> Story:
     """Headline, deck, byline, source line, pull quotes and the body, the template's where it
-    found them. Raises ExtractionError without a headline or body text."""
+    found them. Raises ExtractionError without body text."""
+    # A page that names no headline (no <h1>, no title of any kind) is still read for its body.
     headline = known.headline or extract_headline(page)
-    if headline is None:
-        raise ExtractionError("no headline found")
+    headline_el = headline.element if headline else None
     container = known.body or find_body_container(page.root)
-    deck = known.deck or extract_deck(page, headline.element)
+    deck = known.deck or extract_deck(page, headline_el)
     authors = known.authors or extract_authors(page)
-    region = figure_region(headline.element, container.element if container else None)
+    region = figure_region(headline_el, container.element if container else None)
     source_note = known.source_note or extract_source_note(page.root, region)
     pulls = known.pull_quotes or (find_pull_quotes(container.value) if container else None)
     furniture = {found.element for found in (headline, deck, authors, source_note) if found and found.element is not None}
     furniture |= set(pulls.value if pulls else ())
-    body, trailing_note = extract_body(container, furniture, page.ld, headline.value)
+    body, trailing_note = extract_body(container, furniture, page.ld, headline.value if headline else "")
     return Story(headline, deck, authors, source_note or trailing_note, body, pulls, region)
 
 
@@ -3073,7 +3075,7 @@ def render_json(document: dict) -> str:
 def render_markdown(article: Article, capture: Capture | None = None, local_images: dict[str, str] | None = None) -> str:
     """The article for reading, figures and pull quotes where they stood; images link the
     local copies in images/ where there are some."""
-    lines = [f"# {article.headline}", ""]
+    lines = [f"# {article.headline}", ""] if article.headline else []
     if article.deck:
         lines += [f"*{article.deck}*", ""]
     byline = _byline_markdown(article)
@@ -3414,7 +3416,7 @@ EXIT_CODE_HELP = """exit codes:
   0    every URL archived
   2    usage: bad arguments, or a URL that is not http(s)
   3    fetch failed: network error, HTTP error, not HTML, too large, too slow
-  4    not an article: no headline or no body found
+  4    not an article: no body text found
   5    the archive could not be written
   6    another run is archiving into the same folder
   70   internal error: a bug in fetch_article (the line names the URL; -v shows the traceback)

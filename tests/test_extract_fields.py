@@ -365,3 +365,18 @@ def test_long_slugs_are_bounded_and_distinct():
     assert len(first) <= fa.SLUG_MAX_CHARS and len(second) <= fa.SLUG_MAX_CHARS
     assert first != second
     assert set(first) <= set("abcdefghijklmnopqrstuvwxyz0123456789.-")
+
+
+def test_a_page_without_any_headline_is_read_for_its_body():
+    html = ("<html><body><div class='main'>" + "<p>A paragraph of the story with enough words in it to be body text.</p>" * 4
+            + "</div></body></html>")
+    article = fa.extract_article(html, "https://example.com/story")
+    assert article.headline is None and "headline" not in article.provenance
+    assert article.text.count("A paragraph of the story") == 4
+    assert not fa.render_markdown(article).startswith("#")
+
+
+def test_a_page_without_body_text_is_still_not_an_article():
+    with pytest.raises(fa.ExtractionError, match="no body text"):
+        fa.extract_article("<html><head><title>A front page</title></head><body><h1>Front page</h1>"
+                           "<ul><li><a href='/a'>One</a></li><li><a href='/b'>Two</a></li></ul></body></html>")
