@@ -223,6 +223,8 @@ BOILERPLATE_HINTS = re.compile(
 CONTENT_HINTS = re.compile(r"article|story|body|content|entry|post-?text|main|text", re.I)
 # A form holding this many paragraphs wraps the page (ASP.NET) rather than a sign-up box.
 FORM_PARAGRAPHS_KEPT = 3
+# ...and so does a form holding at least this share of the page's text (table-laid ASP.NET pages).
+FORM_SHARE_KEPT = 0.5
 # Classes of elements that are never text a reader sees in the story: hover cards inside
 # paragraphs, and text for screen readers only ("Opens in a new window").
 NEVER_CONTENT_CLASS_WORDS = (
@@ -1404,16 +1406,26 @@ def parse_html(data: bytes) -> lxml.html.HtmlElement:
 
 def drop_never_content(root: lxml.html.HtmlElement, data: bytes = b"") -> None:
     """Remove scripts, styles, forms and the like (JSON-LD is read before this). A form that
-    holds paragraphs stays: ASP.NET pages wrap the whole page in one."""
-    for form in list(root.iter("form")):
-        if form.getparent() is not None and len(form.findall(".//p")) < FORM_PARAGRAPHS_KEPT:
-            form.drop_tree()
+    wraps the page stays: ASP.NET pages put the whole page in one."""
     lxml.etree.strip_elements(root, *(tag for tag in NEVER_CONTENT_TAGS if tag != "form"), with_tail=False)
+    for form in list(root.iter("form")):
+        if form.getparent() is not None and not _wraps_the_page(form):
+            form.drop_tree()
     if data and not any(word.encode() in data for word in NEVER_CONTENT_CLASS_WORDS):
         return  # the page has none of those classes: spare the slow search
     for element in root.xpath(NEVER_CONTENT_XPATH):
         if NEVER_CONTENT_CLASSES.search(element.get("class")[:MAX_HINT_CHARS]) and element.getparent() is not None:
             element.drop_tree()
+
+
+def _wraps_the_page(form: Element) -> bool:
+    """A form holding paragraphs, or most of the page's text (old ASP.NET pages that lay the story
+    out in table cells and <br>s), is the page; a search, sign-up or comment form is not."""
+    if len(form.findall(".//p")) >= FORM_PARAGRAPHS_KEPT:
+        return True
+    body = next(form.iterancestors("body"), None)
+    page_chars = len(text_of(body)) if body is not None else 0
+    return page_chars >= MIN_BODY_CHARS and len(text_of(form)) >= FORM_SHARE_KEPT * page_chars
 
 
 def select(root: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlElement]:

@@ -11,6 +11,15 @@ with fp = fn = 0 scores 1 on both), and F1 comes from those two means.
     python bench/extraction.py --peers              # with trafilatura and readability-lxml, side by side
     python bench/extraction.py --save out/          # write each system's predictions as JSON
     python bench/extraction.py --save out/ --diff ID  # show one page's misses
+    python bench/extraction.py --wceb --peers       # WCEB dev pages + ScrapingHub, token F1 (see below)
+    python bench/extraction.py --wceb --datasets dragnet,l3s-gn1 --module /tmp/fetch_article_old.py
+
+--wceb scores the Web Content Extraction Benchmark development pages (../shared/bench/wceb-dev,
+five data sets) and ScrapingHub as a sixth, the way that folder's README says: each page fed as the
+decoded str with no URL, F1 of whitespace-token multisets per page, mean per data set, macro mean
+over data sets; speed is the median over pages of our time / trafilatura's on the same page, with
+garbage collection off during the calls. It also counts the pages we refuse (ExtractionError) and why.
+--module PATH scores another version of fetch_article.py (e.g. one taken out of git) instead of ours.
 
 Time is measured in this process, the systems taking each page in turn. Peak memory is measured
 in a child process per system (its resident high-water mark over the whole run, less what it
@@ -22,7 +31,9 @@ Peers come from requirements-bench.txt.
 from __future__ import annotations
 
 import argparse
+import gc
 import gzip
+import importlib.util
 import json
 import platform
 import re
@@ -41,6 +52,11 @@ sys.path.insert(0, str(PROJECT))
 import fetch_article  # noqa: E402  (the project's own module, found beside bench/)
 
 DEFAULT_DATA = PROJECT.parent / "shared" / "bench" / "scrapinghub-dev"
+WCEB_DATA = PROJECT.parent / "shared" / "bench" / "wceb-dev"
+# The five WCEB data sets of wceb-dev, then ScrapingHub, which its README scores as a sixth.
+WCEB_DATASETS = ("cleaneval", "cleanportaleval", "dragnet", "l3s-gn1", "readability")
+SCRAPINGHUB = "scrapinghub"
+TOP_REFUSALS = 3  # refusal messages shown per data set: our messages are few, the rest is noise
 SHINGLE_SIZE = 4  # the benchmark's choice
 TOKEN = re.compile(r"\w+")
 
@@ -82,6 +98,26 @@ def corpus_scores(counts: list[tuple[float, float, float]]) -> dict[str, float]:
     return {"f1": f1, "precision": precision, "recall": recall, "exact": exact / len(counts) if counts else 0.0}
 
 
+def token_f1(predicted: str, expected: str) -> float:
+    """WCEB page score: F1 of the whitespace-token multisets (case and punctuation kept).
+
+    An empty gold scores 1 against an empty output and 0 against anything else; an empty
+    output against a non-empty gold scores 0."""
+    want, got = Counter(expected.split()), Counter(predicted.split())
+    if not want:
+        return 0.0 if got else 1.0
+    overlap = sum((got & want).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(got.values()), overlap / sum(want.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def macro_mean(dataset_means: list[float]) -> float:
+    """Each data set counts the same, whatever its number of pages."""
+    return statistics.fmean(dataset_means) if dataset_means else 0.0
+
+
 # ---------------------------------------------------------------- systems
 
 def ours(html: bytes, url: str) -> str:
@@ -108,6 +144,73 @@ SYSTEMS: dict[str, Callable[[bytes, str], str]] = {
     "trafilatura": trafilatura_text,
     "readability-lxml": readability_text,
 }
+
+
+# WCEB systems take the decoded str and no URL, as that benchmark feeds them. Ours lets
+# ExtractionError through so the runner can count refusals; it scores as an empty output.
+
+def wceb_ours(html: str) -> str:
+    return fetch_article.extract_article(html, None).text
+
+
+def wceb_trafilatura(html: str) -> str:
+    import trafilatura
+    return trafilatura.extract(html) or ""
+
+
+def wceb_trafilatura_no_comments(html: str) -> str:
+    import trafilatura
+    return trafilatura.extract(html, include_comments=False) or ""
+
+
+def wceb_readability(html: str) -> str:
+    """The whole summary() document through lxml's text_content(), as wceb-dev's README ran it."""
+    import lxml.html
+    from readability import Document
+    from readability.readability import Unparseable
+    try:
+        summary = Document(html).summary()
+    except Unparseable:
+        return ""
+    return lxml.html.fromstring(summary).text_content() if summary.strip() else ""
+
+
+def wceb_resiliparse(html: str) -> str:
+    from resiliparse.extract.html2text import extract_plain_text
+    from resiliparse.parse.html import HTMLTree
+    return extract_plain_text(HTMLTree.parse(html), main_content=True)
+
+
+WCEB_SYSTEMS: dict[str, Callable[[str], str]] = {
+    "fetch_article": wceb_ours,
+    "trafilatura": wceb_trafilatura,
+    "trafilatura, no comments": wceb_trafilatura_no_comments,
+    "readability-lxml": wceb_readability,
+    "resiliparse": wceb_resiliparse,
+}
+SPEED_REFERENCE = "trafilatura"  # the README's speed figure is our time over trafilatura's defaults
+
+
+def wceb_peers() -> list[str]:
+    """Every peer that imports here; resiliparse is optional."""
+    peers = [name for name in WCEB_SYSTEMS if name not in ("fetch_article", "resiliparse")]
+    if importlib.util.find_spec("resiliparse") is not None:
+        peers.append("resiliparse")
+    else:
+        print("resiliparse does not import: left out", file=sys.stderr)
+    return peers
+
+
+def load_fetch_article(path: Path):
+    """Another version of fetch_article.py, imported under its own name so ours is untouched."""
+    name = "fetch_article_under_test"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 # ---------------------------------------------------------------- running
@@ -140,10 +243,11 @@ def run_side_by_side(systems: list[str], pages) -> dict[str, dict]:
     return results
 
 
-def peak_memory_mib(name: str, data: Path) -> float:
+def peak_memory_mib(name: str, data: Path, module: Path | None = None) -> float:
     """Peak extra resident memory of one system over the whole dataset, in a fresh process."""
     output = subprocess.run(
-        [sys.executable, __file__, "--data", str(data), "--memory-child", name],
+        [sys.executable, __file__, "--data", str(data), "--memory-child", name,
+         *(["--module", str(module)] if module else [])],
         capture_output=True, text=True, check=True,
     ).stdout
     return float(output.strip().splitlines()[-1])
@@ -206,6 +310,151 @@ def _join_runs(items: list[str]) -> str:
     return " | ".join(items)
 
 
+# ---------------------------------------------------------------- WCEB
+
+def read_page_text(path: Path) -> str:
+    """The page as the WCEB README feeds it: UTF-8, text mode (CR LF and lone CR become LF)."""
+    with gzip.open(path, "rt", encoding="utf-8") as file:
+        return file.read()
+
+
+def load_wceb_dataset(folder: Path) -> list[tuple[str, str, str]]:
+    """(id, html str, gold) for every page of one wceb-dev data set."""
+    pages = []
+    with (folder / "ground-truth.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                entry = json.loads(line)
+                html = read_page_text(folder / "html" / f"{entry['page_id']}.html.gz")
+                pages.append((entry["page_id"], html, entry.get("plaintext") or ""))
+    return sorted(pages)
+
+
+def load_scrapinghub_wceb(data: Path) -> list[tuple[str, str, str]]:
+    """ScrapingHub as a WCEB data set: the same pages, decoded the same way, gold = articleBody."""
+    truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
+    return [(page_id, read_page_text(data / "html" / f"{page_id}.html.gz"), entry.get("articleBody") or "")
+            for page_id, entry in sorted(truth.items())]
+
+
+def load_wceb(names: list[str], wceb_data: Path, scrapinghub_data: Path) -> dict[str, list[tuple[str, str, str]]]:
+    return {name: load_scrapinghub_wceb(scrapinghub_data) if name == SCRAPINGHUB else load_wceb_dataset(wceb_data / name)
+            for name in names}
+
+
+def timed_call(system: Callable[[str], str], html: str) -> tuple[str, float, str | None]:
+    """(output, ms, refusal message or None); our ExtractionError is an empty output."""
+    started = time.perf_counter()
+    try:
+        output, refusal = system(html), None
+    except fetch_article.ExtractionError as error:
+        output, refusal = "", str(error)
+    return output, (time.perf_counter() - started) * 1000, refusal
+
+
+def run_wceb(systems: list[str], datasets: dict[str, list[tuple[str, str, str]]]) -> dict[str, dict[str, dict]]:
+    """Per data set and system: page F1s, page ms and refusals; the systems take each page in turn,
+    with garbage collection off during the calls and run between pages (the README's timing)."""
+    first = next(pages for pages in datasets.values() if pages)[0][1]
+    for name in systems:  # imports and first-call costs before timing
+        timed_call(WCEB_SYSTEMS[name], first)
+    results: dict[str, dict[str, dict]] = {}
+    gc_was_on = gc.isenabled()
+    try:
+        for dataset, pages in datasets.items():
+            results[dataset] = {name: {"f1": [], "ms": [], "refusals": Counter()} for name in systems}
+            for _, html, gold in pages:
+                gc.collect()
+                gc.disable()
+                for name in systems:
+                    output, ms, refusal = timed_call(WCEB_SYSTEMS[name], html)
+                    result = results[dataset][name]
+                    result["f1"].append(token_f1(output, gold))
+                    result["ms"].append(ms)
+                    if refusal is not None:
+                        result["refusals"][refusal] += 1
+                gc.enable()
+    finally:
+        if gc_was_on:
+            gc.enable()
+    return results
+
+
+def time_ratios(by_system: dict[str, dict]) -> list[float]:
+    """Our time over trafilatura's, page by page."""
+    return [mine / theirs for mine, theirs in zip(by_system["fetch_article"]["ms"], by_system[SPEED_REFERENCE]["ms"],
+                                                  strict=True) if theirs > 0]
+
+
+def render_wceb_table(results: dict[str, dict[str, dict]], systems: list[str]) -> str:
+    with_speed = SPEED_REFERENCE in systems
+    peers = [name for name in systems if name != "fetch_article"]
+    header = ["dataset", "pages", "fetch_article", "median ms"] + (["time / trafilatura"] if with_speed else [])
+    header += ["refused"] + peers
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+
+    def row(label: str, datasets: list[str]) -> str:
+        if len(datasets) == 1:
+            by_system = results[datasets[0]]
+            score = {name: statistics.fmean(by_system[name]["f1"]) for name in systems}
+        else:
+            score = {name: macro_mean([statistics.fmean(results[d][name]["f1"]) for d in datasets]) for name in systems}
+        pages = sum(len(results[d]["fetch_article"]["f1"]) for d in datasets)
+        ms = [m for d in datasets for m in results[d]["fetch_article"]["ms"]]
+        cells = [label, str(pages), f"{score['fetch_article']:.3f}", f"{statistics.median(ms):.1f}"]
+        if with_speed:
+            ratios = [r for d in datasets for r in time_ratios(results[d])]
+            cells.append(f"{statistics.median(ratios):.2f}")
+        cells.append(str(sum(sum(results[d]["fetch_article"]["refusals"].values()) for d in datasets)))
+        cells += [f"{score[name]:.3f}" for name in peers]
+        return "| " + " | ".join(cells) + " |"
+
+    names = [name for name in results if results[name]["fetch_article"]["f1"]]
+    lines += [row(name, [name]) for name in names]
+    wceb_only = [name for name in names if name != SCRAPINGHUB]
+    if SCRAPINGHUB in names and len(wceb_only) > 1:  # the README's "macro, these 5" row
+        lines.append(row(f"**macro, {len(wceb_only)} without scrapinghub**", wceb_only))
+    if len(names) > 1:
+        lines.append(row(f"**macro, {len(names)} data sets**", names))
+    return "\n".join(lines)
+
+
+def render_refusals(results: dict[str, dict[str, dict]]) -> str:
+    """Per data set, how many pages we refuse and the commonest reasons."""
+    lines = []
+    for dataset, by_system in results.items():
+        refusals = by_system["fetch_article"]["refusals"]
+        total = sum(refusals.values())
+        top = ", ".join(f'"{message}": {count}' for message, count in refusals.most_common(TOP_REFUSALS))
+        rest = total - sum(count for _, count in refusals.most_common(TOP_REFUSALS))
+        lines.append(f"{dataset}: {total} of {len(by_system['fetch_article']['f1'])} refused"
+                     + (f" ({top}{f', other: {rest}' if rest else ''})" if total else ""))
+    return "\n".join(lines)
+
+
+def wceb_main(options, parser: argparse.ArgumentParser) -> int:
+    names = [name.strip() for name in options.datasets.split(",") if name.strip()] if options.datasets \
+        else [*WCEB_DATASETS, SCRAPINGHUB]
+    unknown = [name for name in names if name not in (*WCEB_DATASETS, SCRAPINGHUB)]
+    if unknown:
+        parser.error(f"unknown data set(s) {', '.join(unknown)}; known: {', '.join((*WCEB_DATASETS, SCRAPINGHUB))}")
+    missing = [name for name in names if name != SCRAPINGHUB and not (options.wceb_data / name / "ground-truth.jsonl").is_file()]
+    if SCRAPINGHUB in names and not (options.data / "ground-truth.json").is_file():
+        missing.append(str(options.data))
+    if missing:
+        print(f"no data for {', '.join(missing)} (looked in {options.wceb_data} and {options.data})", file=sys.stderr)
+        return 2
+    systems = ["fetch_article", *(wceb_peers() if options.peers else [])]
+    datasets = load_wceb(names, options.wceb_data, options.data)
+    results = run_wceb(systems, datasets)
+    print(f"WCEB token F1 (mean per page, macro over data sets), {fetch_article.__file__}; {machine()}")
+    print(render_wceb_table(results, systems))
+    print()
+    print("fetch_article refusals (ExtractionError, scored as empty output):")
+    print(render_refusals(results))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="dataset folder (html/, ground-truth.json)")
@@ -213,8 +462,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save", type=Path, help="write each system's predictions to DIR/<system>.json")
     parser.add_argument("--diff", metavar="ID", help="with --save: show one page's misses from the saved predictions")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory runs")
+    parser.add_argument("--wceb", action="store_true",
+                        help="score the WCEB dev pages and ScrapingHub with WCEB's token F1 instead")
+    parser.add_argument("--datasets", metavar="NAME,...",
+                        help=f"with --wceb: only these of {', '.join((*WCEB_DATASETS, SCRAPINGHUB))}")
+    parser.add_argument("--wceb-data", type=Path, default=WCEB_DATA, help="the wceb-dev folder")
+    parser.add_argument("--module", type=Path, metavar="PATH", help="score this fetch_article.py instead of ours")
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
+    if options.module:
+        global fetch_article
+        fetch_article = load_fetch_article(options.module)
+    if options.wceb:
+        return wceb_main(options, parser)
     if not (options.data / "ground-truth.json").is_file():
         print(f"no dataset at {options.data} (ground-truth.json missing)", file=sys.stderr)
         return 2
@@ -230,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     systems = list(SYSTEMS) if options.peers else ["fetch_article"]
     warm_up(systems, pages)
     results = run_side_by_side(systems, pages)
-    memory = {} if options.no_memory else {name: peak_memory_mib(name, options.data) for name in systems}
+    memory = {} if options.no_memory else {name: peak_memory_mib(name, options.data, options.module) for name in systems}
     print(f"{len(pages)} pages from {options.data}; {machine()}")
     print(render_table(results, memory))
     if options.save:

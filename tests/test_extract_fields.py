@@ -380,3 +380,18 @@ def test_a_page_without_body_text_is_still_not_an_article():
     with pytest.raises(fa.ExtractionError, match="no body text"):
         fa.extract_article("<html><head><title>A front page</title></head><body><h1>Front page</h1>"
                            "<ul><li><a href='/a'>One</a></li><li><a href='/b'>Two</a></li></ul></body></html>")
+
+
+def test_a_form_wrapping_a_table_laid_page_is_the_page():
+    cells = "".join(f"<tr><td>Line {n} of an old story laid out in table cells<br>and broken with line breaks here.</td></tr>"
+                    for n in range(8))
+    html = (f"<html><head><title>An old story</title></head><body><form action='/x'><h1>An old story</h1>"
+            f"<table>{cells}</table></form><form action='/search'><input name='q'> Search</form></body></html>")
+    assert "Line 7 of an old story" in fa.extract_article(html, "https://example.com/old").text
+
+
+def test_a_sign_up_form_beside_the_story_is_dropped():
+    story = "".join(f"<p>Paragraph {n} of the story, long enough to be body text for sure.</p>" for n in range(5))
+    html = (f"<html><body><article><h1>A story here</h1>{story}<form><p>Sign up for our newsletter today</p>"
+            f"<input name='email'></form></article></body></html>")
+    assert "newsletter" not in fa.extract_article(html, "https://example.com/story").text
