@@ -46,3 +46,40 @@ def test_corpus_scores_average_pages_not_shingles():
     assert scores["recall"] == pytest.approx(recall)
     assert scores["f1"] == pytest.approx(2 * precision * recall / (precision + recall))
     assert scores["exact"] == pytest.approx(2 / 4)
+
+
+# ---------------------------------------------------------------- WCEB token F1
+
+@pytest.mark.parametrize("predicted, expected, f1", [
+    ("the cat sat", "the cat sat", 1.0),
+    ("the  cat\n\tsat ", " the cat sat", 1.0),                  # any whitespace splits, none counts
+    ("sat cat the", "the cat sat", 1.0),                        # order-free
+    ("the cat", "the cat sat on it", 2 * 1 * 0.4 / 1.4),        # P 2/2, R 2/5
+    ("the the the", "the cat", 2 * (1 / 3) * 0.5 / (1 / 3 + 0.5)),  # a token counts at most as often as in the gold
+    ("The cat.", "the cat", 0.0),                               # case and punctuation kept
+    ("", "the cat", 0.0),                                       # refused or empty output
+    ("", "", 1.0),                                              # empty gold, empty output
+    ("  \n ", "\t", 1.0),                                       # whitespace only is empty
+    ("anything", "", 0.0),                                      # empty gold, some output
+])
+def test_token_f1_on_whitespace_token_multisets(predicted, expected, f1):
+    assert bench.token_f1(predicted, expected) == pytest.approx(f1)
+
+
+def test_token_f1_multiset_overlap_takes_the_smaller_count():
+    # gold a a b c, output a b b d: overlap a 1 + b 1 = 2; P 2/4, R 2/4
+    assert bench.token_f1("a b b d", "a a b c") == pytest.approx(0.5)
+
+
+def test_macro_mean_weighs_data_sets_not_pages():
+    assert bench.macro_mean([1.0, 0.5]) == pytest.approx(0.75)
+    assert bench.macro_mean([]) == 0.0
+
+
+def test_wceb_refusals_score_as_empty_and_are_counted():
+    def refuses(html):
+        raise bench.fetch_article.ExtractionError("no headline found")
+
+    output, ms, refusal = bench.timed_call(refuses, "<p>x</p>")
+    assert (output, refusal) == ("", "no headline found") and ms >= 0
+    assert bench.timed_call(lambda html: "kept", "<p>x</p>")[::2] == ("kept", None)
