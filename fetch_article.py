@@ -256,6 +256,9 @@ CANDIDATES_WEIGHED = 20
 # Sibling blocks of the best container join the body when they score this share of it, and at
 # least this much (readability-lxml's figures).
 SIBLING_SCORE_SHARE = 0.2
+# A table cell scoring this share of the best cell's score continues the story (table layouts;
+# 0.5 and 0.2 gave within a point of it on the WCEB dev pages).
+TABLE_CELL_SHARE = 0.3
 MIN_SIBLING_SCORE = 10
 # Below this many characters of DOM text, a sane JSON-LD articleBody is trusted instead.
 MIN_BODY_CHARS = 200
@@ -1988,7 +1991,20 @@ def body_parts(best: Element, scores: dict[Element, float]) -> tuple[Element, ..
     threshold = max(MIN_SIBLING_SCORE, scores[best] * SIBLING_SCORE_SHARE)
     parts = [element for element in parent if element is best or _continues_story(element, scores, threshold)]
     parts += [element for element in _same_class_chunks(best, parent, scores) if element not in parts]
+    parts += [element for element in _table_cell_chunks(best, scores) if element not in parts]
     return _outermost_in_page_order(parts, best)
+
+
+def _table_cell_chunks(best: Element, scores: dict[Element, float]) -> list[Element]:
+    """Pages laid out in tables (older sites, CleanEval's and L3S's era) cut one story into
+    several cells or rows, in other rows or tables: cells (or rows, when a row won) that score
+    nearly as well as the best one, and hold no other of their kind, are parts of the story."""
+    if best.tag not in ("td", "tr"):
+        return []
+    floor = scores[best] * TABLE_CELL_SHARE
+    return [cell for cell in best.getroottree().getroot().iter(best.tag)
+            if cell is not best and scores.get(cell, 0.0) >= floor and cell.find(f".//{best.tag}") is None
+            and not is_boilerplate(cell)]
 
 
 def _same_class_chunks(best: Element, parent: Element, scores: dict[Element, float]) -> list[Element]:

@@ -395,3 +395,12 @@ def test_a_sign_up_form_beside_the_story_is_dropped():
     html = (f"<html><body><article><h1>A story here</h1>{story}<form><p>Sign up for our newsletter today</p>"
             f"<input name='email'></form></article></body></html>")
     assert "newsletter" not in fa.extract_article(html, "https://example.com/story").text
+
+
+def test_a_story_cut_into_table_cells_is_read_from_each():
+    cell = "<td>{} part of the story, written in a table cell the way older sites laid out their pages, with commas, clauses, and more.</td>"
+    html = ("<html><body><h1>A story in a table layout</h1><table><tr><td><a href='/'>Home</a></td></tr><tr>"
+            + cell.format("The first") + "</tr></table><table><tr>" + cell.format("The second")
+            + "</tr></table><table><tr><td>Menu</td></tr><tr>" + cell.format("The third") + "</tr></table></body></html>")
+    text = fa.extract_article(html, "https://example.com/old").text
+    assert all(f"The {n} part" in text for n in ("first", "second", "third")) and "Menu" not in text
