@@ -1411,8 +1411,10 @@ def drop_never_content(root: lxml.html.HtmlElement, data: bytes = b"") -> None:
     """Remove scripts, styles, forms and the like (JSON-LD is read before this). A form that
     wraps the page stays: ASP.NET pages put the whole page in one."""
     lxml.etree.strip_elements(root, *(tag for tag in NEVER_CONTENT_TAGS if tag != "form"), with_tail=False)
-    for form in list(root.iter("form")):
-        if form.getparent() is not None and not _wraps_the_page(form):
+    forms = list(root.iter("form"))
+    page_chars = len(text_of(root)) if forms else 0  # once: a page may hold thousands of forms
+    for form in forms:
+        if form.getparent() is not None and not _wraps_the_page(form, page_chars):
             form.drop_tree()
     if data and not any(word.encode() in data for word in NEVER_CONTENT_CLASS_WORDS):
         return  # the page has none of those classes: spare the slow search
@@ -1421,14 +1423,13 @@ def drop_never_content(root: lxml.html.HtmlElement, data: bytes = b"") -> None:
             element.drop_tree()
 
 
-def _wraps_the_page(form: Element) -> bool:
+def _wraps_the_page(form: Element, page_chars: int) -> bool:
     """A form holding paragraphs, or most of the page's text (old ASP.NET pages that lay the story
     out in table cells and <br>s), is the page; a search, sign-up or comment form is not."""
     if len(form.findall(".//p")) >= FORM_PARAGRAPHS_KEPT:
         return True
-    body = next(form.iterancestors("body"), None)
-    page_chars = len(text_of(body)) if body is not None else 0
-    return page_chars >= MIN_BODY_CHARS and len(text_of(form)) >= FORM_SHARE_KEPT * page_chars
+    share = short_text_of(form, int(FORM_SHARE_KEPT * page_chars))
+    return page_chars >= MIN_BODY_CHARS and share is None  # None: at least that long
 
 
 def select(root: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlElement]:
