@@ -253,6 +253,8 @@ MIN_PARAGRAPH_CHARS = 25
 MAX_LINK_DENSITY = 0.5
 # Only the best-scoring blocks are weighed by their class hints; the rest cannot win anyway.
 CANDIDATES_WEIGHED = 20
+# Containers tried in turn when the best holds no body text once furniture is left out.
+BODY_CONTAINERS_TRIED = 3
 # Sibling blocks of the best container join the body when they score this share of it, and at
 # least this much (readability-lxml's figures).
 SIBLING_SCORE_SHARE = 0.2
@@ -1255,16 +1257,24 @@ def extract_story(page: ParsedPage, known: TemplateFinds) -> Story:
     # A page that names no headline (no <h1>, no title of any kind) is still read for its body.
     headline = known.headline or extract_headline(page)
     headline_el = headline.element if headline else None
-    container = known.body or find_body_container(page.root)
     deck = known.deck or extract_deck(page, headline_el)
     authors = known.authors or extract_authors(page)
-    region = figure_region(headline_el, container.element if container else None)
-    source_note = known.source_note or extract_source_note(page.root, region)
-    pulls = known.pull_quotes or (find_pull_quotes(container.value) if container else None)
-    furniture = {found.element for found in (headline, deck, authors, source_note) if found and found.element is not None}
-    furniture |= set(pulls.value if pulls else ())
-    body, trailing_note = extract_body(container, furniture, page.ld, headline.value if headline else "")
-    return Story(headline, deck, authors, source_note or trailing_note, body, pulls, region)
+    containers: Iterable[Found | None] = [known.body] if known.body else find_body_containers(page.root)
+    # The best container first; the next ones only when it holds no body text once the page's
+    # furniture is left out (blogs whose comment list outscores the post). With no candidate at
+    # all, a JSON-LD articleBody may still stand in.
+    for container in containers:
+        region = figure_region(headline_el, container.element if container else None)
+        source_note = known.source_note or extract_source_note(page.root, region)
+        pulls = known.pull_quotes or (find_pull_quotes(container.value) if container else None)
+        furniture = {found.element for found in (headline, deck, authors, source_note) if found and found.element is not None}
+        furniture |= set(pulls.value if pulls else ())
+        try:
+            body, trailing_note = extract_body(container, furniture, page.ld, headline.value if headline else "")
+        except ExtractionError:
+            continue
+        return Story(headline, deck, authors, source_note or trailing_note, body, pulls, region)
+    raise ExtractionError("no body text found")
 
 
 def first_found(*candidates: Found | None) -> Found | None:
@@ -1963,18 +1973,27 @@ def extract_source_note(root: Element, region: Element | None) -> Found | None:
 
 # --- the body
 
-def find_body_container(root: Element) -> Found | None:
-    """The elements holding the body, in page order: the one the site marks as the article
-    body, else the best-scoring block with the parts of the story split from it (see
-    body_parts). `element` is the smallest element holding them all."""
+def find_body_containers(root: Element) -> Iterator[Found | None]:
+    """Candidates for the elements holding the body, best first, each in page order: the one
+    the site marks as the article body, else the best-scoring blocks (their scores weighed by
+    their class hints), each with the parts of the story split from it (see body_parts).
+    `element` is the smallest element holding them all; None when nothing scores.
+    Lazy: the next candidate's parts are found only if it is asked for."""
     marked = [element for element in root.xpath("//*[@itemprop]") if "articleBody" in element.get("itemprop").split()]
     if len(marked) == 1 and len(text_of(marked[0])) >= MIN_BODY_CHARS:
-        return Found((marked[0],), "itemprop=articleBody", marked[0])  # the site's own word for it
+        yield Found((marked[0],), "itemprop=articleBody", marked[0])  # the site's own word for it
+        return
     scores = score_containers(root)
     if not scores:
-        return None
+        yield None  # nothing scores: the caller may still have a JSON-LD articleBody
+        return
     leaders = sorted(scores, key=lambda element: scores[element], reverse=True)[:CANDIDATES_WEIGHED]
-    best = max(leaders, key=lambda element: scores[element] * _class_weight(element))
+    ranked = sorted(leaders, key=lambda element: scores[element] * _class_weight(element), reverse=True)
+    for best in ranked[:BODY_CONTAINERS_TRIED]:
+        yield _scored_container(best, scores)
+
+
+def _scored_container(best: Element, scores: dict[Element, float]) -> Found:
     parts = body_parts(best, scores)
     first_class = (best.get("class") or "").split()[:1]
     source = f"scored <{best.tag}{''.join('.' + name for name in first_class)}>" + (f" and {len(parts) - 1} more" if len(parts) > 1 else "")

@@ -404,3 +404,14 @@ def test_a_story_cut_into_table_cells_is_read_from_each():
             + "</tr></table><table><tr><td>Menu</td></tr><tr>" + cell.format("The third") + "</tr></table></body></html>")
     text = fa.extract_article(html, "https://example.com/old").text
     assert all(f"The {n} part" in text for n in ("first", "second", "third")) and "Menu" not in text
+
+
+def test_when_the_best_block_is_all_furniture_the_next_one_is_the_body():
+    post = "".join(f"<p>Paragraph {n} of the post itself, long enough, with a comma, to be body text.</p>" for n in range(3))
+    comments = "".join(f"<li class='comment'><p>Reader {n} says: a long comment, with commas, clauses, and opinions, "
+                       f"that runs on and on about the post above, far longer than any paragraph of the post.</p></li>"
+                       for n in range(12))
+    html = (f"<html><body><h1>A blog post title</h1><div id='post'><div>{post}</div></div>"
+            f"<div id='responses'><ol>{comments}</ol></div></body></html>")
+    article = fa.extract_article(html, "https://example.com/blog/post")
+    assert "Paragraph 2 of the post itself" in article.text and "Reader" not in article.text
