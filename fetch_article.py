@@ -2321,7 +2321,7 @@ def _quote_text(element: Element) -> tuple[str, str | None]:
     """A quote's words and its attribution (a cite or footer, an element classed as the
     attribution, or a trailing '- Name')."""
     attribution_el = _attribution_element(element)
-    attribution = text_of(attribution_el) or None
+    attribution = (short_text_of(attribution_el, MAX_ATTRIBUTION_CHARS) or None) if attribution_el is not None else None
     words = clean_text(" ".join(
         text for text in _text_outside(element, attribution_el)
     ))
@@ -2347,7 +2347,7 @@ def _quote_attribution(element: Element) -> str | None:
     """_quote_text's attribution, reading no more of the words than a trailing '- Name' needs:
     nested quotes read the innermost ones once per level."""
     attribution_el = _attribution_element(element)
-    attribution = text_of(attribution_el)
+    attribution = short_text_of(attribution_el, MAX_ATTRIBUTION_CHARS) if attribution_el is not None else ""
     if not attribution:
         match = TRAILING_ATTRIBUTION.search(_words_tail(element, attribution_el))
         attribution = match.group(1) if match else ""
@@ -2355,6 +2355,9 @@ def _quote_attribution(element: Element) -> str | None:
 
 
 ATTRIBUTION_CLASS = re.compile(r"attr|cite|credit|author|source|byline", re.I)
+# A quote's attribution is a name and a title; a longer <cite> or <footer> holds other text (and
+# reading it for names, quote by quote, was slow).
+MAX_ATTRIBUTION_CHARS = 300
 # A quote's last words naming its source: "... – Jane Doe".
 TRAILING_ATTRIBUTION = re.compile(rf"\s*{DASH}\s*([A-Z][^{DASHES}]{{2,80}})$")
 # How much of a quote's end TRAILING_ATTRIBUTION can reach (dash, spaces, 80 characters), and more.

@@ -55,6 +55,7 @@ HOSTILE_PAGES = {
     "200 nested bylines, 1.2 MB": lambda: nested('<div class="byline">', "</div>", 200),
     "200 nested figures, 1.2 MB": lambda: nested('<figure><img src="x.jpg"><figcaption>', "</figcaption></figure>", 200),
     "200 nested source lines, 1.2 MB": lambda: nested("<div>with files from ", "</div>", 200),
+    "200 nested quotes with cites, 1.2 MB": lambda: nested('<blockquote>"Words," she said. <cite>', "</cite></blockquote>", 200),
 }
 
 
