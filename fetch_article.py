@@ -399,6 +399,14 @@ class FetchError(FetchArticleError):
     exit_code = ExitCode.FETCH_FAILED
 
 
+class UnreachableError(FetchError):
+    """The host did not resolve, refused the connection, or did not answer it in time."""
+
+
+class TooLargeError(FetchError):
+    """A body passed its byte cap."""
+
+
 class ExtractionError(FetchArticleError):
     """The page holds no article: no body text, or nothing decodable. The only error extract_article raises."""
 
@@ -900,10 +908,6 @@ def fetch_page(session: requests.Session, url: str, budget: Budget, now: datetim
     return Page(body, _capture(url, response, body, content_type, encoding, now), _exchanges(response, body))
 
 
-class UnreachableError(FetchError):
-    """The host did not resolve, refused the connection, or did not answer it in time."""
-
-
 def _get(session: requests.Session, url: str, budget: Budget, headers: dict[str, str] | None = None) -> requests.Response:
     if budget.spent:
         raise FetchError(f"too slow: the {budget.seconds:g} s time limit was spent before it started")
@@ -1080,10 +1084,6 @@ def fetch_image(session: requests.Session, src: str, number: int, folder: Path, 
         return Image(src=src, file=None, error=str(error))
     return Image(src=src, file=path.name, content_type=content_type, bytes=size, sha256=digest.hexdigest(),
                  exchanges=exchanges)
-
-
-class TooLargeError(FetchError):
-    """A body passed its byte cap."""
 
 
 def read_body(response: requests.Response, budget: Budget, cap: int) -> Iterator[bytes]:

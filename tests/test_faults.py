@@ -36,6 +36,16 @@ def captures(archive):
     return sorted(str(p.relative_to(archive)) for p in archive.rglob("*") if p.name not in (fa.LOCK_NAME, fa.INDEX_NAME))
 
 
+def with_peak_memory(call):
+    """What call() returns, and the peak of Python's allocations while it ran."""
+    tracemalloc.start()
+    try:
+        result = call()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def one_error_line(err: str, url: str, words: str) -> bool:
     lines = [line for line in err.splitlines() if url in line]
     return len(lines) == 1 and words in lines[0]
@@ -134,12 +144,7 @@ def test_not_an_html_page(server, tmp_path, fixed_clock, capsys, headers, body):
 
 def test_a_huge_page_stops_at_the_cap_and_memory_stays_small(server, tmp_path, fixed_clock, capsys):
     server.route("/huge", _huge_without_length)
-    tracemalloc.start()
-    try:
-        code, _ = run(["-o", str(tmp_path), server.url("/huge")], fixed_clock)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    (code, _), peak = with_peak_memory(lambda: run(["-o", str(tmp_path), server.url("/huge")], fixed_clock))
     assert (code, captures(tmp_path)) == (3, [])
     assert peak < 3 * fa.MAX_PAGE_BYTES  # the 200 MB never gather in memory
     assert one_error_line(capsys.readouterr().err, server.url("/huge"), "too large")
@@ -393,12 +398,7 @@ def test_images_are_capped_in_number_and_bytes_and_streamed(server, tmp_path, fi
     for n in range(6):
         server.route(f"/img/{n}.jpg", (200, {"Content-Type": "image/jpeg"}, picture))
     server.route("/story", html_response(story_with_figures([server.url(f"/img/{n}.jpg") for n in range(6)])))
-    tracemalloc.start()
-    try:
-        code, lines = run_with_images(["-o", str(tmp_path), server.url("/story")], fixed_clock)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    (code, lines), peak = with_peak_memory(lambda: run_with_images(["-o", str(tmp_path), server.url("/story")], fixed_clock))
     assert code == 0
     folder, images = archived_images(lines, tmp_path)
     assert [image["file"] is not None for image in images] == [True, True, False, False, False, False]
