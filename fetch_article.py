@@ -283,6 +283,8 @@ MAX_NAME_WORDS = 5
 MIN_SECTION_LIST_ITEMS = 3
 # A section link beside the headline ("World", "New Brunswick") is short.
 MAX_KICKER_CHARS = 40
+# Link paths that resolve to a folder whatever they end in: "./" and "../".
+RELATIVE_SEGMENTS = {".", ".."}
 # "With files from Reuters": a source line is one short line.
 MAX_SOURCE_NOTE_CHARS = 200
 # JSON-LD as real pages write it nests two or three levels; json.loads allows ~1000, deeper than
@@ -1939,14 +1941,25 @@ def _section_kicker(scope: Element, page_url: str) -> Found | None:
     """A short link near the headline to a folder of the article's own URL ("World" ->
     /news/world for /news/world/aleppo-...) names its section."""
     article_path = url_path(page_url).rstrip("/")
+    folders = set(article_path.split("/"))
     best = None
     for link in scope.iter("a"):
-        path = url_path(absolute_url(page_url, link.get("href") or "") or "").rstrip("/")
-        text = text_of(link)
-        if text and len(text) <= MAX_KICKER_CHARS and path and article_path.startswith(path + "/") \
+        href = link.get("href") or ""
+        text = text_of(link) if _last_segment(href) in folders | RELATIVE_SEGMENTS else None
+        if not text or len(text) > MAX_KICKER_CHARS:
+            continue
+        path = url_path(absolute_url(page_url, href) or "").rstrip("/")
+        if path and article_path.startswith(path + "/") \
                 and (best is None or len(path) > best[0]) and not _in_furniture(link, scope):
             best = (len(path), text)  # the deepest folder: "New Brunswick" before "News"
     return Found(best[1], "link to the article's folder") if best else None
+
+
+def _last_segment(href: str) -> str:
+    """The last segment of a link's path, as written: a link can only resolve to a folder of the
+    article's path if that segment is one of its folders (or '.' or '..'). Resolving every link
+    of an old page whose header is the whole page was slow."""
+    return re.split(r"[?#]", href, maxsplit=1)[0].rstrip("/").rsplit("/", 1)[-1]
 
 
 def _in_furniture(element: Element, scope: Element) -> bool:
@@ -2456,7 +2469,9 @@ SPEECH_VERB_ANYWHERE = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 NAME_RE = re.compile(NAME)
 ROLE_RE = re.compile(ROLE)
 # Capitalised words in a row, "of" allowed between them: "U.S. Secretary of State John Kerry".
-NAME_RUN = re.compile(rf"{NAME_WORD}(?:(?:\s+of)?\s+{NAME_WORD})+")
+# A run starts at a word's start: a capital inside a word ("iPhone") starts none, and the scan
+# skips the inside of words (four times faster on long pages).
+NAME_RUN = re.compile(rf"(?<!\w){NAME_WORD}(?:(?:\s+of)?\s+{NAME_WORD})+")
 # Capitalised words that are titles, not names: "U.S. Secretary of State John Kerry".
 TITLE_WORDS = {
     "president", "prime", "minister", "secretary", "state", "senator", "sen.", "rep.", "representative",
@@ -2601,7 +2616,7 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
     paragraph_speaker: tuple[str, str | None, str | None] | None = None
     # Speech clauses of earlier sentences ("Tom Barr spoke first.") are heard before the quote.
     clauses = list(_speech_clauses(masked))
-    starts = sentence_starts(masked)
+    starts = sentence_starts(masked) if spans else []
     for number, (start, end) in enumerate(spans):
         words = text[start + 1: end - 1 if end <= len(text) and _closes(text, start, end) else end].strip()
         words = words.rstrip(",").strip()
