@@ -247,6 +247,9 @@ BLOCK_TAGS = HEADING_TAGS | {
     "p", "div", "section", "article", "main", "aside", "header", "footer", "blockquote", "ul",
     "ol", "li", "dl", "table", "figure", "pre", "hr", "form", "address", "details",
 }
+# Elements whose text ends a line: blocks, and the cells, terms and captions of tables and lists
+# ("<td>Home</td><td>The first…" read as "HomeThe first").
+LINE_ENDING_TAGS = BLOCK_TAGS | {"tr", "td", "th", "dt", "dd", "caption", "figcaption", "tbody", "thead", "tfoot"}
 # A paragraph this short is a label or a widget, not prose (readability-lxml uses 25 too).
 MIN_PARAGRAPH_CHARS = 25
 # A block whose text is mostly link text is navigation or a related-stories card.
@@ -262,6 +265,12 @@ SIBLING_SCORE_SHARE = 0.2
 # 0.5 and 0.2 gave within a point of it on the WCEB dev pages).
 TABLE_CELL_SHARE = 0.3
 MIN_SIBLING_SCORE = 10
+# How far above the best block a repeated record (a post on a blog's front page) is looked for.
+RECORD_LEVELS = 3
+# Inline elements old editors wrap a whole cell's text in; one holding this share of its cell's
+# text stands for the cell (FrontPage wraps a cell in <font>; stray spaces and <br>s are the rest).
+INLINE_WRAPPERS = ("font", "span", "center")
+CELL_FILLED_SHARE = 0.8
 # Below this many characters of DOM text, a sane JSON-LD articleBody is trusted instead.
 MIN_BODY_CHARS = 200
 
@@ -1416,7 +1425,16 @@ def parse_html(data: bytes) -> lxml.html.HtmlElement:
         raise ExtractionError(f"the page could not be parsed: {error}") from None
     if root is None:
         raise ExtractionError("the page could not be parsed")
+    break_lines(root)
     return root
+
+
+def break_lines(root: lxml.html.HtmlElement) -> None:
+    """Give each <br> a line break after it, so the text around it reads as two words: lxml's
+    text_content() has none for it, and "words<br>World" came out as "wordsWorld" (old pages and
+    poems set every line so; headlines too, "Storm<br>hits the coast")."""
+    for element in root.iter("br", *LINE_ENDING_TAGS):
+        element.tail = "\n" + (element.tail or "")
 
 
 def drop_never_content(root: lxml.html.HtmlElement, data: bytes = b"") -> None:
@@ -2032,12 +2050,44 @@ def _table_cell_chunks(best: Element, scores: dict[Element, float]) -> list[Elem
     """Pages laid out in tables (older sites, CleanEval's and L3S's era) cut one story into
     several cells or rows, in other rows or tables: cells (or rows, when a row won) that score
     nearly as well as the best one, and hold no other of their kind, are parts of the story."""
-    if best.tag not in ("td", "tr"):
+    unit = best if best.tag in ("td", "tr") else _cell_it_fills(best)
+    if unit is None or not scores.get(unit):
         return []
-    floor = scores[best] * TABLE_CELL_SHARE
-    return [cell for cell in best.getroottree().getroot().iter(best.tag)
-            if cell is not best and scores.get(cell, 0.0) >= floor and cell.find(f".//{best.tag}") is None
-            and not is_boilerplate(cell)]
+    floor = scores[unit] * TABLE_CELL_SHARE
+    column = _column_of(unit)
+    return [cell for cell in unit.getroottree().getroot().iter(unit.tag)
+            if cell is not unit and cell.find(f".//{unit.tag}") is None and not is_boilerplate(cell)
+            and (scores.get(cell, 0.0) >= floor
+                 or (scores.get(cell, 0.0) >= MIN_SIBLING_SCORE and _column_of(cell) == column))]
+
+
+def _column_of(cell: Element) -> tuple[Element | None, int]:
+    """A cell's table and its place in its row: the story of a table-laid page runs down one
+    column, row after row, however short some of its rows are."""
+    table = next(cell.iterancestors("table"), None)
+    if cell.tag != "td":
+        return table, 0  # a row: any row of the same table
+    return table, sum(1 for sibling in cell.itersiblings(preceding=True) if sibling.tag in ("td", "th"))
+
+
+def _cell_it_fills(best: Element) -> Element | None:
+    """The table cell an inline wrapper fills (FrontPage's <td><font>...</font></td>): the story's
+    other cells are then found as if the cell had won."""
+    if best.tag not in INLINE_WRAPPERS:
+        return None
+    cell = next(best.iterancestors("td"), None)
+    if cell is None or not _only_wrappers_between(best, cell):
+        return None
+    return cell if len(text_of(best)) >= CELL_FILLED_SHARE * len(text_of(cell)) else None
+
+
+def _only_wrappers_between(element: Element, ancestor: Element) -> bool:
+    for between in element.iterancestors():
+        if between is ancestor:
+            return True
+        if between.tag not in INLINE_WRAPPERS:
+            return False
+    return False
 
 
 def _same_class_chunks(best: Element, parent: Element, scores: dict[Element, float]) -> list[Element]:
@@ -2048,9 +2098,29 @@ def _same_class_chunks(best: Element, parent: Element, scores: dict[Element, flo
         return []
     scope = next((a for a in best.iterancestors() if a.tag in ("article", "main")
                   or CONTENT_HINTS.search(class_and_id(a))), parent)
+    floor = 0.0
+    records = _repeated_record_list(best)
+    if records is not None and records in scope.iterancestors():
+        # one post of several: the others are chunks too, when they are posts rather than cards
+        scope, floor = records, scores[best] * SIBLING_SCORE_SHARE
     return [element for element in scope.iter(best.tag)
-            if (element.get("class") or "").split()[:1] == base_class and scores.get(element, 0) > 0
+            if (element.get("class") or "").split()[:1] == base_class and scores.get(element, 0) > floor
             and not is_boilerplate(element)]
+
+
+def _repeated_record_list(best: Element) -> Element | None:
+    """The list a record holding the best block repeats in (a blog's front page: one
+    div.entry per post, each with its div.entry-body), a few levels up at most."""
+    for level, ancestor in enumerate(best.iterancestors()):
+        if level >= RECORD_LEVELS:
+            return None
+        parent = ancestor.getparent()
+        first_class = (ancestor.get("class") or "").split()[:1]
+        if parent is not None and first_class and any(
+                sibling is not ancestor and sibling.tag == ancestor.tag
+                and (sibling.get("class") or "").split()[:1] == first_class for sibling in parent):
+            return parent
+    return None
 
 
 def _outermost_in_page_order(parts: list[Element], best: Element) -> tuple[Element, ...]:
@@ -2259,7 +2329,7 @@ def _list_items(listing: Element) -> Iterator[Block]:
     """A list in the body is story text unless it is a list of links (related stories)."""
     if link_density(listing) >= MAX_LINK_DENSITY:
         return
-    for item in listing.iter("li"):
+    for item in listing.iter("li", "dt", "dd"):  # a definition list's terms and definitions too
         text = text_of(item)
         if text:
             yield Block(BlockKind.PARAGRAPH, text, item)

@@ -406,6 +406,38 @@ def test_a_story_cut_into_table_cells_is_read_from_each():
     assert all(f"The {n} part" in text for n in ("first", "second", "third")) and "Menu" not in text
 
 
+def test_a_story_down_one_column_of_font_wrapped_cells_is_read_row_by_row():
+    # FrontPage pages: each row's cell wrapped in <font>; a short row still belongs to the story.
+    lines = "".join(f"Paragraph {n} of the story, set in a table cell as old editors did, with commas, clauses, "
+                    f"and more words.<br><br>" for n in range(6))
+    html = ("<html><body><h1>A story in font cells</h1><table><tr><td><a href='/'>Home</a> | <a href='/a'>About</a>"
+            f"</td></tr><tr><td><font face='Arial'>{lines}</font></td></tr><tr><td><img src='rule.gif'></td></tr>"
+            "<tr><td><font face='Arial'>A closing row of the story, with a comma, told in a line.</font></td></tr>"
+            "</table><p>Copyright 2007, all rights reserved</p></body></html>")
+    text = fa.extract_article(html, "https://example.com/old").text
+    assert "Paragraph 5 of the story" in text and "A closing row of the story" in text
+    assert "Copyright" not in text and "About" not in text
+
+
+def test_every_post_of_a_blog_front_page_is_read():
+    post = ("<div class='entry'><h2>Post {0}</h2><div class='entry-content'><div class='entry-body'>"
+            "<p>Post {0} says this, at some length, with commas, clauses, and a point to make to its readers.</p>"
+            "<p>Post {0} goes on, with more words, a second paragraph, and a closing thought or two.</p>"
+            "</div></div></div>")
+    html = ("<html><body><h1>A blog</h1><div id='posts'>" + "".join(post.format(n) for n in range(3))
+            + "</div><div class='sidebar'><p>About me</p></div></body></html>")
+    text = fa.extract_article(html, "https://example.com/blog/").text
+    assert all(f"Post {n} says this" in text for n in range(3)) and "About me" not in text
+
+
+def test_a_definition_list_in_the_body_is_read():
+    story = "".join(f"<p>Paragraph {n} of a glossary page, with commas, clauses, and words enough.</p>" for n in range(3))
+    html = (f"<html><body><article><h1>A glossary</h1>{story}<dl><dt>Aleppo</dt><dd>A city in northern Syria.</dd>"
+            f"</dl></article></body></html>")
+    text = fa.extract_article(html, "https://example.com/glossary").text
+    assert "A city in northern Syria." in text.split("\n\n") and "Aleppo" in text.split("\n\n")
+
+
 def test_when_the_best_block_is_all_furniture_the_next_one_is_the_body():
     post = "".join(f"<p>Paragraph {n} of the post itself, long enough, with a comma, to be body text.</p>" for n in range(3))
     comments = "".join(f"<li class='comment'><p>Reader {n} says: a long comment, with commas, clauses, and opinions, "
@@ -415,3 +447,13 @@ def test_when_the_best_block_is_all_furniture_the_next_one_is_the_body():
             f"<div id='responses'><ol>{comments}</ol></div></body></html>")
     article = fa.extract_article(html, "https://example.com/blog/post")
     assert "Paragraph 2 of the post itself" in article.text and "Reader" not in article.text
+
+
+def test_a_line_break_or_a_cell_boundary_separates_words():
+    story = "".join(f"<p>Line {n} of a poem, with commas, clauses,<br>and a second line, set with a break.</p>" for n in range(3))
+    html = (f"<html><body><h1>Storm<br>hits the coast</h1><article>{story}<table><tr><td>Home</td>"
+            f"<td>The table's own words, a long cell, with commas, clauses, and more words to read.</td></tr></table>"
+            f"</article></body></html>")
+    article = fa.extract_article(html, "https://example.com/poem")
+    assert article.headline == "Storm hits the coast"
+    assert "clauses, and a second line" in article.text and "HomeThe" not in article.text
