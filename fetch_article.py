@@ -223,15 +223,22 @@ BOILERPLATE_HINTS = re.compile(
 CONTENT_HINTS = re.compile(r"article|story|body|content|entry|post-?text|main|text", re.I)
 # A form holding this many paragraphs wraps the page (ASP.NET) rather than a sign-up box.
 FORM_PARAGRAPHS_KEPT = 3
-# ...and so does a form holding at least this share of the page's text (table-laid ASP.NET pages).
-FORM_SHARE_KEPT = 0.5
+# ...and so does a form or hidden element holding at least this share of the page's text
+# (table-laid ASP.NET pages; stories a script reveals).
+SHARE_KEPT = 0.5
 # Classes of elements that are never text a reader sees in the story: hover cards inside
 # paragraphs, and text for screen readers only ("Opens in a new window").
 NEVER_CONTENT_CLASS_WORDS = (
     "rollover-people-block", "tooltip", "hovercard", "popover", "sr-only", "visually-hidden", "screen-reader-text",
 )
 NEVER_CONTENT_CLASSES = re.compile(r"(?:^|[-_\s])(?:" + "|".join(map(re.escape, NEVER_CONTENT_CLASS_WORDS)) + r")(?:$|\s)", re.I)
+NEVER_CONTENT_CLASS_BYTES = tuple(word.encode() for word in NEVER_CONTENT_CLASS_WORDS)
 NEVER_CONTENT_XPATH = "//*[" + " or ".join(f"contains(@class, '{word}')" for word in NEVER_CONTENT_CLASS_WORDS) + "]"
+# Elements the page itself hides from readers (the `hidden` attribute, an inline display:none or
+# visibility:hidden): text kept for scripts or search engines, not the story (Mozilla
+# Readability's isProbablyVisible), unless it is one of a set of tab panels.
+HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
+HIDDEN_XPATH = "//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]"
 # Real class and id attributes run under a few hundred characters.
 MAX_HINT_CHARS = 500
 # Elements never part of an article's text.
@@ -1442,28 +1449,51 @@ def break_lines(root: lxml.html.HtmlElement) -> None:
 
 
 def drop_never_content(root: lxml.html.HtmlElement, data: bytes = b"") -> None:
-    """Remove scripts, styles, forms and the like (JSON-LD is read before this). A form that
-    wraps the page stays: ASP.NET pages put the whole page in one."""
+    """Remove scripts, styles, forms, hidden elements and the like (JSON-LD is read before this).
+    A form or hidden element that holds the page stays: ASP.NET pages put the whole page in a
+    form, and some sites hide the story until a script shows it."""
     lxml.etree.strip_elements(root, *(tag for tag in NEVER_CONTENT_TAGS if tag != "form"), with_tail=False)
     forms = list(root.iter("form"))
-    page_chars = len(text_of(root)) if forms else 0  # once: a page may hold thousands of forms
+    # a tab panel (a hotel page's review, facts and rooms) is hidden until clicked, yet read
+    hidden = [element for element in root.xpath(HIDDEN_XPATH) if _is_hidden(element) and not has_twin(element)]
+    page_chars = len(text_of(root)) if forms or hidden else 0  # once: a page may hold thousands of forms
     for form in forms:
-        if form.getparent() is not None and not _wraps_the_page(form, page_chars):
+        if form.getparent() is not None and len(form.findall(".//p")) < FORM_PARAGRAPHS_KEPT \
+                and not _holds_most_text(form, page_chars):
             form.drop_tree()
-    if data and not any(word.encode() in data for word in NEVER_CONTENT_CLASS_WORDS):
+    for element in hidden:
+        if element.getparent() is not None and not _holds_most_text(element, page_chars):
+            element.drop_tree()
+    if data and not any(word in data for word in NEVER_CONTENT_CLASS_BYTES):
         return  # the page has none of those classes: spare the slow search
     for element in root.xpath(NEVER_CONTENT_XPATH):
         if NEVER_CONTENT_CLASSES.search(element.get("class")[:MAX_HINT_CHARS]) and element.getparent() is not None:
             element.drop_tree()
 
 
-def _wraps_the_page(form: Element, page_chars: int) -> bool:
-    """A form holding paragraphs, or most of the page's text (old ASP.NET pages that lay the story
-    out in table cells and <br>s), is the page; a search, sign-up or comment form is not."""
-    if len(form.findall(".//p")) >= FORM_PARAGRAPHS_KEPT:
-        return True
-    share = short_text_of(form, int(FORM_SHARE_KEPT * page_chars))
+def _holds_most_text(element: Element, page_chars: int) -> bool:
+    """Whether an element holds most of the page's text: a form wrapping an old ASP.NET page
+    laid out in table cells and <br>s, a story hidden until a script shows it; a search,
+    sign-up or comment form, or a hidden menu, does not."""
+    share = short_text_of(element, int(SHARE_KEPT * page_chars))
     return page_chars >= MIN_BODY_CHARS and share is None  # None: at least that long
+
+
+def _is_hidden(element: Element) -> bool:
+    return element.get("hidden") is not None or bool(HIDDEN_STYLE.search(element.get("style") or ""))
+
+
+def has_twin(element: Element) -> bool:
+    """Whether a sibling shares the element's tag and first class: one of a set of records or
+    panels (a blog's posts, a page's tabs)."""
+    parent, first_class = element.getparent(), _first_class(element)
+    return parent is not None and first_class is not None and any(
+        sibling is not element and sibling.tag == element.tag and _first_class(sibling) == first_class
+        for sibling in parent)
+
+
+def _first_class(element: Element) -> str | None:
+    return next(iter((element.get("class") or "").split()), None)
 
 
 def select(root: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlElement]:
@@ -2118,12 +2148,8 @@ def _repeated_record_list(best: Element) -> Element | None:
     for level, ancestor in enumerate(best.iterancestors()):
         if level >= RECORD_LEVELS:
             return None
-        parent = ancestor.getparent()
-        first_class = (ancestor.get("class") or "").split()[:1]
-        if parent is not None and first_class and any(
-                sibling is not ancestor and sibling.tag == ancestor.tag
-                and (sibling.get("class") or "").split()[:1] == first_class for sibling in parent):
-            return parent
+        if has_twin(ancestor):
+            return ancestor.getparent()
     return None
 
 

@@ -457,3 +457,15 @@ def test_a_line_break_or_a_cell_boundary_separates_words():
     article = fa.extract_article(html, "https://example.com/poem")
     assert article.headline == "Storm hits the coast"
     assert "clauses, and a second line" in article.text and "HomeThe" not in article.text
+
+
+def test_text_the_page_hides_is_left_out_but_tab_panels_and_a_hidden_story_are_read():
+    story = "".join(f"<p>Paragraph {n} of the story, with commas, clauses, and words enough to be read.</p>" for n in range(4))
+    hidden = "<div style='display: none'><p>Text kept for search engines, with commas, clauses, and words, hidden.</p></div>"
+    tabs = "".join(f"<div class='tab' style='display:none'><p>Tab {n}, a panel of facts, with commas, clauses, "
+                   f"and words a reader opens.</p></div>" for n in range(2))
+    html = f"<html><body><h1>A story</h1><article>{story}{hidden}{tabs}</article></body></html>"
+    text = fa.extract_article(html, "https://example.com/story").text
+    assert "Paragraph 3 of the story" in text and "search engines" not in text and "Tab 1, a panel" in text
+    revealed = f"<html><body><h1>A story</h1><article hidden>{story}</article><p>Footer</p></body></html>"
+    assert "Paragraph 3 of the story" in fa.extract_article(revealed, "https://example.com/story").text
