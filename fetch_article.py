@@ -219,6 +219,9 @@ BOILERPLATE_HINTS = re.compile(
     r"(?:$|[-_\s\d])",
     re.I,
 )
+# Blogger's templates put the posts themselves in <div class="widget Blog" id="Blog1">: that widget
+# is the blog, not a sidebar box (its sidebar widgets are "widget Text", "widget Profile", …).
+BLOGGER_POSTS_CLASS = re.compile(r"(?:^|\s)widget Blog(?:$|\s)")
 # Words that mark the article itself; they outweigh a boilerplate word in the same class.
 CONTENT_HINTS = re.compile(r"article|story|body|content|entry|post-?text|main|text", re.I)
 # A form holding this many paragraphs wraps the page (ASP.NET) rather than a sign-up box.
@@ -1550,6 +1553,8 @@ def is_boilerplate(element: lxml.html.HtmlElement) -> bool:
         return element.tag in ("aside", "footer") or element.get("role") in ("navigation", "complementary")
     if not BOILERPLATE_HINTS.search(hints):
         return element.tag in ("aside", "footer")
+    if BLOGGER_POSTS_CLASS.search(element.get("class") or ""):
+        return False
     return not CONTENT_HINTS.search(hints) or bool(FURNITURE_OVER_CONTENT.search(hints))
 
 
@@ -2201,9 +2206,9 @@ def score_containers(root: Element) -> dict[Element, float]:
 
     for element in root.iter("p", "pre", "td", "div", "section", "article", "main", "span", "font", "center"):
         if element.tag != "p" and len(element) and has_block_descendant(element):
-            loose = loose_text(element)
-            if len(loose) >= MIN_PARAGRAPH_CHARS:
-                credit(element, len(loose) + 10 * loose.count(","))
+            text, linked = inline_text(element)
+            if len(text) >= MIN_PARAGRAPH_CHARS:
+                credit(element, max(0, len(text) - linked) + 10 * text.count(","))
             continue
         if element.tag in ("span", "font", "center"):
             continue
@@ -2214,9 +2219,19 @@ def score_containers(root: Element) -> dict[Element, float]:
     return scores
 
 
-def loose_text(element: Element) -> str:
-    """The text written straight into an element, beside its child elements."""
-    return clean_text(" ".join([element.text or ""] + [child.tail or "" for child in element]))
+def inline_text(element: Element) -> tuple[str, int]:
+    """The text written into a block beside its child blocks, inline elements' text included, and
+    how much of it is link text. Blogger posts and text pasted from Google Docs wrap every line in
+    <span> or <b> between <br>s, beside a date heading or an image div: that text is the post."""
+    pieces, linked = [element.text or ""], 0
+    for child in element:
+        if element.tag not in INLINE_WRAPPERS and isinstance(child.tag, str) and child.tag not in BLOCK_TAGS \
+                and not has_block_descendant(child):
+            pieces.append(child.text_content())
+            links = [child] if child.tag == "a" else child.findall(".//a")
+            linked += sum(len(text_of(link)) for link in links)
+        pieces.append(child.tail or "")
+    return clean_text(" ".join(pieces)), linked
 
 
 def _class_weight(element: Element) -> float:

@@ -469,3 +469,23 @@ def test_text_the_page_hides_is_left_out_but_tab_panels_and_a_hidden_story_are_r
     assert "Paragraph 3 of the story" in text and "search engines" not in text and "Tab 1, a panel" in text
     revealed = f"<html><body><h1>A story</h1><article hidden>{story}</article><p>Footer</p></body></html>"
     assert "Paragraph 3 of the story" in fa.extract_article(revealed, "https://example.com/story").text
+
+
+def test_a_post_written_in_spans_between_line_breaks_beats_a_sidebar():
+    # Blogger posts and text pasted from word processors: each line a <span> between <br>s,
+    # beside a date heading; the post's own class says nothing.
+    lines = "".join(f"<span>Line {n} of the post, in a span of its own, and short.</span><br>" for n in range(12))
+    sidebar = ("<div class='x2'><p>About me: a writer, a reader, a walker of dogs, a maker of lists, "
+               "a cook of soups, a fan of maps, and more, and more, and more.</p></div>")
+    html = (f"<html><body><h1>My blog</h1><div class='x1'><h2>Monday, May 4</h2>{lines}</div>{sidebar}</body></html>")
+    text = fa.extract_article(html, "https://example.com/blog/post").text
+    assert "Line 0 of the post" in text and "Line 11 of the post" in text
+
+
+def test_bloggers_post_widget_is_not_a_sidebar_widget():
+    post = "".join(f"<p>Paragraph {n} of the post, with words, and more words, to read.</p>" for n in range(8))
+    about = "<p>About the author of this blog, a note, with commas, clauses, and words.</p>" * 2
+    html = (f"<html><body><h1>A Blogger blog</h1><div class='widget Blog' id='Blog1'><div class='post'>{post}</div></div>"
+            f"<div class='widget Text' id='Text1'><div class='widget-content'>{about}</div></div></body></html>")
+    text = fa.extract_article(html, "https://example.blogspot.com/2012/05/post.html").text
+    assert "Paragraph 7 of the post" in text and "About the author" not in text
