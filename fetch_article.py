@@ -2204,9 +2204,10 @@ def score_containers(root: Element) -> dict[Element, float]:
             scores[element] = scores.get(element, 0.0) + score * share
             element = element.getparent()
 
+    holders = elements_holding_blocks(root)
     for element in root.iter("p", "pre", "td", "div", "section", "article", "main", "span", "font", "center"):
-        if element.tag != "p" and len(element) and has_block_descendant(element):
-            text, linked = inline_text(element)
+        if element.tag != "p" and element in holders:
+            text, linked = inline_text(element, holders)
             if len(text) >= MIN_PARAGRAPH_CHARS:
                 credit(element, max(0, len(text) - linked) + 10 * text.count(","))
             continue
@@ -2219,14 +2220,26 @@ def score_containers(root: Element) -> dict[Element, float]:
     return scores
 
 
-def inline_text(element: Element) -> tuple[str, int]:
+def elements_holding_blocks(root: Element) -> set[Element]:
+    """Every element with a block inside it, found in one pass: asking each element in turn
+    read a page's deep nests once per level."""
+    holders: set[Element] = set()
+    for block in root.iter(*BLOCK_TAGS):
+        for ancestor in block.iterancestors():
+            if ancestor in holders:
+                break
+            holders.add(ancestor)
+    return holders
+
+
+def inline_text(element: Element, holders: set[Element]) -> tuple[str, int]:
     """The text written into a block beside its child blocks, inline elements' text included, and
     how much of it is link text. Blogger posts and text pasted from Google Docs wrap every line in
     <span> or <b> between <br>s, beside a date heading or an image div: that text is the post."""
     pieces, linked = [element.text or ""], 0
     for child in element:
         if element.tag not in INLINE_WRAPPERS and isinstance(child.tag, str) and child.tag not in BLOCK_TAGS \
-                and not has_block_descendant(child):
+                and child not in holders:
             pieces.append(child.text_content())
             links = [child] if child.tag == "a" else child.findall(".//a")
             linked += sum(len(text_of(link)) for link in links)
@@ -2580,7 +2593,7 @@ VERB_THEN_SUBJECT = re.compile(
     rf"(?=\s*(?:[,.;:!?]|$)|\s+(?:in|on|at|during|who|when|after|before|last|this|from)\b)"
     rf"(?:,\s*(?:\d{{1,3}},\s*)?(?P<app>[^,.\"“”«»]{{1,160}}))?"
 )
-SPEECH_VERB_ANYWHERE = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
+SPEECH_VERB_ANYWHERE = re.compile(rf"(?<!\w)(?:{SPEECH_VERBS})\b")  # (?<!\w): a third faster than \b here
 NAME_RE = re.compile(NAME)
 ROLE_RE = re.compile(ROLE)
 # Capitalised words in a row, "of" allowed between them: "U.S. Secretary of State John Kerry".
