@@ -236,12 +236,14 @@ NEVER_CONTENT_CLASS_WORDS = (
 )
 NEVER_CONTENT_CLASSES = re.compile(r"(?:^|[-_\s])(?:" + "|".join(map(re.escape, NEVER_CONTENT_CLASS_WORDS)) + r")(?:$|\s)", re.I)
 NEVER_CONTENT_CLASS_BYTES = tuple(word.encode() for word in NEVER_CONTENT_CLASS_WORDS)
-NEVER_CONTENT_XPATH = "//*[" + " or ".join(f"contains(@class, '{word}')" for word in NEVER_CONTENT_CLASS_WORDS) + "]"
+# (Written as attributes' parents, "//@class[…]/..": libxml2 finds them two to three times faster
+# than testing every element, "//*[…]".)
+NEVER_CONTENT_XPATH = "//@class[" + " or ".join(f"contains(., '{word}')" for word in NEVER_CONTENT_CLASS_WORDS) + "]/.."
 # Elements the page itself hides from readers (the `hidden` attribute, an inline display:none or
 # visibility:hidden): text kept for scripts or search engines, not the story (Mozilla
 # Readability's isProbablyVisible), unless it is one of a set of tab panels.
 HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
-HIDDEN_XPATH = "//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]"
+HIDDEN_XPATH = "//@style[contains(., 'none') or contains(., 'hidden')]/.. | //@hidden/.."
 # Real class and id attributes run under a few hundred characters.
 MAX_HINT_CHARS = 500
 # Elements never part of an article's text.
@@ -1813,7 +1815,7 @@ def extract_authors(page: ParsedPage) -> Found | None:
         value = meta.get(key)
         if value and not _is_url(value):
             return Found(split_byline(value), f"meta {key}")
-    for element in root.xpath("//*[@rel='author' or @itemprop='author']"):
+    for element in root.xpath("//@rel[. = 'author']/.. | //@itemprop[. = 'author']/.."):
         names = split_byline(text_of(element))
         if names:
             return Found(names, "rel/itemprop author", element)
@@ -2049,7 +2051,7 @@ def find_body_containers(root: Element) -> Iterator[Found | None]:
     their class hints), each with the parts of the story split from it (see body_parts).
     `element` is the smallest element holding them all; None when nothing scores.
     Lazy: the next candidate's parts are found only if it is asked for."""
-    marked = [element for element in root.xpath("//*[@itemprop]") if "articleBody" in element.get("itemprop").split()]
+    marked = [element for element in root.xpath("//@itemprop/..") if "articleBody" in element.get("itemprop").split()]
     if len(marked) == 1 and len(text_of(marked[0])) >= MIN_BODY_CHARS:
         yield Found((marked[0],), "itemprop=articleBody", marked[0])  # the site's own word for it
         return
