@@ -259,6 +259,9 @@ BLOCK_TAGS = HEADING_TAGS | {
     "p", "div", "section", "article", "main", "aside", "header", "footer", "blockquote", "ul",
     "ol", "li", "dl", "table", "figure", "pre", "hr", "form", "address", "details",
 }
+# Characters lxml refuses in text it is given (C0 controls but tab and line ends, lone surrogates,
+# U+FFFE and U+FFFF).
+NOT_XML_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Elements whose text ends a line: blocks, and the cells, terms and captions of tables and lists
 # ("<td>Home</td><td>The first…" read as "HomeThe first").
 LINE_ENDING_TAGS = BLOCK_TAGS | {"tr", "td", "th", "dt", "dd", "caption", "figcaption", "tbody", "thead", "tfoot"}
@@ -1450,7 +1453,11 @@ def break_lines(root: lxml.html.HtmlElement) -> None:
     text_content() has none for it, and "words<br>World" came out as "wordsWorld" (old pages and
     poems set every line so; headlines too, "Storm<br>hits the coast")."""
     for element in root.iter("br", *LINE_ENDING_TAGS):
-        element.tail = "\n" + (element.tail or "")
+        tail = element.tail or ""
+        try:
+            element.tail = "\n" + tail
+        except ValueError:  # a control character: libxml2 reads them from bytes, lxml sets none
+            element.tail = "\n" + NOT_XML_CHARACTERS.sub("", tail)
 
 
 def drop_never_content(root: lxml.html.HtmlElement, data: bytes = b"") -> None:
