@@ -1466,21 +1466,40 @@ def drop_never_content(root: lxml.html.HtmlElement, data: bytes = b"") -> None:
     form, and some sites hide the story until a script shows it."""
     lxml.etree.strip_elements(root, *(tag for tag in NEVER_CONTENT_TAGS if tag != "form"), with_tail=False)
     forms = list(root.iter("form"))
-    # a tab panel (a hotel page's review, facts and rooms) is hidden until clicked, yet read
-    hidden = [element for element in root.xpath(HIDDEN_XPATH) if _is_hidden(element) and not has_twin(element)]
+    hidden = [element for element in root.xpath(HIDDEN_XPATH) if _is_hidden(element)]
     page_chars = len(text_of(root)) if forms or hidden else 0  # once: a page may hold thousands of forms
     for form in forms:
         if form.getparent() is not None and len(form.findall(".//p")) < FORM_PARAGRAPHS_KEPT \
                 and not _holds_most_text(form, page_chars):
             form.drop_tree()
-    for element in hidden:
-        if element.getparent() is not None and not _holds_most_text(element, page_chars):
-            element.drop_tree()
+    drop_hidden(hidden, page_chars)
     if data and not any(word in data for word in NEVER_CONTENT_CLASS_BYTES):
         return  # the page has none of those classes: spare the slow search
     for element in root.xpath(NEVER_CONTENT_XPATH):
         if NEVER_CONTENT_CLASSES.search(element.get("class")[:MAX_HINT_CHARS]) and element.getparent() is not None:
             element.drop_tree()
+
+
+def drop_hidden(hidden: list[Element], page_chars: int) -> None:
+    """Drop what the page hides from readers, but for tab panels (a hotel page's review, facts
+    and rooms: hidden until clicked, yet read) and a story hidden until a script shows it (half
+    the page's text or more). What a dropped element holds goes with it, and so does what a
+    story holds once a hidden element inside it holds the story too: measuring each of a nest
+    of hidden elements against the page read the page once per level."""
+    tab_panels = with_twins(hidden)
+    kept: set[Element] = set()
+    settled: set[Element] = set()  # dropped, or a story inside a story: what it holds is decided
+    for element in hidden:  # in page order: an element before what it holds
+        ancestors = list(element.iterancestors())
+        if element.getparent() is None or element in tab_panels or any(a in settled for a in ancestors):
+            continue  # the page's root, dropped with a form, a tab panel, or decided with its ancestor
+        if not _holds_most_text(element, page_chars):
+            element.drop_tree()
+            settled.add(element)
+        elif any(a in kept for a in ancestors):
+            settled.add(element)
+        else:
+            kept.add(element)
 
 
 def _holds_most_text(element: Element, page_chars: int) -> bool:
@@ -1495,13 +1514,18 @@ def _is_hidden(element: Element) -> bool:
     return element.get("hidden") is not None or bool(HIDDEN_STYLE.search(element.get("style") or ""))
 
 
-def has_twin(element: Element) -> bool:
-    """Whether a sibling shares the element's tag and first class: one of a set of records or
-    panels (a blog's posts, a page's tabs)."""
-    parent, first_class = element.getparent(), _first_class(element)
-    return parent is not None and first_class is not None and any(
-        sibling is not element and sibling.tag == element.tag and _first_class(sibling) == first_class
-        for sibling in parent)
+def with_twins(elements: list[Element]) -> set[Element]:
+    """Those of `elements` with a sibling of the same tag and first class: one of a set of
+    records or panels (a blog's posts, a page's tabs). Each parent's children are counted once,
+    so thousands of siblings cost no more than reading them."""
+    kinds = {parent: collections.Counter(_kind(child) for child in parent)
+             for parent in {element.getparent() for element in elements} if parent is not None}
+    return {element for element in elements if _first_class(element) is not None
+            and element.getparent() is not None and kinds[element.getparent()][_kind(element)] >= 2}
+
+
+def _kind(element: Element) -> tuple[Any, str | None]:
+    return element.tag, _first_class(element)
 
 
 def _first_class(element: Element) -> str | None:
@@ -2162,7 +2186,7 @@ def _repeated_record_list(best: Element) -> Element | None:
     for level, ancestor in enumerate(best.iterancestors()):
         if level >= RECORD_LEVELS:
             return None
-        if has_twin(ancestor):
+        if with_twins([ancestor]):
             return ancestor.getparent()
     return None
 

@@ -7,7 +7,8 @@
 Each page is built here, from a family that a server or a page could send on purpose: runs of
 quotes and abbreviations (the sentence scan), one element with 100,000 attributes (libxml2's
 duplicate-attribute check), block quotes, bylines, decks, source lines and captions nested 200 or
-250 deep around a megabyte of words (text read once per level). tests/test_faults.py runs the
+250 deep around a megabyte of words (text read once per level), and 20,000 siblings each with a
+class of its own (the search for records and tab panels of one class). tests/test_faults.py runs the
 same pages through the command line with a generous ceiling; this prints the real times.
 """
 
@@ -45,6 +46,12 @@ def nested(opening: str, closing: str, depth: int, total: int = 1_200_000) -> by
     return PAGE.format(body=prose + (opening + words) * depth + closing * depth).encode()
 
 
+def siblings(element: str, count: int) -> bytes:
+    """`count` sibling elements, each with a class of its own ({n} in `element` numbers them)."""
+    prose = "<p>Some ordinary sentence text, long enough to be a paragraph of prose in the story.</p>" * 3
+    return PAGE.format(body=prose + "".join(element.format(n=n) for n in range(count))).encode()
+
+
 HOSTILE_PAGES = {
     "quotes, 10 kB paragraph": lambda: quote_paragraphs(10_000),
     "quotes, 100 kB page": lambda: quote_paragraphs(100_000),
@@ -56,6 +63,9 @@ HOSTILE_PAGES = {
     "200 nested figures, 1.2 MB": lambda: nested('<figure><img src="x.jpg"><figcaption>', "</figcaption></figure>", 200),
     "200 nested source lines, 1.2 MB": lambda: nested("<div>with files from ", "</div>", 200),
     "200 nested quotes with cites, 1.2 MB": lambda: nested('<blockquote>"Words," she said. <cite>', "</cite></blockquote>", 200),
+    "20,000 hidden siblings, each its own class": lambda: siblings('<div class="c{n}" hidden>x</div>', 20_000),
+    "20,000 sibling records, each its own class": lambda: siblings('<div class="c{n}"><p>x</p></div>', 20_000),
+    "200 nested hidden elements, 1.2 MB": lambda: nested("<div hidden>", "</div>", 200),
 }
 
 
