@@ -433,10 +433,33 @@ class TooLargeError(FetchError):
     """A body passed its byte cap."""
 
 
+# A failure line names the page by its headline, cut to this length (one line in a cron mail).
+MAX_HEADLINE_IN_ERROR = 100
+
+
 class ExtractionError(FetchArticleError):
-    """The page holds no article: no body text, or nothing decodable. The only error extract_article raises."""
+    """The page holds no article: no body text, or nothing decodable. The only error extract_article raises.
+
+    `article` holds what was found all the same (headline, byline, dates, with empty text) when
+    the page could be read: a section front or a page whose body the rules miss still names
+    itself, and the failure line says so."""
 
     exit_code = ExitCode.NOT_AN_ARTICLE
+
+    def __init__(self, message: str, article: Article | None = None) -> None:
+        super().__init__(message)
+        self.article = article
+
+    def __str__(self) -> str:
+        found = self.article
+        if found is None or not (found.headline or found.published):
+            return super().__str__()
+        headline = found.headline or ""
+        if len(headline) > MAX_HEADLINE_IN_ERROR:
+            headline = headline[:MAX_HEADLINE_IN_ERROR].rstrip() + "…"
+        parts = [f'headline "{headline}"'] if headline else []
+        parts += [f"published {found.published}"] if found.published else []
+        return f"{super().__str__()} (the page: {', '.join(parts)})"
 
 
 class ArchiveError(FetchArticleError):
@@ -1218,7 +1241,15 @@ def _extract(html: bytes | str, url: str | None) -> Article:
     page = ParsedPage(root, extract_meta(root), find_article_json_ld(extract_json_ld(root)), url)
     drop_never_content(root, data)
     known = extract_with_template(root, find_site_template(root))
-    story = extract_story(page, known)
+    try:
+        story = extract_story(page, known)
+    except ExtractionError as error:  # what was found is kept for the caller and the failure line
+        raise ExtractionError(str(error), _article_of(page, known, story_without_body(page, known))) from None
+    return _article_of(page, known, story)
+
+
+def _article_of(page: ParsedPage, known: TemplateFinds, story: Story) -> Article:
+    root, url = page.root, page.url
     headline, deck, authors, source_note, body, pulls = (
         story.headline, story.deck, story.authors, story.source_note, story.body, story.pulls)
     text = Found(body.text, body.source)
@@ -1249,7 +1280,7 @@ def _extract(html: bytes | str, url: str | None) -> Article:
         authors=value_of(authors, ()),
         published=value_of(published),
         modified=value_of(modified),
-        text=value_of(text),
+        text=body.text,
         headings=value_of(headings, ()),
         figures=value_of(figures, ()),
         pull_quotes=value_of(pull_quotes, ()),
@@ -1301,6 +1332,13 @@ def extract_story(page: ParsedPage, known: TemplateFinds) -> Story:
             continue
         return Story(headline, deck, authors, source_note or trailing_note, body, pulls, region)
     raise ExtractionError("no body text found")
+
+
+def story_without_body(page: ParsedPage, known: TemplateFinds) -> Story:
+    """What a page without body text still says of itself: headline, deck and byline."""
+    headline = known.headline or extract_headline(page)
+    deck = known.deck or extract_deck(page, headline.element if headline else None)
+    return Story(headline, deck, known.authors or extract_authors(page), None, Body((), "none"), None, None)
 
 
 def first_found(*candidates: Found | None) -> Found | None:

@@ -382,6 +382,18 @@ def test_a_page_without_body_text_is_still_not_an_article():
                            "<ul><li><a href='/a'>One</a></li><li><a href='/b'>Two</a></li></ul></body></html>")
 
 
+def test_what_a_page_without_body_text_says_of_itself_is_kept_on_the_error():
+    html = ("<html><head><title>World news | Site</title><meta name='author' content='Jane Doe'>"
+            "<meta property='article:published_time' content='2020-01-02T03:04:05Z'></head><body><h1>World news</h1>"
+            "<ul><li><a href='/a'>One</a></li></ul></body></html>")
+    with pytest.raises(fa.ExtractionError) as caught:
+        fa.extract_article(html, "https://example.com/world")
+    found = caught.value.article
+    assert (found.headline, found.authors, found.published, found.text) == (
+        "World news", ("Jane Doe",), "2020-01-02T03:04:05+00:00", "")
+    assert str(caught.value) == 'no body text found (the page: headline "World news", published 2020-01-02T03:04:05+00:00)'
+
+
 def test_a_form_wrapping_a_table_laid_page_is_the_page():
     cells = "".join(f"<tr><td>Line {n} of an old story laid out in table cells<br>and broken with line breaks here.</td></tr>"
                     for n in range(8))
