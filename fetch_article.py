@@ -350,6 +350,9 @@ SOURCE_NOTE = re.compile(
 SOURCE_NOTE_XPATH = ".//text()[" + " or ".join(
     f"contains(., '{words}')" for words in ("files from", "eporting by", "report from", "ritten by")
 ) + "]"
+# An image file under more captions than this is a lazy-loading placeholder shared by a list of
+# teasers (Times of India, BBC), not a photo reused by an older template (two figures, one file).
+MAX_CAPTIONS_PER_IMAGE = 2
 # A caption's trailing credit: CBC's "(Name/Agency)", or "Photo: Name" / "Credit: Name".
 TRAILING_CREDIT = re.compile(r"\s*\(([^()]{2,120})\)\s*$")
 LABELLED_CREDIT = re.compile(
@@ -3097,12 +3100,17 @@ def figure_candidates(region: Element | None) -> list[Element]:
 def extract_figures(page: ParsedPage, candidates: list[Element], positions: dict[Element, int]) -> Found | None:
     """The story's figures in page order; the og:image as lead image when there is none."""
     url, meta, ld = page.url, page.meta, page.ld
-    figures = []
-    seen_src = set()
-    for element in candidates:
-        figure = figure_from_element(element, url, positions[element])
-        if figure and figure.src not in seen_src:
-            seen_src.add(figure.src)
+    found = [figure for element in candidates if (figure := figure_from_element(element, url, positions[element]))]
+    captions = collections.defaultdict(set)
+    for figure in found:
+        captions[figure.src].add(figure.caption)
+    figures, seen = [], set()
+    for figure in found:
+        # Only a true repeat (the same image with the same caption) is merged: older templates
+        # reuse one image file for figures with captions of their own. A file shown under many
+        # captions is a lazy-loading placeholder in a list of teasers, not a photo.
+        if (figure.src, figure.caption) not in seen and len(captions[figure.src]) <= MAX_CAPTIONS_PER_IMAGE:
+            seen.add((figure.src, figure.caption))
             figures.append(figure)
     if figures:
         return Found(tuple(figures), "figure/figcaption")
@@ -3197,7 +3205,8 @@ def _descriptor_width(descriptor: str) -> int:
 
 
 def _is_placeholder_src(value: str) -> bool:
-    return value.startswith("data:") or value.endswith((".svg", "blank.gif", "spacer.gif"))
+    return value.startswith("data:") or value.endswith((".svg", "blank.gif", "spacer.gif")) \
+        or "placeholder" in value.rsplit("/", 1)[-1].lower()
 
 
 def split_caption_credit(caption: str) -> tuple[str, str | None]:

@@ -509,3 +509,17 @@ def test_a_control_character_after_a_line_break_is_dropped_not_fatal():
     html = f"<html><body><h1>A story</h1><article>{story}</article></body></html>".encode()
     text = fa.extract_article(html, "https://example.com/story").text
     assert "of the story, with commas" in text
+
+
+def test_one_image_file_under_two_captions_is_two_figures_and_under_many_a_placeholder():
+    story = "".join(f"<p>Paragraph {n} of the story, with commas, clauses, and words enough to be read.</p>" for n in range(3))
+    figures = ("<figure><img src='/map.jpg'><figcaption>The route in 1990.</figcaption></figure>"
+               "<figure><img src='/map.jpg'><figcaption>The route today.</figcaption></figure>"
+               "<figure><img src='/map.jpg'><figcaption>The route today.</figcaption></figure>")
+    teasers = "".join(f"<figure><img src='/lazy.gif'><figcaption>Teaser {n}</figcaption></figure>" for n in range(3))
+    lazy = "<figure><img src='/img/placeholder.png' data-src='/real.jpg'><figcaption>The real one.</figcaption></figure>"
+    html = f"<html><body><article><h1>A story</h1>{figures}{story}{teasers}{lazy}</article></body></html>"
+    found = fa.extract_article(html, "https://example.com/story").figures
+    assert [(f.src, f.caption) for f in found] == [
+        ("https://example.com/map.jpg", "The route in 1990."), ("https://example.com/map.jpg", "The route today."),
+        ("https://example.com/real.jpg", "The real one.")]
