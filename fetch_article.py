@@ -617,6 +617,11 @@ def decode_html(body: bytes, http_charset: str | None = None) -> tuple[str, str,
     )
     for label, source in declared:
         codec = _codec_name(label)
+        if codec and codec != "utf-8" and _is_utf8_beyond_ascii(body):
+            # A site that moved to UTF-8 and kept its old <meta charset="iso-8859-1"> (or a server
+            # default): non-ASCII text that decodes as UTF-8 is UTF-8, and read as Latin-1 it
+            # came out as "fÃ¼r".
+            return body.decode("utf-8"), "utf-8", "detected"
         if codec:
             try:
                 return body.decode(codec), codec, source
@@ -636,6 +641,16 @@ def decode_html(body: bytes, http_charset: str | None = None) -> tuple[str, str,
     if detected:
         return body.decode(detected, "replace"), detected, "detected"
     return body.decode("utf-8", "replace"), "utf-8", "fallback"
+
+
+def _is_utf8_beyond_ascii(body: bytes) -> bool:
+    if body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _meta_charset(body: bytes) -> str | None:

@@ -337,6 +337,9 @@ def test_bytes_and_str_give_the_same_article():
      ("shift_jis", "meta")),
     # a header that claims UTF-8 for cp1252 bytes is passed over
     ('<meta charset="windows-1252"><p>café</p>'.encode("cp1252"), "utf-8", ("cp1252", "meta")),
+    # UTF-8 bytes under a stale Latin-1 declaration (header or <meta>) are UTF-8: "für", not "fÃ¼r"
+    ('<meta charset="iso-8859-1"><p>für</p>'.encode("utf-8"), None, ("utf-8", "detected")),
+    ("<p>für</p>".encode("utf-8"), "iso-8859-1", ("utf-8", "detected")),
     ("<p>Ünïcödé wörds without any declaration at all, long enough to detect</p>".encode("utf-8"), None,
      ("utf-8", "detected")),
 ])
