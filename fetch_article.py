@@ -368,13 +368,28 @@ CREDIT_WORDS = re.compile(
 )
 # A byline's lead-in and separators: "By Jane Doe and John Roe, Reuters", in the languages of
 # the European press ("Par ... et ...", "Por ... y ...", "Von ... und ...").
-BYLINE_PREFIX = re.compile(r"^\s*(?:written\s+)?(?:by|par|por|von|door|av|di)\s*:?\s+", re.I)
+BYLINE_PREFIX = re.compile(r"^\s*(?:(?:written|geschrieben|verfasst|beitrag)\s+)?"
+                           r"(?:by|par|por|von|door|av|di|autor(?:in)?|author|text|texte)\s*:?\s+", re.I)
 BYLINE_ROLE = re.compile(r"\b(?:writer|reporter|correspondent|editor|staff|contributor|columnist|media|for|"
                          r"news|press|journalist|photographer|producer)\b", re.I)
 # A byline runs a line or two; an element classed as one with more text holds the story (nested
 # bylines read it once per level).
 MAX_BYLINE_CHARS = 1000
-BYLINE_SPLIT = re.compile(r"\s*(?:,|\b(?:and|et|y|und|en|och)\b|&|\||·)\s*", re.I)
+# (The conjunctions in lower case only: "Sarah E. Needleman" and "Jean Y. Smith" are one name.)
+BYLINE_SPLIT = re.compile(r"\s*(?:[,;]|\b(?:and|AND|et|y|e|und|en|och|og|ja)\b|&|\||·)\s*")
+# Meta names that carry the author, in order of trust.
+AUTHOR_META_NAMES = ("author", "article:author", "og:article:author", "article:byline", "byl", "sailthru.author",
+                     "parsely-author", "cxenseparse:author", "dc.creator")
+# Author values that name a company by its legal form, not a person ("wegewerk GmbH",
+# "Olympia-Verlag GmbH, Nürnberg"); a newsroom's credit ("Redaktion") stays, as labellers keep
+# it. (Bodies quoted in a story: ORGANISATION_WORDS.)
+COMPANY_WORDS = re.compile(r"\b(?:GmbH|AG|Inc|Ltd|LLC|Verlag|S\.A|e\.V)\b", re.I)
+# "mdr.de", "www.example.com": a domain standing for the site.
+DOMAIN_NAME = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}", re.I)
+# Accounts a CMS credits when nobody signed the post (WordPress's default "admin").
+CMS_ACCOUNTS = {"admin", "administrator", "wordpressadmin", "webmaster", "editor", "user", "guest"}
+# A host's label this short is not taken for the site's name ("de", "co", "m").
+MIN_SITE_LABEL_CHARS = 4
 # Dates in article URLs: /2016/09/26/ or /20160926/.
 URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|$|[-_])")
 # The oldest articles publishers put online (newspaper archives) go back to the 1800s; an older
@@ -1251,12 +1266,15 @@ class ParsedPage:
     meta: dict[str, str]
     ld: dict
     url: str | None
+    ld_by_id: dict[str, dict]  # every JSON-LD object with an @id and a name, by @id
 
 
 def _extract(html: bytes | str, url: str | None) -> Article:
     data = as_utf8(html)
     root = parse_html(data)
-    page = ParsedPage(root, extract_meta(root), find_article_json_ld(extract_json_ld(root)), url)
+    objects = extract_json_ld(root)
+    by_id = {item["@id"]: item for item in objects if isinstance(item.get("@id"), str) and "name" in item}
+    page = ParsedPage(root, extract_meta(root), find_article_json_ld(objects), url, by_id)
     drop_never_content(root, data)
     known = extract_with_template(root, find_site_template(root))
     try:
@@ -1891,43 +1909,92 @@ AUTHOR_CARD_CLASS = re.compile(r"bio|image|avatar|profile|photo", re.I)
 
 
 def extract_authors(page: ParsedPage) -> Found | None:
-    """Author names (and the byline element): JSON-LD author, meta author, byline markup."""
+    """Author names (and the byline element): JSON-LD author, meta author, byline markup, in
+    that order. A value naming no person (the site, a company, an e-mail address or a domain)
+    gives way to the next source; the site's name (or its domain) stands only when no source
+    names a person (some sites credit every story to themselves); a company, a CMS account or an
+    e-mail address never does."""
+    fallback = None
+    for found in _author_sources(page):
+        names = [name for name in found.value if not _is_url(name)]
+        if not names:
+            continue
+        if not all(_names_no_person(name, page) for name in names):  # "Jane Doe, Associated Press" stays whole
+            return found._replace(value=tuple(names))
+        if fallback is None and all(squeezed(name) in site_names(page) or DOMAIN_NAME.fullmatch(name) for name in names):
+            fallback = found._replace(value=tuple(names))
+    return fallback
+
+
+def _author_sources(page: ParsedPage) -> Iterator[Found]:
+    """Each source of author names in turn, read only when the ones before name no person."""
     root, meta, ld = page.root, page.meta, page.ld
-    ld_authors = ld.get("author") or ld.get("creator")
-    names = dedupe(name for author in (ld_authors if isinstance(ld_authors, list) else [ld_authors])
-                   for name in split_byline(ld_text(author) or "") if not _is_url(name))
-    if names:
-        return Found(names, "json-ld author")
-    for key in ("author", "article:author", "byl", "sailthru.author", "parsely-author", "dc.creator"):
-        value = meta.get(key)
-        if value and not _is_url(value):
-            return Found(split_byline(value), f"meta {key}")
+    authors = ld.get("author") or ld.get("creator")
+    # Yoast writes {"@id": "…#/schema/person/…"}: the Person is elsewhere in the @graph
+    authors = [page.ld_by_id.get(author["@id"], author) if isinstance(author, dict) and "name" not in author
+               and isinstance(author.get("@id"), str) else author
+               for author in (authors if isinstance(authors, list) else [authors])]
+    yield Found(dedupe(name for author in authors for name in split_byline(ld_text(author) or "")), "json-ld author")
+    for key in AUTHOR_META_NAMES:
+        if meta.get(key):
+            yield Found(split_byline(meta[key]), f"meta {key}")
     for element in root.xpath("//@rel[. = 'author']/.. | //@itemprop[. = 'author']/.."):
-        names = split_byline(text_of(element))
-        if names:
-            return Found(names, "rel/itemprop author", element)
+        # schema.org markup puts the name in its own itemprop=name beside a bio or a photo
+        named = element.xpath(".//*[@itemprop = 'name']") if element.get("itemprop") == "author" else []
+        yield Found(split_byline(text_of(named[0] if named else element)), "rel/itemprop author", element)
     for element in root.iter("div", "span", "p", "a", "address"):
         hints = class_and_id(element)
         if BYLINE_CLASS.search(hints) and not AUTHOR_CARD_CLASS.search(hints):
-            names = split_byline(short_text_of(element, MAX_BYLINE_CHARS) or "")
-            if names:
-                return Found(names, f"{element.tag}.{hints.split()[0]}", element)
-    return None
+            yield Found(split_byline(short_text_of(element, MAX_BYLINE_CHARS) or ""), f"{element.tag}.{hints.split()[0]}", element)
+
+
+def _names_no_person(name: str, page: ParsedPage) -> bool:
+    """An author value that is the site itself, a company, a CMS account, an e-mail address or
+    a domain."""
+    return bool(EMAIL.search(name) or DOMAIN_NAME.fullmatch(name) or COMPANY_WORDS.search(name)) \
+        or name.casefold() in CMS_ACCOUNTS or squeezed(name) in site_names(page)
+
+
+def site_names(page: ParsedPage) -> set[str]:
+    """The site's own names, squeezed (see squeezed): og:site_name, the JSON-LD publisher, the
+    host and its labels ("mdr", "boersenzeitung")."""
+    names = {page.meta.get("og:site_name"), page.meta.get("application-name"), ld_text(page.ld.get("publisher"))}
+    host = host_of(page.url or "").removeprefix("www.")
+    if host:
+        labels = host.split(".")[:-1]
+        names |= {host, ".".join(labels), *(label for label in labels if len(label) >= MIN_SITE_LABEL_CHARS)}
+    return {squeezed(name) for name in names if name} - {""}
+
+
+def squeezed(value: str) -> str:
+    """Letters and digits only, case folded: "Börsen-Zeitung" and "boersen zeitung" differ,
+    "Le Monde" and "lemonde" do not."""
+    return "".join(character for character in value.casefold() if character.isalnum())
 
 
 # Where the names in a byline end: a date, a time, a year, a handle, "updated".
 BYLINE_END = re.compile(
-    rf"\s+(?:updated|published|posted)\b|\d{{1,2}}:\d{{2}}|\b(?:19|20)\d{{2}}\b|\s@\w|\s{MONTH_ABBREVIATION}[a-z]*\.?\s+\d",
+    rf"\s+(?:updated|published|posted)\b|\d{{1,2}}:\d{{2}}|\b(?:19|20)\d{{2}}\b|\s@\w|\s{MONTH_ABBREVIATION}[a-z]*\.?\s+\d"
+    # a day before its month, in any language: "Emily Burack 8 January", "Moritz Gathmann am 21.
+    # April", "Anna Roth, 07 Dezember", "X am 08.12.2022"
+    rf"|[\s,]+(?:am\s+)?\d{{1,2}}(?:\.\s*|\s+)(?:\d{{1,2}}\.|[^\W\d_]{{3,}})",
     re.I,
 )
+# A photo credit in a byline's place ("Foto: dpa", "Photo: Reuters") names no author.
+PHOTO_CREDIT = re.compile(r"(?:foto|fotos|photo|photos|bild|bilder|image|credit|фото)\b", re.I)
+# Initials or a desk code after a name: "Elena Oberholzer (obe)".
+NAME_CODE = re.compile(r"\s*\([^()]{1,6}\)$")
 
 
 def split_byline(text: str) -> tuple[str, ...]:
     """'By Jane Doe and John Roe' -> ('Jane Doe', 'John Roe'); dates and roles are left out."""
     text = BYLINE_PREFIX.sub("", clean_text(text))
+    if PHOTO_CREDIT.match(text):
+        return ()
     text = BYLINE_END.split(text)[0]
-    names = [name.strip(f" .·|{DASHES}") for name in BYLINE_SPLIT.split(text)]
-    names = [name for name in names if MIN_NAME_CHARS <= len(name) <= MAX_NAME_CHARS and len(name.split()) <= MAX_NAME_WORDS]
+    names = [NAME_CODE.sub("", name.strip(f" .·|{DASHES}")) for name in BYLINE_SPLIT.split(text)]
+    names = [name for name in names if MIN_NAME_CHARS <= len(name) <= MAX_NAME_CHARS and len(name.split()) <= MAX_NAME_WORDS
+             and name[0].isalpha()]  # "01.12", "» Name": a date or a mark, not a name
     people = [name for name in names if not BYLINE_ROLE.search(name)]
     # "Tom Krisher, AP Auto Writer": the role goes; an agency alone ("Thomson Reuters") stays
     return dedupe(people or names)

@@ -526,3 +526,36 @@ def test_one_image_file_under_two_captions_is_two_figures_and_under_many_a_place
     assert [(f.src, f.caption) for f in found] == [
         ("https://example.com/map.jpg", "The route in 1990."), ("https://example.com/map.jpg", "The route today."),
         ("https://example.com/real.jpg", "The real one.")]
+
+
+AUTHOR_STORY = "".join(f"<p>Paragraph {n} of the story, with commas, clauses, and words enough to be read.</p>" for n in range(3))
+
+
+@pytest.mark.parametrize("head, byline, expected", [
+    # the site, a domain, a company or an e-mail in the meta author gives way to the printed byline
+    ("<meta name='author' content='Example News'><meta property='og:site_name' content='Example News'>",
+     "<p class='byline'>By Jane Doe</p>", ("Jane Doe",)),
+    ("<meta name='author' content='example.com'>", "<p class='byline'>Von Max Muster</p>", ("Max Muster",)),
+    ("<meta name='author' content='wegewerk GmbH'>", "<p class='byline'>Text: Anna Roth</p>", ("Anna Roth",)),
+    ("<meta name='author' content='desk@example.com'>", "<p class='byline'>Anna Roth (aro)</p>", ("Anna Roth",)),
+    # ...and stands when nothing else names anyone, but an e-mail address never does
+    ("<meta name='author' content='Example News'><meta property='og:site_name' content='Example News'>", "",
+     ("Example News",)),
+    ("<meta name='author' content='desk@example.com'>", "", ()),
+    # a Yoast author is a reference to a Person elsewhere in the graph
+    ("""<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", "headline": "A story",
+       "author": {"@id": "#jane"}}, {"@type": "Person", "@id": "#jane", "name": "Jane Doe"}]}</script>""",
+     "", ("Jane Doe",)),
+    # names cleaned of what shares their element: dates in any language, desk codes; split on ';' and 'og'
+    ("", "<p class='byline'>By Emily Burack 8 January 2020, 3:51 pm</p>", ("Emily Burack",)),
+    ("", "<p class='byline'>VON MORITZ GATHMANN am 21. April 2020</p>", ("MORITZ GATHMANN",)),
+    ("", "<p class='byline'>Trine Jørgensen og Tôrtia Reimer</p>", ("Trine Jørgensen", "Tôrtia Reimer")),
+    ("", "<p class='byline'>By Sarah E. Needleman</p>", ("Sarah E. Needleman",)),
+    ("", "<p class='byline'>Foto: dpa</p>", ()),
+    # schema.org markup: the name in its own itemprop=name beside a bio
+    ("", "<div itemprop='author'><span itemprop='name'>Jane Doe</span><p>Jane writes about ferries.</p></div>",
+     ("Jane Doe",)),
+])
+def test_authors_are_people_named_in_the_byline(head, byline, expected):
+    html = f"<html><head><title>A story</title>{head}</head><body><article><h1>A story</h1>{byline}{AUTHOR_STORY}</article></body></html>"
+    assert fa.extract_article(html, "https://www.example.com/news/story").authors == expected
