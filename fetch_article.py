@@ -76,10 +76,11 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO, TypeAlias, cast
 from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
 
 import charset_normalizer
 import lxml.etree
@@ -190,8 +191,20 @@ SITE_TEMPLATES = (CBC_TEMPLATE,)
 # (last, so that it stays a literal inside a [] class).
 DASHES = "–—―-"
 DASH = f"[{DASHES}]"
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-               "October", "November", "December")
+# Month names, one table per language: month n at index n-1. Their first three letters (and a
+# few customary abbreviations below) are read too.
+MONTH_TABLES = {
+    "en": "january february march april may june july august september october november december",
+    "de": "januar februar märz april mai juni juli august september oktober november dezember",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+    "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
+}
+MONTH_NAMES = tuple(name.capitalize() for name in MONTH_TABLES["en"].split())
 MONTHS = "(?:" + "|".join(MONTH_NAMES) + ")"
 # "Sep", "Sept.", "Sept" all begin with these; patterns add [a-z]* for the rest of the name.
 MONTH_ABBREVIATIONS = tuple(name[:3].lower() for name in MONTH_NAMES)
@@ -397,7 +410,7 @@ URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d
 MIN_YEAR = 1800
 ISO_DATE = re.compile(
     r"^\s*(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?\s*$",
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?\s*$",
     re.I,
 )
 # Runs of white space, no-break spaces included, fold to one space (as readers and fundus see them).
@@ -1267,14 +1280,15 @@ class ParsedPage:
     ld: dict
     url: str | None
     ld_by_id: dict[str, dict]  # every JSON-LD object with an @id and a name, by @id
+    ld_objects: tuple[dict, ...]  # every JSON-LD item, broken blocks' repaired, for dates the article item lacks
 
 
 def _extract(html: bytes | str, url: str | None) -> Article:
     data = as_utf8(html)
     root = parse_html(data)
-    objects = extract_json_ld(root)
+    objects, repaired = extract_json_ld(root)
     by_id = {item["@id"]: item for item in objects if isinstance(item.get("@id"), str) and "name" in item}
-    page = ParsedPage(root, extract_meta(root), find_article_json_ld(objects), url, by_id)
+    page = ParsedPage(root, extract_meta(root), find_article_json_ld(objects), url, by_id, (*objects, *repaired))
     drop_never_content(root, data)
     known = extract_with_template(root, find_site_template(root))
     try:
@@ -1302,7 +1316,8 @@ def _article_of(page: ParsedPage, known: TemplateFinds, story: Story) -> Article
                           extract_section_kicker(headline.element if headline else None,
                                                  canonical_url.value if canonical_url else url))
     summary = extract_summary(page)
-    published = first_found(extract_date(page, "published"), known.published, extract_page_date(page))
+    # The page's own date is looked for only where no field gives one (it reads the whole tree).
+    published = extract_date(page, "published") or known.published or extract_page_date(page, headline)
     modified = extract_date(page, "modified")
     return Article(
         url=url,
@@ -1686,19 +1701,39 @@ def extract_meta(root: lxml.html.HtmlElement) -> dict[str, str]:
     return meta
 
 
-def extract_json_ld(root: lxml.html.HtmlElement) -> tuple[dict, ...]:
-    """Every JSON-LD object on the page, each block parsed on its own; a broken block is skipped."""
+def extract_json_ld(root: lxml.html.HtmlElement) -> tuple[tuple[dict, ...], tuple[dict, ...]]:
+    """Every JSON-LD object on the page, each block parsed on its own, and apart from them the
+    objects of broken blocks once repaired (read for dates alone); a block past repair is skipped."""
     objects: list[dict] = []
+    repaired: list[dict] = []
     for script in root.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
         try:
             data = json.loads(script.text or "")
         except (ValueError, RecursionError):
-            log.debug("skipping a JSON-LD block that does not parse")
+            data = _repaired_json_ld(script.text or "")
+            if data is None:
+                log.debug("skipping a JSON-LD block that does not parse")
+            else:
+                repaired.extend(_flatten_json_ld(data, depth=0))
             continue
         objects.extend(_flatten_json_ld(data, depth=0))
-    return tuple(objects)
+    return tuple(objects), tuple(repaired)
+
+
+# What hand-edited JSON-LD blocks carry that JSON does not allow (pages whose datePublished sits
+# in such a block): comments, commas before a closing bracket; raw newlines in strings are let in.
+JSON_COMMENT = re.compile(r"(?:^|(?<=[,{\[]))[ \t]*//[^\n]*$|/\*.*?\*/", re.M | re.S)
+JSON_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+
+
+def _repaired_json_ld(text: str) -> object:
+    """A broken JSON-LD block's data once repaired, else None."""
+    try:
+        return json.loads(JSON_TRAILING_COMMA.sub(r"\1", JSON_COMMENT.sub("", text)), strict=False)
+    except (ValueError, RecursionError):
+        return None
 
 
 def _flatten_json_ld(data: object, depth: int) -> Iterator[dict]:
@@ -2013,30 +2048,343 @@ def _is_url(value: str) -> bool:
     return value.startswith(("http://", "https://", "/"))
 
 
-# The JSON-LD key and the meta names that carry each timestamp, most trusted first.
+# The JSON-LD key and the meta names that carry each timestamp, most trusted first. The later
+# published names are those of publishing systems and analytics tags (Reuters' og:article:*,
+# sailthru.date, analyticsattributes.articledate, Dublin Core's dcterms.*, date.available).
 DATE_KEYS = {
-    "published": ("datePublished", ("article:published_time", "og:published_time", "date", "pubdate",
-                                    "publishdate", "dc.date", "datepublished")),
-    "modified": ("dateModified", ("article:modified_time", "og:updated_time", "last-modified", "datemodified")),
+    "published": ("datePublished", ("article:published_time", "og:published_time", "og:article:published_time",
+                                    "article:published:time", "date", "pubdate", "publishdate", "publish-date",
+                                    "dc.date", "dc.date.issued", "dc.date.created", "dcterms.issued",
+                                    "dcterms.created", "dcterms.date", "datepublished", "sailthru.date",
+                                    "date.available", "analyticsattributes.articledate", "parsely-pub-date")),
+    "modified": ("dateModified", ("article:modified_time", "og:updated_time", "og:article:modified_time",
+                                  "last-modified", "datemodified", "dcterms.modified")),
 }
+# JSON-LD keys read from the page's other items (a WebPage, a VideoObject) when its article item,
+# or the page, has none: pages whose only dated item is not typed as an article.
+OTHER_LD_DATE_KEYS = {"published": ("datePublished", "uploadDate"), "modified": ("dateModified",)}
+# Items that describe the page or site rather than a work on it: SEO plugins date every page,
+# shops and FAQs included, with a WebPage datePublished.
+PAGE_LD_TYPES = {"webpage", "website", "collectionpage", "itempage", "aboutpage", "contactpage", "faqpage",
+                 "searchresultspage", "profilepage", "checkoutpage", "realestatelisting", "medicalwebpage",
+                 "product", "offer", "organization", "breadcrumblist", "imageobject", "question"}
+
+MONTH_EXTRA_ABBREVIATIONS = {"sept": 9, "juil": 7, "févr": 2, "fevr": 2, "avr": 4, "déc": 12, "mrz": 3,
+                             "maerz": 3, "marz": 3, "aout": 8, "setiembre": 9}
+
+
+def _month_numbers() -> dict[str, int]:
+    """Month name or its first three letters -> its number; where two languages' abbreviations
+    clash ("jui": juin, juillet), the first table's month is kept."""
+    numbers = dict(MONTH_EXTRA_ABBREVIATIONS)
+    for names in MONTH_TABLES.values():
+        for number, name in enumerate(names.split(), 1):
+            numbers.setdefault(name, number)
+            numbers.setdefault(name[:3], number)
+    return numbers
+
+
+MONTH_NUMBERS = _month_numbers()
+MONTH_NAME = "(?:" + "|".join(sorted(map(re.escape, MONTH_NUMBERS), key=len, reverse=True)) + r")(?!\w)"
+YEAR = r"((?:19|20)\d{2})"
+# Dates as pages write them, each with the order of its day, month and year groups.
+# "19. Oktober 2019", "3 de mayo de 2022", "04 May 2022" (RFC 2822), "15 августа 2016":
+DAY_MONTH_NAME_YEAR = re.compile(
+    rf"(?<!\d)(\d{{1,2}})(?:\.|st|nd|rd|th|er|º)?\s*(?:de\s+|of\s+)?({MONTH_NAME})\.?,?\s*(?:de\s+|del\s+)?{YEAR}(?!\d)", re.I)
+# "April 19, 2019", "Sep 26, 2016", "Mai 05, 2019":
+MONTH_NAME_DAY_YEAR = re.compile(rf"(?<!\w)({MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{YEAR}(?!\d)", re.I)
+# "26.10.2018", "02.12.19", "2. 11. 2021" (day first, as in central Europe):
+DAY_DOT_MONTH_YEAR = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2}|\d{2})(?!\d|\.\d)")
+# "26/10/2018", "3/5/2022", "26-10-2018": day first, but month first where the day cannot be a
+# month ("10/26/2018") or the page is American English.
+NUMERIC_SLASHED = re.compile(r"(?<![\d/.-])(\d{1,2})([/-])(\d{1,2})\2((?:19|20)\d{2})(?![\d/-])")
+# "2020/10/04", "2020.03.04", "2019-01-01":
+YEAR_MONTH_DAY = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})([-/.])(\d{1,2})\2(\d{1,2})(?![\d/])")
+# "2020年07月03日", "2020년 3월 4일":
+CJK_DATE = re.compile(r"((?:19|20)\d{2})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?")
+TEXT_DATE_PATTERNS = ((DAY_MONTH_NAME_YEAR, "dMy"), (MONTH_NAME_DAY_YEAR, "Mdy"), (DAY_DOT_MONTH_YEAR, "dmy"),
+                      (NUMERIC_SLASHED, "d/m/y"), (YEAR_MONTH_DAY, "y/m/d"), (CJK_DATE, "ymd"))
+# Zones written after a time: "6:43 AM ET", "07:09 GMT", "15:05 CEST"; a named zone takes its
+# offset on that date (EDT in summer, EST in winter), "ET" included.
+ZONE_NAMES = {
+    "utc": "UTC", "gmt": "UTC", "z": "UTC",
+    "et": "America/New_York", "est": "America/New_York", "edt": "America/New_York",
+    "ct": "America/Chicago", "cst": "America/Chicago", "cdt": "America/Chicago",
+    "mt": "America/Denver", "mst": "America/Denver", "mdt": "America/Denver",
+    "pt": "America/Los_Angeles", "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles",
+    "cet": "Europe/Berlin", "cest": "Europe/Berlin", "mez": "Europe/Berlin", "mesz": "Europe/Berlin",
+    "bst": "Europe/London", "wet": "Europe/Lisbon", "west": "Europe/Lisbon",
+}
+ZONE = "(?:" + "|".join(sorted(ZONE_NAMES, key=len, reverse=True)) + r")(?!\w)"
+# A time right after a date: "22.04.2020 / 06:15", "19. Oktober 2019 15:07", "8 January 2020,
+# 3:51 pm", "6 May 2022 - 2:00 a. m.", "15:05:21 +0200".
+TIME_AFTER_DATE = re.compile(
+    r"[\s,|/·–—-]{0,4}(?:(?:um|à|a las|às|at|alle|kl\.?)\s+)?(\d{1,2})[:h](\d{2})(?![\d/])(?::(\d{2}))?(?:[.,]\d+)?"
+    rf"(?:\s*([ap])\.?\s?m\b\.?)?(?:\s*(?:uhr|h)\b)?(?:\s*(?:({ZONE})([+-]\d{{1,2}}(?::?\d{{2}})?)?|([+-]\d{{2}}:?\d{{2}})))?",
+    re.I,
+)
+# A year in a date read from text: older or later years are part numbers and prices.
+MIN_TEXT_YEAR, MAX_TEXT_YEAR = 1990, 2099
+# A value in a date field may start with a weekday ("Wed, 04 May 2022 10:00:00 GMT") or a word.
+MAX_DATE_FIELD_CHARS = 80
+MAX_DATE_FIELD_LEAD = 16
+# Around the headline: the text a dateline or byline date sits in (header and byline), not the
+# body's paragraphs, where dates of the events reported are.
+NEAR_HEADLINE_AFTER_CHARS = 400
+NEAR_HEADLINE_BEFORE_CHARS = 150
+# Ancestors of a <time> that mark it as another item's (lists, teasers, comments, sidebars).
+NOT_THE_STORY_DATE = re.compile(r"related|sidebar|widget|comment|teaser|recommend|popular|trending|"
+                                r"footer|more-?stories|tab-posts|carousel", re.I)
+NOT_THE_STORY_TAGS = {"aside", "footer", "nav"}
+MAX_TIMES_READ = 20
+MAX_HEADINGS_READ = 20
+# hAtom and schema.org microdata outside <meta>: <abbr class="published" title="...">, any
+# element with itemprop=datePublished (its content, datetime or title, else its text).
+MICRODATA_DATE_XPATH = ("//*[@itemprop='datePublished' or @itemprop='dateCreated'][not(self::meta)]"
+                        " | //abbr[contains(concat(' ', normalize-space(@class), ' '), ' published ')][@title]")
+# English as written in the United States puts the month first: 3/11/2020 is March 11.
+MONTH_FIRST_LANGUAGES = ("en-us", "en")
+# How far a newsroom's zone may be from UTC for the URL's day to stand in for a UTC time's: UTC+14
+# to UTC-8 (the Pacific coast; further west, a UTC morning is more likely the URL's next day).
+MAX_AHEAD_HOURS, MAX_BEHIND_HOURS = 14, 8
 
 
 def extract_date(page: ParsedPage, which: str) -> Found | None:
-    """The machine-readable timestamp "published" or "modified": JSON-LD, then meta names."""
+    """The machine-readable timestamp "published" or "modified": JSON-LD, then meta names, then
+    the page's other JSON-LD items. A UTC publication time yields to a twin with the page's own offset."""
     ld_key, meta_keys = DATE_KEYS[which]
     candidates = [(ld_text(page.ld.get(ld_key)), f"json-ld {ld_key}")]
     candidates += [(page.meta.get(key), f"meta {key}") for key in meta_keys]
-    return first_date(candidates)
+    others = [item for item in page.ld_objects if item is not page.ld and not json_ld_types(item) & PAGE_LD_TYPES]
+    others.sort(key=lambda item: not json_ld_types(item) & ARTICLE_TYPES)  # an article item first
+    candidates += [(ld_text(item.get(key)), f"json-ld {key}") for key in OTHER_LD_DATE_KEYS[which] for item in others]
+    found = first_date(candidates)
+    if found and which == "published":
+        return local_day_of_utc(found, page, candidates)
+    return found
 
 
-def extract_page_date(page: ParsedPage) -> Found | None:
-    """A publication date from the page itself: its first <time datetime>, else a date in the
-    URL (given as a bare date: a precise timestamp beats it)."""
-    found = first_date((element.get("datetime"), "time[datetime]") for element in page.root.xpath("//time[@datetime]")[:1])
+def local_day_of_utc(found: Found, page: ParsedPage, candidates: list[tuple[str | None, str]]) -> Found:
+    """Pages that give their time in UTC while the story is dated in the newsroom's zone, across
+    midnight from it (2018-12-31T23:11Z for a story of January 1st): the same instant written
+    with a local offset elsewhere on the page (a <time>, another field), else the URL's day when
+    it is the UTC day's neighbour that some zone reads."""
+    moment = datetime.fromisoformat(found.value) if "T" in found.value else None
+    if moment is None or moment.utcoffset() != timedelta(0):
+        return found
+    others = [*candidates, *((element.get("datetime"), "time[datetime]")
+                             for element in page.root.iter("time") if element.get("datetime"))]
+    for value, source in others:
+        twin = normalize_date(value)
+        if twin and "T" in twin:
+            other = datetime.fromisoformat(twin)
+            if other.utcoffset() not in (None, timedelta(0)) and abs(other - moment) <= timedelta(minutes=1):
+                return Found(twin, source)
+    url_day = _url_date(page.url)
+    if url_day and url_day != moment.date():
+        # Some offset in UTC-12..UTC+14 puts the instant on the URL's day.
+        to_day_start = datetime.combine(url_day, datetime.min.time(), timezone.utc) - moment
+        if -timedelta(days=1, hours=MAX_BEHIND_HOURS) < to_day_start <= timedelta(hours=MAX_AHEAD_HOURS):
+            return Found(url_day.isoformat(), "url")
+    return found
+
+
+def _url_date(url: str | None) -> date | None:
+    match = URL_DATE.search(url_path(url)) if url else None
+    try:
+        return date(*map(int, match.groups())) if match else None
+    except ValueError:
+        return None
+
+
+def extract_page_date(page: ParsedPage, headline: Found | None = None) -> Found | None:
+    """A publication date from the page itself: microdata or hAtom on an element, the first
+    <time datetime> that is not another item's, else a date in the URL (given as a bare date: a
+    precise timestamp beats it) or written near the headline (where the URL names no other day).
+    A headline taken from a social title is looked for among the page's headings."""
+    found = first_date(_microdata_dates(page.root))
+    found = found or first_date((element.get("datetime"), "time[datetime]") for element in _story_times(page.root))
     if found:
         return found
-    match = URL_DATE.search(url_path(page.url)) if page.url else None
-    return Found("-".join(match.groups()), "url") if match else None
+    day = _url_date(page.url)
+    anchor = _headline_element(page.root, headline)
+    near = date_near_headline(anchor, _month_first(page.root)) if anchor is not None else None
+    if near and (day is None or near.value[:10] == day.isoformat()):
+        return near  # the URL's day written with its time, or a day the URL does not give
+    return Found(day.isoformat(), "url") if day else None
+
+
+def _headline_element(root: Element, headline: Found | None) -> Element | None:
+    """The headline's element; for a social title, the first heading that words it (pages that
+    set their headline in an <h2> or <h3>), else the first <h1>."""
+    if headline is not None and headline.element is not None:
+        return headline.element
+    headings = [(element, text_of(element)) for element in root.xpath("//h1|//h2|//h3")[:MAX_HEADINGS_READ]]
+    if headline is not None and headline.value:
+        same = next((element for element, text in headings if text and _same_title(text, headline.value)), None)
+        if same is not None:
+            return same
+    return next((element for element, text in headings if element.tag == "h1" and text), None)
+
+
+def _microdata_dates(root: Element) -> Iterator[tuple[str | None, str]]:
+    for element in root.xpath(MICRODATA_DATE_XPATH)[:MAX_TIMES_READ]:
+        value = element.get("content") or element.get("datetime") or element.get("title") or text_of(element)
+        yield value, "itemprop datePublished" if element.get("itemprop") else "abbr.published"
+
+
+def _story_times(root: Element) -> Iterator[Element]:
+    """<time datetime> elements that are not in a list of other stories, a sidebar or comments."""
+    for element in root.xpath("//time[@datetime]")[:MAX_TIMES_READ]:
+        # (not <body> and <html>: their classes are page-wide flags, "offcanvas-sidebar-mobile")
+        if not any(ancestor.tag in NOT_THE_STORY_TAGS or NOT_THE_STORY_DATE.search(class_and_id(ancestor)[:MAX_HINT_CHARS])
+                   for ancestor in element.iterancestors() if ancestor.tag not in ("body", "html")):
+            yield element
+
+
+def _month_first(root: Element) -> bool:
+    return (root.get("lang") or "").strip().lower().replace("_", "-") in MONTH_FIRST_LANGUAGES
+
+
+def date_near_headline(headline_el: Element, month_first: bool = False) -> Found | None:
+    """A date written in the header or byline: the first after the headline within a few lines,
+    else the last just before it ("Pressemitteilung 02. November 2021" above the <h1>)."""
+    after = parse_date_text(_text_after(headline_el, NEAR_HEADLINE_AFTER_CHARS), month_first)
+    if after:
+        return Found(after, "text near headline")
+    before = _text_before(headline_el, NEAR_HEADLINE_BEFORE_CHARS)
+    found = [iso for iso in (parse_date_text(before[start:], month_first) for start in _date_starts(before)) if iso]
+    return Found(found[-1], "text near headline") if found else None
+
+
+def _date_starts(text: str) -> list[int]:
+    return sorted({match.start() for pattern, _ in TEXT_DATE_PATTERNS for match in pattern.finditer(text)})
+
+
+def _text_after(element: Element, limit: int) -> str:
+    """The page's text after an element (not its own), up to about `limit` characters."""
+    pieces: list[str] = []
+    size = 0
+    node: Element | None = element
+    while node is not None and size < limit:
+        for text in _following_texts(node):
+            pieces.append(text)
+            size += len(text)
+            if size >= limit:
+                break
+        node = node.getparent()
+    return WHITESPACE.sub(" ", " ".join(pieces))[:limit]
+
+
+def _following_texts(node: Element) -> Iterator[str]:
+    if node.tail:
+        yield node.tail
+    for sibling in node.itersiblings():
+        if isinstance(sibling.tag, str):
+            yield from sibling.itertext()
+        if sibling.tail:
+            yield sibling.tail
+
+
+def _text_before(element: Element, limit: int) -> str:
+    """The page's text just before an element, up to about `limit` characters."""
+    pieces: list[str] = []
+    size = 0
+    node: Element | None = element
+    while node is not None and size < limit:
+        for sibling in node.itersiblings(preceding=True):
+            texts = [sibling.tail or ""]
+            if isinstance(sibling.tag, str):
+                texts += reversed(list(sibling.itertext()))
+            for text in texts:
+                pieces.append(text)
+                size += len(text)
+            if size >= limit:
+                break
+        parent = node.getparent()
+        if parent is not None and parent.text:
+            pieces.append(parent.text)
+            size += len(parent.text)
+        node = parent
+    return WHITESPACE.sub(" ", " ".join(reversed(pieces)))[-limit:]
+
+
+def parse_date_text(text: str, month_first: bool = False, max_start: int | None = None) -> str | None:
+    """The first date written in `text` as ISO 8601: a day, or a time when one follows it (with
+    an offset when a zone follows that). None when no plausible date is written there."""
+    best: tuple[int, str] | None = None
+    for pattern, order in TEXT_DATE_PATTERNS:
+        for match in pattern.finditer(text, 0, len(text) if best is None else best[0] + 1):
+            if max_start is not None and match.start() > max_start:
+                break
+            day = _read_day(match, order, month_first)
+            if day:
+                if best is None or match.start() < best[0]:
+                    best = (match.start(), _with_time(day, text, match.end()))
+                break
+    return best[1] if best else None
+
+
+def _read_day(match: re.Match[str], order: str, month_first: bool) -> date | None:
+    groups = match.groups()
+    if order == "dMy":
+        day, month, year = int(groups[0]), MONTH_NUMBERS.get(groups[1].lower()), int(groups[2])
+    elif order == "Mdy":
+        month, day, year = MONTH_NUMBERS.get(groups[0].lower()), int(groups[1]), int(groups[2])
+    elif order == "dmy":
+        day, month, year = int(groups[0]), int(groups[1]), int(groups[2])
+        year += 2000 if year < 100 else 0
+    elif order == "d/m/y":
+        day, month, year = int(groups[0]), int(groups[2]), int(groups[3])
+        if month > 12 or (month_first and day <= 12):
+            day, month = month, day
+    elif order == "y/m/d":
+        year, month, day = int(groups[0]), int(groups[2]), int(groups[3])
+    else:
+        year, month, day = (int(group) for group in groups)
+    if not month or not MIN_TEXT_YEAR <= year <= MAX_TEXT_YEAR:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _with_time(day: date, text: str, end: int) -> str:
+    """The day, with the time (and zone) written right after it where there is one."""
+    match = TIME_AFTER_DATE.match(text, end)
+    if not match:
+        return day.isoformat()
+    hour, minute, second, half, zone, shift, offset = match.groups()
+    hour, minute = int(hour), int(minute)
+    if half:
+        if hour > 12 or hour == 0:
+            return day.isoformat()
+        hour = hour % 12 + (12 if half.lower() == "p" else 0)
+    if hour > 23 or minute > 59 or int(second or 0) > 59:
+        return day.isoformat()
+    tz: tzinfo | None = None
+    if zone and shift:  # "GMT+10", "UTC-5:30"
+        hours, _, minutes = shift[1:].partition(":")
+        if not minutes and len(hours) > 2:
+            hours, minutes = hours[:-2], hours[-2:]
+        tz = timezone((-1 if shift[0] == "-" else 1) * timedelta(hours=int(hours), minutes=int(minutes or 0)))
+    elif zone:
+        tz = ZoneInfo(ZONE_NAMES[zone.lower()])
+    elif offset:
+        tz = _fixed_offset(offset)
+    moment = datetime(day.year, day.month, day.day, hour, minute, int(second or 0), tzinfo=tz)
+    if isinstance(tz, ZoneInfo):  # written with the offset itself: "-04:00", not the zone's name
+        moment = moment.replace(tzinfo=timezone(moment.utcoffset() or timedelta(0)))
+    return moment.isoformat()
+
+
+def _fixed_offset(offset: str) -> tzinfo:
+    if offset.upper() == "Z":
+        return timezone.utc
+    sign = -1 if offset[0] == "-" else 1
+    digits = offset[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
 
 
 def first_date(candidates: Iterable[tuple[str | None, str]]) -> Found | None:
@@ -2049,9 +2397,13 @@ def first_date(candidates: Iterable[tuple[str | None, str]]) -> Found | None:
 
 
 def normalize_date(value: str | None) -> str | None:
-    """'2016-09-26T10:43Z' -> '2016-09-26T10:43:00+00:00'; a bare date stays a date."""
+    """'2016-09-26T10:43Z' -> '2016-09-26T10:43:00+00:00'; a bare date stays a date. Values
+    that are dates written otherwise ("2020/10/04 15:05:21", "Wed, 04 May 2022 10:00:00 GMT",
+    "3 de mayo de 2022") are read as text."""
     match = ISO_DATE.match(value or "")
     if not match:
+        if value and len(value) <= MAX_DATE_FIELD_CHARS:
+            return parse_date_text(value, max_start=MAX_DATE_FIELD_LEAD)
         return None
     year, month, day, hour, minute, second, offset = match.groups()
     if int(year) < MIN_YEAR:
@@ -2061,12 +2413,7 @@ def normalize_date(value: str | None) -> str | None:
             return datetime(int(year), int(month), int(day)).date().isoformat()
         tz = None
         if offset:
-            if offset.upper() == "Z":
-                tz = timezone.utc
-            else:
-                sign = -1 if offset[0] == "-" else 1
-                digits = offset[1:].replace(":", "")
-                tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+            tz = timezone.utc if offset.upper() in ("Z", "UTC", "GMT") else _fixed_offset(offset)
         moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), tzinfo=tz)
     except ValueError:
         return None

@@ -112,7 +112,7 @@ def test_authors(head, body, expected):
     ("2024-06-14", "2024-06-14"),
     ("2024-13-40", None),
     ("0001-01-01T00:00:00+00:00", None),  # a template's placeholder
-    ("June 14, 2024", None),
+    ("June 14, 2024", "2024-06-14"),
     ("", None),
     (None, None),
 ])

@@ -1,0 +1,146 @@
+"""Publication dates: non-ISO values, text dates near the headline, UTC twins, JSON-LD fallbacks."""
+
+from __future__ import annotations
+
+import pytest
+
+import fetch_article as fa
+
+BODY = "<p>" + "The story goes on with enough words to be read as its body text. " * 6 + "</p>"
+
+
+def page(head: str = "", header: str = "", url: str = "https://example.org/news/story", lang: str = "de") -> fa.Article:
+    html = (f"<html lang='{lang}'><head><title>Rain falls on the town</title>{head}</head><body>"
+            f"<article><h1>Rain falls on the town</h1>{header}{BODY}</article></body></html>")
+    return fa.extract_article(html, url)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2020/10/04 15:05:21", "2020-10-04T15:05:21"),
+    ("Wed, 04 May 2022 10:00:00 GMT", "2022-05-04T10:00:00+00:00"),
+    ("2022-05-05T22:12:00 UTC", "2022-05-05T22:12:00+00:00"),
+    ("3 de mayo de 2022", "2022-05-03"),
+    ("June 14, 2024", "2024-06-14"),
+    ("Tue, Sep 15 2020 10:01:41 EDT", "2020-09-15T10:01:41-04:00"),
+    ("a sentence that names no date at all", None),
+    ("2024-13-40", None),
+])
+def test_date_fields_written_otherwise(value, expected):
+    assert fa.normalize_date(value) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("26.10.2018", "2018-10-26"),
+    ("02.12.19", "2019-12-02"),
+    ("26/10/2018", "2018-10-26"),
+    ("10/26/2018", "2018-10-26"),
+    ("Frank / 22.04.2020 / 06:15 / Foto", "2020-04-22T06:15:00"),
+    ("19. Oktober 2019 15:07", "2019-10-19T15:07:00"),
+    ("Dienstag, 2. November 2021", "2021-11-02"),
+    ("1 juin 2021 à 10h30", "2021-06-01T10:30:00"),
+    ("jueves 2 de abril de 2020", "2020-04-02"),
+    ("07 Dezember, 2022", "2022-12-07"),
+    ("28. Jan. 2022", "2022-01-28"),
+    ("15 августа 2016, 13:43", "2016-08-15T13:43:00"),
+    ("2020年07月03日", "2020-07-03"),
+    ("April 19, 2019", "2019-04-19"),
+    ("8 January 2020, 3:51 pm", "2020-01-08T15:51:00"),
+    ("19 Nov 2019 07:09 GMT", "2019-11-19T07:09:00+00:00"),
+    ("13 Jan 2020, 22:11 GMT+10", "2020-01-13T22:11:00+10:00"),
+    ("Posted: Sep 26, 2016 6:43 AM ET", "2016-09-26T06:43:00-04:00"),
+    ("Jan 26, 2016 6:43 PM EST", "2016-01-26T18:43:00-05:00"),
+    ("15:05 CEST on 3 July 2019", "2019-07-03"),
+    ("Version 9.04 for Windows 2008", None),
+    ("31.02.2020", None),
+    ("12.03.1850", None),  # a year too old for a date written on a page
+])
+def test_dates_written_in_text(text, expected):
+    assert fa.parse_date_text(text) == expected
+
+
+def test_month_first_for_american_pages():
+    assert fa.parse_date_text("3/11/2020", month_first=True) == "2020-03-11"
+    assert fa.parse_date_text("3/11/2020") == "2020-11-03"
+
+
+def test_byline_date_under_the_headline():
+    article = page(header="<div class='meta'>Von Anna Muster · 31. Oktober 2023</div>")
+    assert article.published == "2023-10-31"
+    assert article.provenance["published"] == "text near headline"
+
+
+def test_cbc_style_posted_line_keeps_its_zone():
+    article = page(header="<span class='delimiter'>Posted: Sep 26, 2016 6:43 AM ET</span>", lang="en")
+    assert article.published == "2016-09-26T06:43:00-04:00"
+
+
+def test_no_text_date_far_below_the_headline():
+    later = "<p>" + "Words that fill the story before any date is named in it. " * 12 + "</p>"
+    article = page(header=later + "<p>The council met on 3. Mai 2019 to decide.</p>")
+    assert article.published is None
+
+
+def test_url_day_beats_another_text_day():
+    article = page(header="<p>Termin: 18.10.2021</p>", url="https://example.org/2021/10/20/story/")
+    assert article.published == "2021-10-20"
+
+
+def test_sidebar_time_is_not_the_story_date():
+    header = "<div class='meta'>22. Oktober 2019</div>"
+    related = "<div class='related-posts'><time datetime='2009-04-11'>11. April 2009</time></div>"
+    html = (f"<html><body><article><h1>Rain falls on the town</h1>{header}{BODY}</article>{related}</body></html>")
+    assert fa.extract_article(html, "https://example.org/a").published == "2019-10-22"
+
+
+def test_utc_time_yields_to_its_local_twin():
+    head = "<meta property='article:published_time' content='2022-05-04T03:37:37+00:00'>"
+    header = "<time datetime='2022-05-03T23:37:37-04:00'>3 May, 2022</time>"
+    assert page(head, header).published == "2022-05-03T23:37:37-04:00"
+
+
+def test_utc_time_across_midnight_takes_the_url_day():
+    head = "<meta property='article:published_time' content='2018-12-31T23:11:59+00:00'>"
+    assert page(head, url="https://example.org/2019/01/01/new-year/").published == "2019-01-01"
+    # a UTC morning is not read as the previous day of a URL (that would be UTC-10 or further west)
+    head = "<meta property='article:published_time' content='2020-07-09T10:04:04+00:00'>"
+    assert page(head, url="https://example.org/2020/07/08/story/").published == "2020-07-09T10:04:04+00:00"
+
+
+@pytest.mark.parametrize("name", ["og:article:published_time", "sailthru.date", "dcterms.created",
+                                  "analyticsattributes.articledate"])
+def test_more_meta_names(name):
+    head = f"<meta name='{name}' content='2020-01-13T13:37:49+0000'>"
+    assert page(head).published == "2020-01-13T13:37:49+00:00"
+
+
+def test_broken_json_ld_is_repaired_for_its_date():
+    head = """<script type="application/ld+json">{"@type": "NewsArticle", // the story
+        "headline": "Rain", "datePublished": "2019-10-19T13:07:47+02:00",}</script>"""
+    assert page(head).published == "2019-10-19T13:07:47+02:00"
+
+
+def test_video_upload_date_when_no_article_item():
+    head = """<script type="application/ld+json">{"@type": "VideoObject", "uploadDate": "2020-04-04T20:57:00+02:00"}</script>"""
+    assert page(head).published == "2020-04-04T20:57:00+02:00"
+
+
+def test_webpage_item_date_is_not_a_publication_date():
+    head = """<script type="application/ld+json">{"@type": "WebPage", "datePublished": "2019-12-02T17:15:20+00:00"}</script>"""
+    assert page(head).published is None
+
+
+def test_hatom_and_microdata_dates():
+    abbr = "<abbr class='published' title='2016-12-23T05:11:00-05:00'>Friday</abbr>"
+    assert page(header=abbr).published == "2016-12-23T05:11:00-05:00"
+    span = "<span itemprop='datePublished' content='2011-03-30T21:05:00-07:00'>March 30</span>"
+    assert page(header=span).published == "2011-03-30T21:05:00-07:00"
+
+
+def test_no_date_anywhere_is_none():
+    assert page(header="<p>© 2020 Example Media</p>").published is None
+
+
+def test_headline_in_h2_anchors_the_text_date():
+    html = ("<html><head><meta property='og:title' content='Rain falls on the town | Site'></head><body>"
+            "<h2>Rain falls on the town</h2><div>27 Sep 2016</div>" + BODY + "</body></html>")
+    assert fa.extract_article(html, "https://example.org/a").published == "2016-09-27"
