@@ -83,3 +83,29 @@ def test_wceb_refusals_score_as_empty_and_are_counted():
     output, ms, refusal = bench.timed_call(refuses, "<p>x</p>")
     assert (output, refusal) == ("", "no headline found") and ms >= 0
     assert bench.timed_call(lambda html: "kept", "<p>x</p>")[::2] == ("kept", None)
+
+
+meta_spec = importlib.util.spec_from_file_location("metadata_bench", PROJECT / "bench" / "metadata.py")
+meta_bench = importlib.util.module_from_spec(meta_spec)
+meta_spec.loader.exec_module(meta_bench)
+
+
+@pytest.mark.parametrize("predicted, gold, day, minute", [
+    ("2016-09-26T10:43:00+00:00", "2016-09-26T06:43:00-04:00", True, True),
+    ("2016-09-27T01:30:00+00:00", "2016-09-26T21:30:00-04:00", True, True),   # the gold's zone decides the day
+    ("2016-09-26", "2016-09-26T06:43:00-04:00", True, False),                  # a day has no minute
+    ("2016-09-26T06:43:00", "2016-09-26T10:43:00+00:00", True, True),          # zoneless: whole hours apart
+    ("2016-09-26T06:44:00-04:00", "2016-09-26T06:43:00-04:00", True, False),
+    (None, "2016-09-26", False, False),
+])
+def test_metadata_dates_are_scored_by_day_and_minute(predicted, gold, day, minute):
+    assert meta_bench.same_day(predicted, gold) is day
+    assert meta_bench.same_minute(predicted, gold) is minute
+
+
+def test_metadata_authors_are_a_set_of_normalised_names_and_none_means_none():
+    assert meta_bench.authors_ok(("José Pérez", "A. B. Smith"), ["a b smith", "jose perez"])
+    assert not meta_bench.authors_ok(("Jane Doe",), [])
+    assert meta_bench.authors_ok((), [])
+    scores = meta_bench.verdicts(meta_bench.Prediction(published="2020-01-01"), {"published": None}, ("published",))
+    assert scores == {"spurious": True}
