@@ -1724,16 +1724,27 @@ def extract_json_ld(root: lxml.html.HtmlElement) -> tuple[tuple[dict, ...], tupl
 
 # What hand-edited JSON-LD blocks carry that JSON does not allow (pages whose datePublished sits
 # in such a block): comments, commas before a closing bracket; raw newlines in strings are let in.
-JSON_COMMENT = re.compile(r"(?:^|(?<=[,{\[]))[ \t]*//[^\n]*$|/\*.*?\*/", re.M | re.S)
+JSON_LINE_COMMENT = re.compile(r"(?:^|(?<=[,{\[]))[ \t]*//[^\n]*$", re.M)
 JSON_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 
 
 def _repaired_json_ld(text: str) -> object:
     """A broken JSON-LD block's data once repaired, else None."""
     try:
-        return json.loads(JSON_TRAILING_COMMA.sub(r"\1", JSON_COMMENT.sub("", text)), strict=False)
+        return json.loads(JSON_TRAILING_COMMA.sub(r"\1", JSON_LINE_COMMENT.sub("", _without_block_comments(text))),
+                          strict=False)
     except (ValueError, RecursionError):
         return None
+
+
+def _without_block_comments(text: str) -> str:
+    """The text with its /* … */ comments left out, read once: a pattern searched for them again
+    from each of 20,000 unclosed "/*" took 8 s. An unclosed comment stays (the block stays broken)."""
+    pieces, position = [], 0
+    while (start := text.find("/*", position)) != -1 and (end := text.find("*/", start + 2)) != -1:
+        pieces.append(text[position:start])
+        position = end + 2
+    return "".join([*pieces, text[position:]])
 
 
 def _flatten_json_ld(data: object, depth: int) -> Iterator[dict]:
