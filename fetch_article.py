@@ -2147,6 +2147,8 @@ NEAR_HEADLINE_BEFORE_CHARS = 150
 NOT_THE_STORY_DATE = re.compile(r"related|sidebar|widget|comment|teaser|recommend|popular|trending|"
                                 r"footer|more-?stories|tab-posts|carousel", re.I)
 NOT_THE_STORY_TAGS = {"aside", "footer", "nav"}
+# <time> elements read for a date: the story's own comes early; a page of thousands (an archive
+# listing) is not read through.
 MAX_TIMES_READ = 20
 MAX_HEADINGS_READ = 20
 # hAtom and schema.org microdata outside <meta>: <abbr class="published" title="...">, any
@@ -2184,7 +2186,7 @@ def local_day_of_utc(found: Found, page: ParsedPage, candidates: list[tuple[str 
     if moment is None or moment.utcoffset() != timedelta(0):
         return found
     others = [*candidates, *((element.get("datetime"), "time[datetime]")
-                             for element in page.root.iter("time") if element.get("datetime"))]
+                             for element in page.root.xpath("//time[@datetime]")[:MAX_TIMES_READ])]
     for value, source in others:
         twin = normalize_date(value)
         if twin and "T" in twin:
