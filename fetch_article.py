@@ -63,6 +63,7 @@ import fcntl
 import hashlib
 import http
 import io
+import itertools
 import ipaddress
 import json
 import logging
@@ -2113,8 +2114,26 @@ NUMERIC_SLASHED = re.compile(r"(?<![\d/.-])(\d{1,2})([/-])(\d{1,2})\2((?:19|20)\
 YEAR_MONTH_DAY = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})([-/.])(\d{1,2})\2(\d{1,2})(?![\d/])")
 # "2020年07月03日", "2020년 3월 4일":
 CJK_DATE = re.compile(r"((?:19|20)\d{2})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?")
+# "2020. 08. 18." (Hungarian, and Korean written with dots): year first, each part closed by a dot.
+YEAR_DOT_MONTH_DAY = re.compile(r"(?<![\d.])((?:19|20)\d{2})\.\s(\d{1,2})\.\s?(\d{1,2})\.(?!\d)")
 TEXT_DATE_PATTERNS = ((DAY_MONTH_NAME_YEAR, "dMy"), (MONTH_NAME_DAY_YEAR, "Mdy"), (DAY_DOT_MONTH_YEAR, "dmy"),
-                      (NUMERIC_SLASHED, "d/m/y"), (YEAR_MONTH_DAY, "y/m/d"), (CJK_DATE, "ymd"))
+                      (NUMERIC_SLASHED, "d/m/y"), (YEAR_MONTH_DAY, "y/m/d"), (CJK_DATE, "ymd"),
+                      (YEAR_DOT_MONTH_DAY, "ymd"))
+# Pages without a date near the headline that label one further down, in the article's foot or
+# an info box: "Datum: 18.10.2021", "Veröffentlicht: 30.07.2019 09:35 Uhr", "Published on May 3,
+# 2022", "Stand: 07.11.2023", "Publié le 3 mai 2022". Read only where no other date was found.
+DATE_LABEL = re.compile(
+    r"(?<!\w)(?:datum|date|ver(?:ö|oe)ffentlicht(?:\s+am)?|erschienen(?:\s+am)?|erstellt(?:\s+am)?|"
+    r"aktualisiert(?:\s+am)?|stand|published(?:\s+on)?|posted(?:\s+on)?|publi[ée](?:\s+le)?|"
+    r"publicado(?:\s+el)?|pubblicato(?:\s+il)?|gepubliceerd(?:\s+op)?)\s*:?\s+(?=\d|[^\W\d])",
+    re.I,
+)
+# A byline's date starts within this many characters of its line ("Von Wenke Gürtler Aktualisiert am").
+MAX_DATELINE_LEAD = 40
+MAX_LABELLED_DATE_GAP = 24  # characters between a label and its date ("Datum: Montag, 18.10.2021")
+# Labels read at most: a page's own comes early, and a page of a megabyte of "date date …" is
+# not read through.
+MAX_DATE_LABELS_READ = 20
 # Zones written after a time: "6:43 AM ET", "07:09 GMT", "15:05 CEST"; a named zone takes its
 # offset on that date (EDT in summer, EST in winter), "ET" included.
 ZONE_NAMES = {
@@ -2173,8 +2192,69 @@ def extract_date(page: ParsedPage, which: str) -> Found | None:
     candidates += [(ld_text(item.get(key)), f"json-ld {key}") for key in OTHER_LD_DATE_KEYS[which] for item in others]
     found = first_date(candidates)
     if found and which == "published":
-        return local_day_of_utc(found, page, candidates)
+        return shown_date(local_day_of_utc(found, page, candidates), page)
     return found
+
+
+def shown_date(found: Found, page: ParsedPage) -> Found:
+    """The date the byline shows under the headline where it is another day than the field's:
+    the same moment on the newsroom's clock (a UTC field, "3 de mayo de 2022 21:25" shown), or a
+    later day (republished and updated stories whose fields keep the first day: "Stand:
+    07.11.2023", "Aktualisiert am 06. Mär. 2023"); readers take the shown date as the story's."""
+    anchor = _headline_element(page.root, None)
+    shown = _dateline_after(anchor, _month_first(page.root)) if anchor is not None else None
+    if shown is None or shown[:10] == found.value[:10]:
+        return found
+    if shown[:10] > found.value[:10]:
+        return Found(shown, "text near headline")
+    local = _same_moment_local(found.value, shown)
+    if local is None and "T" not in shown and "T" in found.value:
+        moment = datetime.fromisoformat(found.value)
+        if moment.utcoffset() == timedelta(0) and _zone_reads_day(moment, date.fromisoformat(shown)):
+            local = shown  # a UTC time past midnight, the newsroom's day shown without a time
+    return Found(local, "text near headline") if local else found
+
+
+def _zone_reads_day(moment: datetime, day: date) -> bool:
+    """Whether some offset in UTC-MAX_BEHIND_HOURS..UTC+MAX_AHEAD_HOURS puts a UTC moment on `day`."""
+    to_day_start = datetime.combine(day, datetime.min.time(), timezone.utc) - moment
+    return -timedelta(days=1, hours=MAX_BEHIND_HOURS) < to_day_start <= timedelta(hours=MAX_AHEAD_HOURS)
+
+
+def _dateline_after(headline_el: Element, month_first: bool) -> str | None:
+    """The first date after the headline, within a few lines, that stands in a line of its own
+    or a short byline ("01.04.2023, 12:00 Uhr", "Von X | Aktualisiert am 06. Mär. 2023"), not
+    in the lead's sentences, where the dates of the events reported are."""
+    size = 0
+    node: Element | None = headline_el
+    while node is not None and size < NEAR_HEADLINE_AFTER_CHARS:
+        for text in _following_texts(node):
+            size += len(text)
+            line = text.strip()
+            if line and len(line) <= MAX_DATE_FIELD_CHARS and not line.endswith("."):  # not a sentence
+                iso = parse_date_text(line, month_first, MAX_DATELINE_LEAD)
+                if iso:
+                    return iso
+            if size >= NEAR_HEADLINE_AFTER_CHARS:
+                return None
+        node = node.getparent()
+    return None
+
+
+def _same_moment_local(field: str, shown: str) -> str | None:
+    """The shown time with the offset that makes it the field's moment ("3 de mayo de 2022
+    21:25" for 2022-05-04T00:25:56Z: -03:00), where the two are some zone's readings of one time."""
+    if "T" not in field or "T" not in shown:
+        return None
+    moment, wall = datetime.fromisoformat(field), datetime.fromisoformat(shown)
+    if moment.utcoffset() is None or wall.utcoffset() is not None:
+        return None
+    shift = wall - moment.replace(tzinfo=None) + (moment.utcoffset() or timedelta(0))
+    minutes = round(shift.total_seconds() / 60)
+    if abs(minutes) > 14 * 60 or minutes % 15 > 1 and minutes % 15 < 14:
+        return None
+    offset = timedelta(minutes=15 * round(minutes / 15))
+    return wall.replace(second=moment.second, tzinfo=timezone(offset)).isoformat()
 
 
 def local_day_of_utc(found: Found, page: ParsedPage, candidates: list[tuple[str | None, str]]) -> Found:
@@ -2194,11 +2274,8 @@ def local_day_of_utc(found: Found, page: ParsedPage, candidates: list[tuple[str 
             if other.utcoffset() not in (None, timedelta(0)) and abs(other - moment) <= timedelta(minutes=1):
                 return Found(twin, source)
     url_day = _url_date(page.url)
-    if url_day and url_day != moment.date():
-        # Some offset in UTC-12..UTC+14 puts the instant on the URL's day.
-        to_day_start = datetime.combine(url_day, datetime.min.time(), timezone.utc) - moment
-        if -timedelta(days=1, hours=MAX_BEHIND_HOURS) < to_day_start <= timedelta(hours=MAX_AHEAD_HOURS):
-            return Found(url_day.isoformat(), "url")
+    if url_day and url_day != moment.date() and _zone_reads_day(moment, url_day):
+        return Found(url_day.isoformat(), "url")
     return found
 
 
@@ -2224,7 +2301,19 @@ def extract_page_date(page: ParsedPage, headline: Found | None = None) -> Found 
     near = date_near_headline(anchor, _month_first(page.root)) if anchor is not None else None
     if near and (day is None or near.value[:10] == day.isoformat()):
         return near  # the URL's day written with its time, or a day the URL does not give
-    return Found(day.isoformat(), "url") if day else None
+    return Found(day.isoformat(), "url") if day else labelled_date(page.root, _month_first(page.root))
+
+
+def labelled_date(root: Element, month_first: bool = False) -> Found | None:
+    """The first date the page labels as its own further down ("Datum: 18.10.2021",
+    "Veröffentlicht: 30.07.2019 09:35 Uhr"): pages that date an article in its foot or an info box."""
+    body = root.find("body")
+    text = WHITESPACE.sub(" ", " ".join(body.itertext())) if body is not None else ""
+    for match in itertools.islice(DATE_LABEL.finditer(text), MAX_DATE_LABELS_READ):
+        iso = parse_date_text(text[match.end():match.end() + MAX_DATELINE_CHARS], month_first, MAX_LABELLED_DATE_GAP)
+        if iso:
+            return Found(iso, "labelled text date")
+    return None
 
 
 def _headline_element(root: Element, headline: Found | None) -> Element | None:

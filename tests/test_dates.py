@@ -144,3 +144,73 @@ def test_headline_in_h2_anchors_the_text_date():
     html = ("<html><head><meta property='og:title' content='Rain falls on the town | Site'></head><body>"
             "<h2>Rain falls on the town</h2><div>27 Sep 2016</div>" + BODY + "</body></html>")
     assert fa.extract_article(html, "https://example.org/a").published == "2016-09-27"
+
+
+# --- dates shown on the page where no field gives one, or a later day than the field's (helper-prototyped)
+
+LABEL_BODY = "<p>" + " ".join(["Ein Satz mit einigen Worten darin, der den Text des Artikels lang genug macht."] * 12) + "</p>"
+
+
+def labelled_page(head: str, article: str) -> str:
+    return f"<html><head>{head}</head><body><article>{article}</article></body></html>"
+
+
+def test_hungarian_dotted_date_before_headline():
+    html = labelled_page("", f"<div>lassú kilábalás</div><div>2020. 08. 18. 21:35</div><h1>A címe a cikknek itt</h1>{LABEL_BODY}")
+    article = fa.extract_article(html, "https://example.hu/eletstilus/a-cikk-2928554/")
+    assert article.published.startswith("2020-08-18")
+
+
+def test_labelled_date_further_down():
+    html = labelled_page("", f"<h1>Verkündung des Gesetzes</h1>{LABEL_BODY}<p>Datum: 18.10.2021</p>")
+    article = fa.extract_article(html, "https://example.de/meldungen/gesetz.html")
+    assert article.published == "2021-10-18"
+    assert article.provenance["published"] == "labelled text date"
+
+
+def test_labelled_date_not_read_when_unlabelled():
+    html = labelled_page("", f"<h1>Verkündung des Gesetzes</h1>{LABEL_BODY}<p>Im Gesetzblatt vom 17.08.2021 steht es.</p>")
+    assert fa.extract_article(html, "https://example.de/meldungen/gesetz.html").published is None
+
+
+def test_shown_later_day_beats_field():
+    head = '<meta property="article:published_time" content="2021-11-22T18:42:22+01:00">'
+    html = labelled_page(head, f"<h1>Diese Hotels versprechen Erholung</h1><div>Von Fiona B.</div><div>Stand: 07.11.2023, 07:30 Uhr</div>{LABEL_BODY}")
+    assert fa.extract_article(html, "https://example.de/artikel/hotels").published.startswith("2023-11-07")
+
+
+def test_event_date_in_lead_does_not_override():
+    head = '<meta property="article:published_time" content="2021-11-22T18:42:22+01:00">'
+    lead = "<p>Die Regierung hat beschlossen, dass das neue Gesetz am 1. Januar 2023 in Kraft tritt, und zwar bundesweit für alle.</p>"
+    html = labelled_page(head, f"<h1>Neues Gesetz beschlossen</h1>{lead}{LABEL_BODY}")
+    assert fa.extract_article(html, "https://example.de/artikel/gesetz").published.startswith("2021-11-22")
+
+
+def test_earlier_shown_day_keeps_field():
+    head = '<meta property="article:published_time" content="2021-11-22T18:42:22+01:00">'
+    html = labelled_page(head, f"<h1>Neues Gesetz beschlossen</h1><div>20.11.2021</div>{LABEL_BODY}")
+    assert fa.extract_article(html, "https://example.de/artikel/gesetz").published.startswith("2021-11-22")
+
+
+def test_utc_field_takes_shown_local_time():
+    head = '<meta property="article:published_time" content="2022-05-04T00:25:56Z">'
+    html = labelled_page(head, f"<h1>Jugada del oficialismo en Diputados</h1><div>3 de mayo de 2022 21:25</div>{LABEL_BODY}")
+    assert fa.extract_article(html, "https://example.com.ar/politica/jugada/").published == "2022-05-03T21:25:56-03:00"
+
+
+def test_utc_field_takes_shown_local_day():
+    head = '<meta property="article:published_time" content="2022-05-04T00:25:56Z">'
+    html = labelled_page(head, f"<h1>Jugada del oficialismo en Diputados</h1><div>3 de mayo de 2022</div>{LABEL_BODY}")
+    assert fa.extract_article(html, "https://example.com.ar/politica/jugada/").published == "2022-05-03"
+
+
+def test_utc_field_kept_when_shown_day_too_far():
+    head = '<meta property="article:published_time" content="2022-05-04T15:25:56Z">'
+    html = labelled_page(head, f"<h1>Jugada del oficialismo en Diputados</h1><div>3 de mayo de 2022</div>{LABEL_BODY}")
+    assert fa.extract_article(html, "https://example.com.ar/politica/jugada/").published.startswith("2022-05-04")
+
+
+def test_short_lead_sentence_with_event_date_does_not_override():
+    head = '<meta property="article:published_time" content="2021-11-22T18:42:22+01:00">'
+    html = labelled_page(head, f"<h1>Neues Gesetz beschlossen</h1><p>Das Gesetz gilt ab 1. Januar 2023.</p>{LABEL_BODY}")
+    assert fa.extract_article(html, "https://example.de/artikel/gesetz").published.startswith("2021-11-22")
