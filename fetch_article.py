@@ -3111,8 +3111,8 @@ TRAILING_ATTRIBUTION_CHARS = 100
 
 
 def _words_tail(element: Element, excluded: Element | None) -> str:
-    """The end of clean_text(" ".join(_text_outside(element, excluded))), at least
-    TRAILING_ATTRIBUTION_CHARS long where the whole is: its pieces are read from the last."""
+    """The last TRAILING_ATTRIBUTION_CHARS of clean_text(" ".join(_text_outside(element, excluded))):
+    its pieces are read from the last."""
     inside = set(excluded.iter()) if excluded is not None else set()
     pieces: list[str] = []
     length = 0
@@ -3121,7 +3121,9 @@ def _words_tail(element: Element, excluded: Element | None) -> str:
         length += sum(len(word) + 1 for word in piece.split())
         if length > TRAILING_ATTRIBUTION_CHARS:
             break
-    return clean_text(" ".join(reversed(pieces)))
+    # only the end: the pattern anchored there was searched through whole pieces, a quote's
+    # megabyte once per level of a nest (found by fuzzing: 1.7 s)
+    return clean_text(" ".join(reversed(pieces)))[-TRAILING_ATTRIBUTION_CHARS:]
 
 
 def _text_outside_backwards(node: Element, element: Element, inside: set[Element], excluded: Element | None) -> Iterator[str]:
