@@ -75,6 +75,7 @@ import sys
 import tempfile
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
@@ -1840,7 +1841,8 @@ def first_text(root: lxml.html.HtmlElement, selector: str) -> Found | None:
 # --- fields
 
 def extract_headline(page: ParsedPage) -> Found | None:
-    """The headline and its element. The on-page <h1> beats social titles."""
+    """The headline and its element. The on-page <h1> beats social titles, in the wording of the
+    social title that gives the same headline (see H1_AS_SOCIAL); an <h1> naming the site never."""
     root, meta, ld = page.root, page.meta, page.ld
     social = [
         (ld_text(ld.get("headline")), "json-ld headline"),
@@ -1851,15 +1853,20 @@ def extract_headline(page: ParsedPage) -> Found | None:
     titles = [(title, source) for title, source in social if title]
     h1s = [(text_of(h1), h1) for h1 in root.iter("h1")]
     h1s = [(text, h1) for text, h1 in h1s if text and not is_boilerplate(h1)]
+    # a site name that is the whole of the story's title (an application-name set to it) is not one
+    names = site_names(page) - {squeezed(title) for title, source in titles if source in STORY_TITLE_SOURCES}
+    names |= {squeezed(text) for text, h1 in h1s if SITE_HEADING_CLASS.search(class_and_id(h1))} - {""}
+    h1s = [(text, h1) for text, h1 in h1s if squeezed(text) not in names]
+    cut = [(strip_site_suffix(title, meta, names, source != "title"), source) for title, source in titles]
     for text, h1 in h1s:
         if any(_same_title(text, title) for title, _ in titles):
-            return Found(text, "h1", h1)
+            return _h1_as_social(text, h1, cut, names)
     site_name = (meta.get("og:site_name") or "").lower()
     if len(h1s) == 1 and len(h1s[0][0]) >= MIN_LONE_H1_CHARS and h1s[0][0].lower() not in site_name:
-        return Found(h1s[0][0], "h1", h1s[0][1])  # the page's one <h1> is its headline, whatever social titles say
+        return _h1_as_social(*h1s[0], cut, names)  # the page's one <h1> is its headline, whatever social titles say
     if titles:
-        title, source = titles[0]
-        return Found(strip_site_suffix(title, meta), source, _element_with_text(h1s, title))
+        title, source = cut[0]
+        return Found(title, source, _element_with_text(h1s, titles[0][0]))
     if h1s:
         return Found(h1s[0][0], "h1", h1s[0][1])
     return None
@@ -1877,16 +1884,99 @@ def _element_with_text(candidates: list[tuple[str, Element]], text: str) -> Elem
     return next((element for candidate, element in candidates if candidate == text), None)
 
 
+# Curly quotes and dashes as typed on a keyboard: a social title that differs from the <h1> only
+# so is the same headline, less well set.
+TYPOGRAPHY = str.maketrans({**dict.fromkeys("‘’‚‛′", "'"), **dict.fromkeys("“”„‟″", '"'), **dict.fromkeys(DASHES, "-")})
+# Social titles that name the story itself, never the site alone (the <title> of a home page does).
+STORY_TITLE_SOURCES = ("json-ld headline", "meta og:title")
+# Class and id words of an <h1> holding the site's name above every post (blog themes'
+# "site-title", a logo): never the headline, and its text names the site in titles.
+SITE_HEADING_CLASS = re.compile(r"site-?(?:title|name)|blog-?title|logo|masthead", re.I)
+
+
+def _same_words(h1_text: str, title: str, names: set[str]) -> bool:
+    """Tagesschau's "Kicker Headline" <h1> beside its "Kicker: Headline" og:title, quotes or a
+    space after a colon missing: the same words, only the punctuation differs. A title that adds
+    a symbol ("▷ Headline | Presseportal") is decorated, one that only straightens quotes and
+    dashes is less well set: neither is taken."""
+    return WORD.findall(h1_text) == WORD.findall(title) and _symbols(title) <= _symbols(h1_text) \
+        and h1_text.translate(TYPOGRAPHY) != title.translate(TYPOGRAPHY)
+
+
+def _symbols(text: str) -> set[str]:
+    return {character for character in text if unicodedata.category(character).startswith("S")}
+
+
+def _kicker_dropped(h1_text: str, title: str, names: set[str]) -> bool:
+    """"Premier League Rückschlag im Titelkampf", "Basketball-EuroleagueNach Massenschlägerei…",
+    "Local News | Headline": a kicker or section the <h1> sets before the headline (in its own
+    element, so often glued on without a space), which the social title leaves out."""
+    h1_key, title_key = squeezed(h1_text), squeezed(title)
+    return len(title) >= MIN_LONE_H1_CHARS and h1_key.endswith(title_key) \
+        and 0 < len(h1_key) - len(title_key) <= MAX_KICKER_CHARS
+
+
+def _site_dropped(h1_text: str, title: str, names: set[str]) -> bool:
+    """"Headline | FASSETTE.NET" in the <h1> of some blog themes: the social title leaves out a
+    last part that names the site or is a domain."""
+    parts = SITE_SEPARATOR.split(h1_text)
+    return len(parts) > 1 and (_names_site(parts[-1], names) or bool(DOMAIN_NAME.fullmatch(parts[-1]))) \
+        and squeezed(h1_text[:len(h1_text) - len(parts[-1])]) == squeezed(title)
+
+
+# How the page's social titles show its <h1> to be the headline, tried in order: worded alike
+# but for punctuation, as it stands, or with the <h1>'s kicker or site name left out. The first
+# to hold for some social title gives that title's wording.
+H1_AS_SOCIAL: tuple[tuple[str, Callable[[str, str, set[str]], bool]], ...] = (
+    ("punctuation", _same_words),
+    ("as is", lambda h1_text, title, names: h1_text == title),
+    ("kicker", _kicker_dropped),
+    ("site", _site_dropped),
+)
+
+
+def _h1_as_social(text: str, h1: Element, cut: list[tuple[str, str]], names: set[str]) -> Found:
+    """The <h1> as the headline, in the wording of the first social title (site's name cut) that
+    one of H1_AS_SOCIAL's rules finds to be the same headline."""
+    for rule, holds in H1_AS_SOCIAL:
+        for title, source in cut:
+            if holds(text, title, names):
+                return Found(text, "h1", h1) if title == text else Found(title, f"h1 as {source} ({rule})", h1)
+    return Found(text, "h1", h1)
+
+
 # "Headline | CBC News", "Headline – Site".
 TITLE_SEPARATOR = re.compile(rf"\s+[|{DASHES}]\s+")
+# Where a part of a title names the site, more separators are read: "Headline : Site",
+# "Lexikon « Site", "Produkttester werden│Site" (a box-drawing bar, spaced or not).
+SITE_SEPARATOR = re.compile(rf"\s+[|:«»•{DASHES}]\s+|\s*│\s*")
+# What is left at a title's end once its site's name is cut: "Headline - ", "Headline |".
+TITLE_END_PUNCTUATION = f" |{DASHES}"
 
 
-def strip_site_suffix(title: str, meta: dict[str, str]) -> str:
-    """'Headline | CBC News' -> 'Headline'."""
+def strip_site_suffix(title: str, meta: dict[str, str], names: set[str] | frozenset[str] = frozenset(),
+                      social: bool = False) -> str:
+    """'Headline | CBC News' -> 'Headline'; 'Diario HOY | Headline' -> 'Headline'; 'Headline |
+    Site | Tagline' -> 'Headline'. Else a <title>'s short last part goes (a site's name the page
+    does not spell out); a social title keeps it, as there it is rather a subtitle ("… – worauf
+    wartet die Politik?", "… | Step-by-Step Guide")."""
+    bounds = [0, *(edge for match in SITE_SEPARATOR.finditer(title) for edge in match.span()), len(title)]
+    parts = [title[start:end] for start, end in zip(bounds[::2], bounds[1::2])]
+    first = 1 if len(parts) > 1 and _names_site(parts[0], names) else 0
+    last = next((i for i in range(first + 1, len(parts)) if _names_site(parts[i], names)), len(parts))
+    if (first, last) != (0, len(parts)):
+        return title[bounds[2 * first]:bounds[2 * last - 1]].rstrip(TITLE_END_PUNCTUATION)
     parts = TITLE_SEPARATOR.split(title)
-    if len(parts) > 1 and len(parts[-1]) < MAX_SITE_SUFFIX_CHARS:
+    if len(parts) > 1 and len(parts[-1]) < MAX_SITE_SUFFIX_CHARS and not social:
         return " - ".join(parts[:-1])
-    return title
+    return title.rstrip(TITLE_END_PUNCTUATION) or title
+
+
+def _names_site(part: str, names: set[str] | frozenset[str]) -> bool:
+    """A title part holding one of the site's names ("DER SPIEGEL" for spiegel.de, "MDR.DE")."""
+    key = squeezed(part)
+    return len(key) >= MIN_SITE_LABEL_CHARS and any(name in key or key in name for name in names
+                                                   if len(name) >= MIN_SITE_LABEL_CHARS)
 
 
 # Class words of a standfirst: "deck", "dek", "standfirst", "sub-headline", "strapline"…
