@@ -2224,6 +2224,10 @@ MAX_LABELLED_DATE_GAP = 24  # characters between a label and its date ("Datum: M
 # Labels read at most: a page's own comes early, and a page of a megabyte of "date date …" is
 # not read through.
 MAX_DATE_LABELS_READ = 20
+MAX_LABEL_OCCURRENCES = 1000
+# The words DATE_LABEL begins with, each as written, capitalised or in capitals.
+DATE_LABEL_STEMS = ("datum", "date", "veröffentlicht", "veroeffentlicht", "erschienen", "erstellt", "aktualisiert",
+                    "stand", "published", "posted", "publi", "pubblicato", "gepubliceerd")
 # Zones written after a time: "6:43 AM ET", "07:09 GMT", "15:05 CEST"; a named zone takes its
 # offset on that date (EDT in summer, EST in winter), "ET" included.
 ZONE_NAMES = {
@@ -2399,11 +2403,26 @@ def labelled_date(root: Element, month_first: bool = False) -> Found | None:
     "Veröffentlicht: 30.07.2019 09:35 Uhr"): pages that date an article in its foot or an info box."""
     body = root.find("body")
     text = WHITESPACE.sub(" ", " ".join(body.itertext())) if body is not None else ""
-    for match in itertools.islice(DATE_LABEL.finditer(text), MAX_DATE_LABELS_READ):
+    # The labels' words found first with str.find: the pattern searched through the whole text
+    # was a tenth of a page's extraction.
+    starts = sorted({start for stem in DATE_LABEL_STEMS for spelling in (stem, stem.capitalize(), stem.upper())
+                     for start in _occurrences(text, spelling)})
+    labels = (match for start in starts if (match := DATE_LABEL.match(text, start)))
+    for match in itertools.islice(labels, MAX_DATE_LABELS_READ):
         iso = parse_date_text(text[match.end():match.end() + MAX_DATELINE_CHARS], month_first, MAX_LABELLED_DATE_GAP)
         if iso:
             return Found(iso, "labelled text date")
     return None
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    """Where `word` occurs in `text`, the first MAX_LABEL_OCCURRENCES times."""
+    start = text.find(word)
+    for _ in range(MAX_LABEL_OCCURRENCES):
+        if start == -1:
+            return
+        yield start
+        start = text.find(word, start + 1)
 
 
 def _headline_element(root: Element, headline: Found | None) -> Element | None:
