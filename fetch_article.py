@@ -2225,6 +2225,9 @@ MAX_LABELLED_DATE_GAP = 24  # characters between a label and its date ("Datum: M
 # not read through.
 MAX_DATE_LABELS_READ = 20
 MAX_LABEL_OCCURRENCES = 1000
+# The page's text read around a label, before white space is folded: the label, its date and
+# room for the indentation of templates.
+LABEL_WINDOW_CHARS = 4 * MAX_DATELINE_CHARS
 # The words DATE_LABEL begins with, each as written, capitalised or in capitals.
 DATE_LABEL_STEMS = ("datum", "date", "veröffentlicht", "veroeffentlicht", "erschienen", "erstellt", "aktualisiert",
                     "stand", "published", "posted", "publi", "pubblicato", "gepubliceerd")
@@ -2402,14 +2405,16 @@ def labelled_date(root: Element, month_first: bool = False) -> Found | None:
     """The first date the page labels as its own further down ("Datum: 18.10.2021",
     "Veröffentlicht: 30.07.2019 09:35 Uhr"): pages that date an article in its foot or an info box."""
     body = root.find("body")
-    text = WHITESPACE.sub(" ", " ".join(body.itertext())) if body is not None else ""
-    # The labels' words found first with str.find: the pattern searched through the whole text
-    # was a tenth of a page's extraction.
+    text = " ".join(body.itertext()) if body is not None else ""
+    # The labels' words found first with str.find, and white space folded only around them: the
+    # pattern searched through the whole folded text was a tenth of a page's extraction.
     starts = sorted({start for stem in DATE_LABEL_STEMS for spelling in (stem, stem.capitalize(), stem.upper())
                      for start in _occurrences(text, spelling)})
-    labels = (match for start in starts if (match := DATE_LABEL.match(text, start)))
-    for match in itertools.islice(labels, MAX_DATE_LABELS_READ):
-        iso = parse_date_text(text[match.end():match.end() + MAX_DATELINE_CHARS], month_first, MAX_LABELLED_DATE_GAP)
+    windows = (WHITESPACE.sub(" ", text[max(0, start - 1): start + LABEL_WINDOW_CHARS]) for start in starts)
+    labels = (window[match.end():] for window, start in zip(windows, starts)
+              if (match := DATE_LABEL.match(window, 1 if start else 0)))
+    for after in itertools.islice(labels, MAX_DATE_LABELS_READ):
+        iso = parse_date_text(after[:MAX_DATELINE_CHARS], month_first, MAX_LABELLED_DATE_GAP)
         if iso:
             return Found(iso, "labelled text date")
     return None
