@@ -362,9 +362,8 @@ SOURCE_NOTE = re.compile(
     re.I,
 )
 # Text nodes that may start a source line, found by libxml2 before any Python runs.
-SOURCE_NOTE_XPATH = ".//text()[" + " or ".join(
-    f"contains(., '{words}')" for words in ("files from", "eporting by", "report from", "ritten by")
-) + "]"
+SOURCE_NOTE_WORDS = ("files from", "eporting by", "report from", "ritten by")
+SOURCE_NOTE_XPATH = ".//text()[" + " or ".join(f"contains(., '{words}')" for words in SOURCE_NOTE_WORDS) + "]"
 # An image file under more captions than this is a lazy-loading placeholder shared by a list of
 # teasers (Times of India, BBC), not a photo reused by an older template (two figures, one file).
 MAX_CAPTIONS_PER_IMAGE = 2
@@ -1283,6 +1282,7 @@ class ParsedPage:
     url: str | None
     ld_by_id: dict[str, dict]  # every JSON-LD object with an @id and a name, by @id
     ld_objects: tuple[dict, ...]  # every JSON-LD item, broken blocks' repaired, for dates the article item lacks
+    data: bytes  # the page as UTF-8: words it does not hold are in no text node (a check before a slow search)
 
 
 def _extract(html: bytes | str, url: str | None) -> Article:
@@ -1290,7 +1290,7 @@ def _extract(html: bytes | str, url: str | None) -> Article:
     root = parse_html(data)
     objects, repaired = extract_json_ld(root)
     by_id = {item["@id"]: item for item in objects if isinstance(item.get("@id"), str) and "name" in item}
-    page = ParsedPage(root, extract_meta(root), find_article_json_ld(objects), url, by_id, (*objects, *repaired))
+    page = ParsedPage(root, extract_meta(root), find_article_json_ld(objects), url, by_id, (*objects, *repaired), data)
     drop_never_content(root, data)
     known = extract_with_template(root, find_site_template(root))
     try:
@@ -1375,7 +1375,7 @@ def extract_story(page: ParsedPage, known: TemplateFinds) -> Story:
     # all, a JSON-LD articleBody may still stand in.
     for container in containers:
         region = figure_region(headline_el, container.element if container else None)
-        source_note = known.source_note or extract_source_note(page.root, region)
+        source_note = known.source_note or extract_source_note(page, region)
         pulls = known.pull_quotes or (find_pull_quotes(container.value) if container else None)
         furniture = {found.element for found in (headline, deck, authors, source_note) if found and found.element is not None}
         furniture |= set(pulls.value if pulls else ())
@@ -2750,9 +2750,11 @@ def _in_furniture(element: Element, scope: Element) -> bool:
     return False
 
 
-def extract_source_note(root: Element, region: Element | None) -> Found | None:
+def extract_source_note(page: ParsedPage, region: Element | None) -> Found | None:
     """A line such as "With files from CBC News"."""
-    scope = region if region is not None else root
+    if not any(words.encode() in page.data for words in SOURCE_NOTE_WORDS):
+        return None  # words the page's bytes do not hold no text node holds: spare the search
+    scope = region if region is not None else page.root
     for text_node in scope.xpath(SOURCE_NOTE_XPATH):
         element = text_node.getparent()
         for candidate in (element, *list(element.iterancestors())[:2]):
