@@ -2410,8 +2410,12 @@ def labelled_date(root: Element, month_first: bool = False) -> Found | None:
     text = " ".join(body.itertext()) if body is not None else ""
     # The labels' words found first with str.find, and white space folded only around them: the
     # pattern searched through the whole folded text was a tenth of a page's extraction.
-    starts = sorted({start for stem in DATE_LABEL_STEMS for spelling in (stem, stem.capitalize(), stem.upper())
-                     for start in _occurrences(text, spelling)})
+    lowered = text.lower()
+    if len(lowered) == len(text):  # (lower() lengthens a few letters, "İ"; then each spelling is sought)
+        starts = sorted({start for stem in DATE_LABEL_STEMS for start in _occurrences(lowered, stem)})
+    else:
+        starts = sorted({start for stem in DATE_LABEL_STEMS for spelling in (stem, stem.capitalize(), stem.upper())
+                         for start in _occurrences(text, spelling)})
     windows = (WHITESPACE.sub(" ", text[max(0, start - 1): start + LABEL_WINDOW_CHARS]) for start in starts)
     labels = (window[match.end():] for window, start in zip(windows, starts)
               if (match := DATE_LABEL.match(window, 1 if start else 0)))
