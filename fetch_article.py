@@ -2054,13 +2054,14 @@ def extract_authors(page: ParsedPage) -> Found | None:
     names a person (some sites credit every story to themselves); a company, a CMS account or an
     e-mail address never does."""
     fallback = None
+    site = site_names(page)  # once: each name of each source is checked against them
     for found in _author_sources(page):
         names = [name for name in found.value if not _is_url(name)]
         if not names:
             continue
-        if not all(_names_no_person(name, page) for name in names):  # "Jane Doe, Associated Press" stays whole
+        if not all(_names_no_person(name, site) for name in names):  # "Jane Doe, Associated Press" stays whole
             return found._replace(value=tuple(names))
-        if fallback is None and all(squeezed(name) in site_names(page) or DOMAIN_NAME.fullmatch(name) for name in names):
+        if fallback is None and all(squeezed(name) in site or DOMAIN_NAME.fullmatch(name) for name in names):
             fallback = found._replace(value=tuple(names))
     return fallback
 
@@ -2087,11 +2088,11 @@ def _author_sources(page: ParsedPage) -> Iterator[Found]:
             yield Found(split_byline(short_text_of(element, MAX_BYLINE_CHARS) or ""), f"{element.tag}.{hints.split()[0]}", element)
 
 
-def _names_no_person(name: str, page: ParsedPage) -> bool:
-    """An author value that is the site itself, a company, a CMS account, an e-mail address or
-    a domain."""
+def _names_no_person(name: str, site: set[str]) -> bool:
+    """An author value that is the site itself (one of `site`, see site_names), a company, a CMS
+    account, an e-mail address or a domain."""
     return bool(EMAIL.search(name) or DOMAIN_NAME.fullmatch(name) or COMPANY_WORDS.search(name)) \
-        or name.casefold() in CMS_ACCOUNTS or squeezed(name) in site_names(page)
+        or name.casefold() in CMS_ACCOUNTS or squeezed(name) in site
 
 
 def site_names(page: ParsedPage) -> set[str]:
@@ -2324,19 +2325,12 @@ def _dateline_after(headline_el: Element, month_first: bool) -> str | None:
     """The first date after the headline, within a few lines, that stands in a line of its own
     or a short byline ("01.04.2023, 12:00 Uhr", "Von X | Aktualisiert am 06. Mär. 2023"), not
     in the lead's sentences, where the dates of the events reported are."""
-    size = 0
-    node: Element | None = headline_el
-    while node is not None and size < NEAR_HEADLINE_AFTER_CHARS:
-        for text in _following_texts(node):
-            size += len(text)
-            line = text.strip()
-            if line and len(line) <= MAX_DATE_FIELD_CHARS and not line.endswith("."):  # not a sentence
-                iso = parse_date_text(line, month_first, MAX_DATELINE_LEAD)
-                if iso:
-                    return iso
-            if size >= NEAR_HEADLINE_AFTER_CHARS:
-                return None
-        node = node.getparent()
+    for text in _texts_after(headline_el, NEAR_HEADLINE_AFTER_CHARS):
+        line = text.strip()
+        if line and len(line) <= MAX_DATE_FIELD_CHARS and not line.endswith("."):  # not a sentence
+            iso = parse_date_text(line, month_first, MAX_DATELINE_LEAD)
+            if iso:
+                return iso
     return None
 
 
@@ -2485,17 +2479,21 @@ def _date_starts(text: str) -> list[int]:
 
 def _text_after(element: Element, limit: int) -> str:
     """The page's text after an element (not its own), up to about `limit` characters."""
-    pieces: list[str] = []
+    return WHITESPACE.sub(" ", " ".join(_texts_after(element, limit)))[:limit]
+
+
+def _texts_after(element: Element, limit: int) -> Iterator[str]:
+    """The page's texts after an element (not its own), in page order, until they reach `limit`
+    characters: its tail and its following siblings', then its parent's, and so on up."""
     size = 0
     node: Element | None = element
-    while node is not None and size < limit:
+    while node is not None:
         for text in _following_texts(node):
-            pieces.append(text)
+            yield text
             size += len(text)
             if size >= limit:
-                break
+                return
         node = node.getparent()
-    return WHITESPACE.sub(" ", " ".join(pieces))[:limit]
 
 
 def _following_texts(node: Element) -> Iterator[str]:
@@ -2792,8 +2790,8 @@ def find_body_containers(root: Element) -> Iterator[Found | None]:
 
 def _scored_container(best: Element, scores: dict[Element, float]) -> Found:
     parts = body_parts(best, scores)
-    first_class = (best.get("class") or "").split()[:1]
-    source = f"scored <{best.tag}{''.join('.' + name for name in first_class)}>" + (f" and {len(parts) - 1} more" if len(parts) > 1 else "")
+    first_class = _first_class(best)
+    source = f"scored <{best.tag}{'.' + first_class if first_class else ''}>" + (f" and {len(parts) - 1} more" if len(parts) > 1 else "")
     return Found(parts, source, common_ancestor(parts))
 
 
@@ -2859,8 +2857,8 @@ def _only_wrappers_between(element: Element, ancestor: Element) -> bool:
 def _same_class_chunks(best: Element, parent: Element, scores: dict[Element, float]) -> list[Element]:
     """Blocks of the best block's tag and first class within its article (or content) ancestor
     that score at all: a story cut into chunks between ads."""
-    base_class = (best.get("class") or "").split()[:1]
-    if not base_class:
+    base_class = _first_class(best)
+    if base_class is None:
         return []
     scope = next((a for a in best.iterancestors() if a.tag in ("article", "main")
                   or CONTENT_HINTS.search(class_and_id(a))), parent)
@@ -2870,7 +2868,7 @@ def _same_class_chunks(best: Element, parent: Element, scores: dict[Element, flo
         # one post of several: the others are chunks too, when they are posts rather than cards
         scope, floor = records, scores[best] * SIBLING_SCORE_SHARE
     return [element for element in scope.iter(best.tag)
-            if (element.get("class") or "").split()[:1] == base_class and scores.get(element, 0) > floor
+            if _first_class(element) == base_class and scores.get(element, 0) > floor
             and not is_boilerplate(element)]
 
 

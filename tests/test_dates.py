@@ -192,22 +192,16 @@ def test_earlier_shown_day_keeps_field():
     assert fa.extract_article(html, "https://example.de/artikel/gesetz").published.startswith("2021-11-22")
 
 
-def test_utc_field_takes_shown_local_time():
-    head = '<meta property="article:published_time" content="2022-05-04T00:25:56Z">'
-    html = labelled_page(head, f"<h1>Jugada del oficialismo en Diputados</h1><div>3 de mayo de 2022 21:25</div>{LABEL_BODY}")
-    assert fa.extract_article(html, "https://example.com.ar/politica/jugada/").published == "2022-05-03T21:25:56-03:00"
-
-
-def test_utc_field_takes_shown_local_day():
-    head = '<meta property="article:published_time" content="2022-05-04T00:25:56Z">'
-    html = labelled_page(head, f"<h1>Jugada del oficialismo en Diputados</h1><div>3 de mayo de 2022</div>{LABEL_BODY}")
-    assert fa.extract_article(html, "https://example.com.ar/politica/jugada/").published == "2022-05-03"
-
-
-def test_utc_field_kept_when_shown_day_too_far():
-    head = '<meta property="article:published_time" content="2022-05-04T15:25:56Z">'
-    html = labelled_page(head, f"<h1>Jugada del oficialismo en Diputados</h1><div>3 de mayo de 2022</div>{LABEL_BODY}")
-    assert fa.extract_article(html, "https://example.com.ar/politica/jugada/").published.startswith("2022-05-04")
+@pytest.mark.parametrize("field, shown, expected, exact", [
+    ("2022-05-04T00:25:56Z", "3 de mayo de 2022 21:25", "2022-05-03T21:25:56-03:00", True),  # its local time
+    ("2022-05-04T00:25:56Z", "3 de mayo de 2022", "2022-05-03", True),                    # its local day
+    ("2022-05-04T15:25:56Z", "3 de mayo de 2022", "2022-05-04", False),                   # too far: the field stays
+])
+def test_utc_field_and_the_shown_local_date(field, shown, expected, exact):
+    head = f'<meta property="article:published_time" content="{field}">'
+    html = labelled_page(head, f"<h1>Jugada del oficialismo en Diputados</h1><div>{shown}</div>{LABEL_BODY}")
+    published = fa.extract_article(html, "https://example.com.ar/politica/jugada/").published
+    assert published == expected if exact else published.startswith(expected)
 
 
 def test_short_lead_sentence_with_event_date_does_not_override():
