@@ -225,8 +225,9 @@ ARTICLE_TYPES = {
     "liveblogposting", "report", "scholarlyarticle", "techarticle", "socialmediaposting",
 }
 # class/id words of page furniture: sharing, comments, related stories, ads, newsletters, cookies.
+# ("related" also begins a word: WordPress Jetpack's jp-relatedposts, relatedArticles.)
 BOILERPLATE_HINTS = re.compile(
-    r"(?:^|[-_\s])(?:share|sharing|social|comment|comments|related|recommend|newsletter|signup|"
+    r"(?:^|[-_\s])(?:share|sharing|social|comment|comments|related[a-z]*|recommend|newsletter|signup|"
     r"subscribe|subscription|promo|advert|ad|ads|adslot|advertisement|sponsor|cookie|consent|"
     r"banner|breadcrumbs?|nav|navbar|menu|footer|sidebar|sidebars?|popup|modal|outbrain|taboola|"
     r"trending|most-?popular|similar|similarlinks|tags|toolbar|widget|author-?bio|authorprofile|"
@@ -237,6 +238,8 @@ BOILERPLATE_HINTS = re.compile(
 # Blogger's templates put the posts themselves in <div class="widget Blog" id="Blog1">: that widget
 # is the blog, not a sidebar box (its sidebar widgets are "widget Text", "widget Profile", …).
 BLOGGER_POSTS_CLASS = re.compile(r"(?:^|\s)widget Blog(?:$|\s)")
+# A "read more" box (see _is_read_more_expander).
+READ_MORE = re.compile(r"read-?more", re.I)
 # Words that mark the article itself; they outweigh a boilerplate word in the same class.
 CONTENT_HINTS = re.compile(r"article|story|body|content|entry|post-?text|main|text", re.I)
 # A form holding this many paragraphs wraps the page (ASP.NET) rather than a sign-up box.
@@ -1679,9 +1682,17 @@ def is_boilerplate(element: lxml.html.HtmlElement) -> bool:
         return element.tag in ("aside", "footer") or element.get("role") in ("navigation", "complementary")
     if not BOILERPLATE_HINTS.search(hints):
         return element.tag in ("aside", "footer")
-    if BLOGGER_POSTS_CLASS.search(element.get("class") or ""):
+    if BLOGGER_POSTS_CLASS.search(element.get("class") or "") or _is_read_more_expander(element, hints):
         return False
     return not CONTENT_HINTS.search(hints) or bool(FURNITURE_OVER_CONTENT.search(hints))
+
+
+def _is_read_more_expander(element: lxml.html.HtmlElement, hints: str) -> bool:
+    """A "Read more" expander: the rest of the story folded behind a button, in a child named for
+    both (News Corp Australia's sites: #read-more holds #read-more-link and #read-more-content).
+    Other "read more" boxes are lists of links to other stories."""
+    return bool(READ_MORE.search(hints)) and any(
+        READ_MORE.search(hint) and CONTENT_HINTS.search(hint) for hint in map(class_and_id, element.iterchildren("*")))
 
 
 def link_density(element: lxml.html.HtmlElement, text: str | None = None) -> float:
@@ -2867,9 +2878,21 @@ def _same_class_chunks(best: Element, parent: Element, scores: dict[Element, flo
     if records is not None and records in scope.iterancestors():
         # one post of several: the others are chunks too, when they are posts rather than cards
         scope, floor = records, scores[best] * SIBLING_SCORE_SHARE
-    return [element for element in scope.iter(best.tag)
-            if _first_class(element) == base_class and scores.get(element, 0) > floor
-            and not is_boilerplate(element)]
+    chunks = [element for element in scope.iter(best.tag)
+              if _first_class(element) == base_class and not is_boilerplate(element)]
+    scoring = [index for index, element in enumerate(chunks) if scores.get(element, 0) > floor]
+    if not scoring:
+        return []
+    # Between the first and the last chunk that scores, one that does not is a part too when it
+    # is text rather than links: a how-to's step that is a list ("What you'll need") or one short
+    # line, a blog's short post between long ones.
+    between = chunks[scoring[0]:scoring[-1] + 1]
+    return [element for element in between if scores.get(element, 0) > floor or _is_unlinked_text(element)]
+
+
+def _is_unlinked_text(element: Element) -> bool:
+    """Text mostly outside links, and not itself inside one (a teaser card is a link)."""
+    return link_density(element) < MAX_SIBLING_LINK_DENSITY and next(element.iterancestors("a"), None) is None
 
 
 def _repeated_record_list(best: Element) -> Element | None:

@@ -161,6 +161,7 @@ def test_body_keeps_paragraphs_and_subheadings_in_order():
     "<div id='cookie-consent'><p>We use cookies to improve your experience on this website.</p></div>",
     "<aside><p>Most read: ten things to do on the islands this weekend with the family</p></aside>",
     "<div class='ad-slot'><p>Advertisement: buy island fudge online with free shipping</p></div>",
+    "<div class='jp-relatedposts'><h3>Related</h3><p>Ferries cancelled as the storm nears the islands, in March</p></div>",
     "<figure><img src='/f.jpg' alt='A ferry'><figcaption>The ferry at the quay on Tuesday morning. (Jo Bloggs/Island News)</figcaption></figure>",
     "<script>var tracking = 'this is not text but it is long enough to count';</script>",
 ])
@@ -504,6 +505,31 @@ def test_bloggers_post_widget_is_not_a_sidebar_widget():
             f"<div class='widget Text' id='Text1'><div class='widget-content'>{about}</div></div></body></html>")
     text = fa.extract_article(html, "https://example.blogspot.com/2012/05/post.html").text
     assert "Paragraph 7 of the post" in text and "About the author" not in text
+
+
+def test_a_how_to_step_that_is_a_list_or_one_short_line_is_read():
+    # How-to pages cut into steps, each a record with its own text block: a step that is a list
+    # ("What you'll need") or a single short line scores nothing, yet sits between steps that do.
+    def step(inner: str) -> str:
+        return f"<div class='step'><div class='step-text'>{inner}</div><figure><img src='/s.jpg'></figure></div>"
+    long = "<p>Step {0}: do this, then that, with care, and with the tools the list names above, then wait.</p>"
+    card = "<a href='/other'>" + step("<p>Another how-to, a card.</p>") + "</a>"  # a link: a teaser
+    steps = (step(long.format(1)) + step("<ul><li>A cloche</li><li>A saucer</li><li>Moss</li></ul>")
+             + card + step("<p>Insert the plant.</p>") + step(long.format(4)))
+    html = f"<html><body><h1>How to build a terrarium</h1><main>{steps}</main></body></html>"
+    text = fa.extract_article(html, "https://example.com/how-to").text
+    assert "Step 4: do this" in text and "A saucer" in text and "Insert the plant." in text
+    assert "Another how-to" not in text
+
+
+def test_the_rest_of_a_story_behind_a_read_more_button_is_read():
+    story = "".join(f"<p>Paragraph {n} of the story, with commas, clauses, and words enough to be read.</p>" for n in range(3))
+    rest = "".join(f"<p>Folded paragraph {n}, the story's rest, with commas, clauses, and words.</p>" for n in range(3))
+    html = (f"<html><body><h1>A story</h1><div class='story-body'>{story}<div id='read-more'>"
+            f"<div id='read-more-link'><a href='#'>Read more</a></div><div id='read-more-content'>{rest}</div>"
+            f"</div></div><div class='read-more'><h3>Read more</h3><p><a href='/a'>Another story</a></p></div></body></html>")
+    text = fa.extract_article(html, "https://example.com/story").text
+    assert "Folded paragraph 2" in text and "Another story" not in text and "Read more" not in text
 
 
 def test_a_control_character_after_a_line_break_is_dropped_not_fatal():
