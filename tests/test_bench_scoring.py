@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import collections
 import importlib.util
+import sys
 
 import pytest
 
@@ -109,3 +111,33 @@ def test_metadata_authors_are_a_set_of_normalised_names_and_none_means_none():
     assert meta_bench.authors_ok((), [])
     scores = meta_bench.verdicts(meta_bench.Prediction(published="2020-01-01"), {"published": None}, ("published",))
     assert scores == {"spurious": True}
+
+
+quotes_spec = importlib.util.spec_from_file_location("quotes_bench", PROJECT / "bench" / "quotes.py")
+quotes_bench = importlib.util.module_from_spec(quotes_spec)
+sys.modules["quotes_bench"] = quotes_bench  # its dataclasses look their module up there
+quotes_spec.loader.exec_module(quotes_bench)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Donald J. Trump", "trump"), ("Trump's", "trump"), ("Martin Luther King Jr.", "king"),
+    ("Henry Ford III", "ford"), ("“Sen. Warren,”", "warren"), ("", None), (None, None),
+])
+def test_quote_speakers_compare_by_last_word(name, expected):
+    assert quotes_bench.last_word(name) == expected
+
+
+def test_quote_blocks_map_to_the_next_equal_paragraph_then_any():
+    paragraphs = ["A.", "B.", "A.", "C."]
+    assert quotes_bench.map_paragraphs("A.\n\nA.\n\nB.\n\nZ.", paragraphs) == [0, 2, 1, None]
+
+
+def test_quotes_match_on_half_their_tokens_in_the_same_paragraph():
+    Quote = collections.namedtuple("Quote", "text speaker paragraph")
+    gold = [quotes_bench.Gold({"paragraph": 0, "speaker": "Ann Lee", "text": "we will build it here"},
+                              quotes_bench.tokens("we will build it here"))]
+    predicted = quotes_bench.predictions_of([Quote("we will build", "Lee", 0), Quote("elsewhere", None, 0),
+                                             Quote("we will build it here", "Lee", 1)], [0, 1])
+    quotes_bench.match_quotes(gold, predicted)
+    assert gold[0].match is predicted[0] and quotes_bench.speaker_right(gold[0]) is True
+    assert [p.right for p in predicted] == [True, False, False]  # the third is in another paragraph
