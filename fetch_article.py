@@ -591,6 +591,7 @@ class Quote:
     cue: str | None  # "said", "told reporters", "according to", "described him as"
     paragraph: int  # index of the paragraph of `text` (split on blank lines) that holds it
     kind: QuoteKind
+    rule: str | None  # the speaker rule that named the speaker (SPEAKER_RULES); None if unattributed
 
 
 @dataclass(frozen=True)
@@ -3455,8 +3456,8 @@ def extract_quotes(blocks: tuple[Block, ...]) -> tuple[Quote, ...]:
         # quote, which names the speaker of both.
         if quotes and found and quotes[-1].speaker is None and quotes[-1].paragraph == index - 1 \
                 and _left_open(blocks, quotes[-1]) and block.text.lstrip()[:1] in QUOTE_CLOSERS:
-            quotes[-1] = dataclasses.replace(quotes[-1], speaker=found[0].speaker,
-                                             speaker_title=found[0].speaker_title, cue=found[0].cue)
+            quotes[-1] = dataclasses.replace(quotes[-1], speaker=found[0].speaker, speaker_title=found[0].speaker_title,
+                                             cue=found[0].cue, rule=found[0].rule and "quote goes on in the next paragraph")
         quotes += found
     return tuple(_with_full_names(quotes[:MAX_QUOTES], book))
 
@@ -3477,21 +3478,94 @@ def _left_open(blocks: tuple[Block, ...], quote: Quote) -> bool:
     return bool(spans) and not _closes(text, *spans[-1])
 
 
+class Attribution(NamedTuple):
+    """Who said a quote, and which speaker rule found them."""
+
+    speaker: str
+    title: str | None
+    cue: str | None
+    rule: str
+
+
+@dataclass(frozen=True)
+class QuoteSite:
+    """One quoted passage and what surrounds it, as the speaker rules read it."""
+
+    masked: str  # the paragraph with every quote's inside blanked out
+    before: str  # the quote's sentence up to its opening mark (from the previous quote's end)
+    after: str  # from the closing mark to the next quote
+    quote_only: bool  # the paragraph is quotes and nothing else
+    in_paragraph: Attribution | None  # the last speaker a clause of this paragraph named
+    previous_speaker: str | None  # the last speaker named before this paragraph
+    book: NameBook
+
+
+def _clause_after(site: QuoteSite) -> Attribution | None:
+    return _resolved(_adjacent_attribution(site.after), site.book, "clause after")
+
+
+def _clause_before(site: QuoteSite) -> Attribution | None:
+    return _resolved(_last_match(site.before), site.book, "clause before")
+
+
+def _clause_later(site: QuoteSite) -> Attribution | None:
+    return _resolved(_last_match(site.after[: sentence_end(site.after)]), site.book, "clause later in the sentence")
+
+
+def _same_speaker_goes_on(site: QuoteSite) -> Attribution | None:
+    if site.in_paragraph and not site.before.strip(" \0"):
+        return site.in_paragraph._replace(rule="same speaker goes on")
+    return None
+
+
+def _quote_only_paragraph(site: QuoteSite) -> Attribution | None:
+    speaker = site.previous_speaker
+    return Attribution(speaker, site.book.titles.get(speaker), None, "quote-only paragraph") \
+        if site.quote_only and speaker else None
+
+
+def _resolved(match: re.Match[str] | None, book: NameBook, rule: str) -> Attribution | None:
+    speaker, title, cue = resolve_speaker(match, book) if match else (None, None, None)
+    return Attribution(speaker, title, cue, rule) if speaker else None
+
+
+class SpeakerRule(NamedTuple):
+    name: str
+    find: Callable[[QuoteSite], Attribution | None]
+    names_anew: bool  # a clause names the speaker: later quotes of the paragraph may go on with them
+
+
+# The speaker rules, tried in order for each quote; the first that names a speaker wins. Each
+# serves a family of sentences:
+SPEAKER_RULES = (
+    # '…," said Aref al-Aref, an intensive care worker.'  '…," Kerry told reporters.'
+    SpeakerRule("clause after", _clause_after, True),
+    # 'Kerry told reporters: "…"'  'Bebars Mishal, a civil defence worker, said "…"'
+    SpeakerRule("clause before", _clause_before, True),
+    # '"…" is how the minister put it, Kerry said.' (the clause ends the quote's sentence)
+    SpeakerRule("clause later in the sentence", _clause_later, True),
+    # '"…," Kerry said. "…"': a new sentence of the quote, no clause of its own
+    SpeakerRule("same speaker goes on", _same_speaker_goes_on, False),
+    # a paragraph that is only a quote goes on with the previous paragraph's speaker
+    SpeakerRule("quote-only paragraph", _quote_only_paragraph, False),
+)
+
+
+def attribute(site: QuoteSite) -> Attribution | None:
+    return next((found for rule in SPEAKER_RULES if (found := rule.find(site))), None)
+
+
 def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]:
     text = as_double_quotes(block.text)
     spans = find_quote_spans(text)
     kind = QuoteKind.BLOCK if block.kind is BlockKind.QUOTE else QuoteKind.SPEECH
     if block.kind is BlockKind.QUOTE and not spans:
-        speaker, title = split_attribution(block.attribution) if block.attribution else (None, None)
-        if speaker:
-            speaker = book.full_name(speaker)
-            book.heard(speaker, title)
-        return [Quote(text, speaker, title or book.titles.get(speaker or ""), None, index, kind)]
+        return [_block_quote(text, block.attribution, index, book)]
     masked = mask_spans(text, spans)
     previous_speaker = book.last_speaker
     quote_only = not WORD.search(masked.replace("\0", ""))
     found: list[Quote] = []
-    paragraph_speaker: tuple[str, str | None, str | None] | None = None
+    in_paragraph: Attribution | None = None
     # Speech clauses of earlier sentences ("Tom Barr spoke first.") are heard before the quote.
     clauses = list(_speech_clauses(masked))
     starts = sentence_starts(masked) if spans else []
@@ -3504,27 +3578,33 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
         while clauses and clauses[0].end() <= sentence_from:
             _hear(clauses.pop(0), book)
         next_start = spans[number + 1][0] if number + 1 < len(spans) else len(text)
-        after = masked[end:next_start]
         before = masked[max(sentence_from, spans[number - 1][1] if number else 0): start]
-        attribution = (
-            _adjacent_attribution(after) or _last_match(before) or _last_match(after[: sentence_end(after)])
-        )
-        if attribution:
-            speaker, title, cue = resolve_speaker(attribution, book)
-            if speaker:
-                paragraph_speaker = (speaker, title, cue)
-                book.heard(speaker, title)
-        elif paragraph_speaker and not before.strip(" \0"):
-            speaker, title, cue = paragraph_speaker  # a new sentence of the same speaker's quote
-        elif quote_only and previous_speaker:
-            speaker, title, cue = previous_speaker, book.titles.get(previous_speaker), None
-        else:
-            speaker, title, cue = None, None, None
-        found.append(Quote(words, speaker, title, cue, index, kind))
+        site = QuoteSite(masked, before, masked[end:next_start], quote_only, in_paragraph, previous_speaker, book)
+        attribution = attribute(site)
+        if attribution and next(rule for rule in SPEAKER_RULES if rule.name == attribution.rule).names_anew:
+            in_paragraph = attribution
+            book.heard(attribution.speaker, attribution.title)
+        found.append(_quote(words, attribution, index, kind))
     if not spans:
         for match in clauses:  # "Bebars Mishal, a civil defence worker, said ..."
             _hear(match, book)
     return found
+
+
+def _quote(words: str, attribution: Attribution | None, index: int, kind: QuoteKind) -> Quote:
+    if attribution is None:
+        return Quote(words, None, None, None, index, kind, None)
+    return Quote(words, attribution.speaker, attribution.title, attribution.cue, index, kind, attribution.rule)
+
+
+def _block_quote(text: str, attribution: str | None, index: int, book: NameBook) -> Quote:
+    """A block quote without quote marks: its speaker is its <cite>, <footer> or "— Name"."""
+    speaker, title = split_attribution(attribution) if attribution else (None, None)
+    if not speaker:
+        return Quote(text, None, None, None, index, QuoteKind.BLOCK, None)
+    speaker = book.full_name(speaker)
+    book.heard(speaker, title)
+    return Quote(text, speaker, title or book.titles.get(speaker), None, index, QuoteKind.BLOCK, "block quote attribution")
 
 
 def _hear(match: re.Match[str], book: NameBook) -> None:
