@@ -143,9 +143,35 @@ def quotes_of(*paragraphs: str) -> list[tuple[str, str | None]]:
      [("It is a disaster", "Jane Smith"), ("Yes", "Jane Smith")]),
     # a sentence-opening word is not part of the name
     (['To Ann Lee, it was simple. "We will rebuild," Ann Lee said.'], [("We will rebuild", "Ann Lee")]),
+    # an honorific before the name is not the name; "X of Y" is X; a party tag is skipped
+    (['"We will vote no," said Sen. Ann Lee of Vermont.'], [("We will vote no", "Ann Lee")]),
+    (['"Prices are up," said Tom Barr of the Harbour Traders Association.'], [("Prices are up", "Tom Barr")]),
+    (['"We will vote no," Tom Barr (D-Vt.) said in a statement.'], [("We will vote no", "Tom Barr")]),
+    # verbs of saying beyond "said", before or after the name
+    (['"The ice is thin," explained Jo Mills, a guide.'], [("The ice is thin", "Jo Mills")]),
+    (['Jo Mills answered that the ice was "thin as paper."'], [("thin as paper.", "Jo Mills")]),
+    # "noted that X": X is the subject of what was said, not its speaker
+    (['Tom Barr spoke first. He noted that Jo Mills "might surprise everyone."'],
+     [("might surprise everyone.", "Tom Barr")]),
+    # after "told" or "urged" the name is the listener
+    (['"Stay home," urged Tom Barr.'], [("Stay home", None)]),
 ])
 def test_quote_rules(paragraphs, expected):
     assert quotes_of(*paragraphs) == expected
+
+
+def test_each_quote_names_the_rule_that_found_its_speaker():
+    html = ("<html><body><article><h1>A headline for the test story</h1><div class='story'>"
+            "<p>\"We sail at dawn,\" said Tom Barr. \"Nobody stays behind.\"</p><p>\"Not one.\"</p>"
+            "<p>Jo Mills said: \"We are ready.\"</p><p>The plan, a \"folly\" of sorts, was dropped.</p>"
+            "<blockquote><p>The sea gives and takes.</p><footer>— Ann Lee, harbour master</footer></blockquote>"
+            "</div></article></body></html>")
+    quotes = fa.extract_article(html, None).quotes
+    assert [(q.speaker, q.rule) for q in quotes] == [
+        ("Tom Barr", "clause after"), ("Tom Barr", "same speaker goes on"), ("Tom Barr", "quote-only paragraph"),
+        ("Jo Mills", "clause before"), (None, None), ("Ann Lee", "block quote attribution"),
+    ]
+    assert {rule.name for rule in fa.SPEAKER_RULES} >= {q.rule for q in quotes[:4]}
 
 
 def test_speaker_title_and_cue():
