@@ -3507,6 +3507,8 @@ class QuoteSite:
     masked: str  # the paragraph with every quote's inside blanked out
     before: str  # the quote's sentence up to its opening mark (from the previous quote's end)
     after: str  # from the closing mark to the next quote
+    rest_of_sentence: str  # from the closing mark to the sentence's end, later quotes blanked out
+    in_sentence: Attribution | None  # the speaker of an earlier quote of the same sentence
     quote_only: bool  # the paragraph is quotes and nothing else
     in_paragraph: Attribution | None  # the last speaker a clause of this paragraph named
     previous_speaker: str | None  # the last speaker named before this paragraph
@@ -3522,7 +3524,11 @@ def _clause_before(site: QuoteSite) -> Attribution | None:
 
 
 def _clause_later(site: QuoteSite) -> Attribution | None:
-    return _resolved(_last_match(site.after[: sentence_end(site.after)]), site.book, "clause later in the sentence")
+    return _resolved(_last_match(site.rest_of_sentence), site.book, "clause later in the sentence")
+
+
+def _earlier_quote_of_the_sentence(site: QuoteSite) -> Attribution | None:
+    return site.in_sentence._replace(rule="earlier quote of the sentence") if site.in_sentence else None
 
 
 def _same_speaker_goes_on(site: QuoteSite) -> Attribution | None:
@@ -3557,6 +3563,8 @@ SPEAKER_RULES = (
     SpeakerRule("clause before", _clause_before, True),
     # '"…" is how the minister put it, Kerry said.' (the clause ends the quote's sentence)
     SpeakerRule("clause later in the sentence", _clause_later, True),
+    # 'Trump called him a "nasty guy," "unstable" and "sick."': a series of quotes in one sentence
+    SpeakerRule("earlier quote of the sentence", _earlier_quote_of_the_sentence, False),
     # '"…," Kerry said. "…"': a new sentence of the quote, no clause of its own
     SpeakerRule("same speaker goes on", _same_speaker_goes_on, False),
     # a paragraph that is only a quote goes on with the previous paragraph's speaker
@@ -3579,6 +3587,7 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
     quote_only = not WORD.search(masked.replace("\0", ""))
     found: list[Quote] = []
     in_paragraph: Attribution | None = None
+    sentence_speaker: tuple[int, Attribution] | None = None
     # Speech clauses of earlier sentences ("Tom Barr spoke first.") are heard before the quote.
     clauses = list(_speech_clauses(masked))
     starts = sentence_starts(masked) if spans else []
@@ -3592,10 +3601,14 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
             _hear(clauses.pop(0), book)
         next_start = spans[number + 1][0] if number + 1 < len(spans) else len(text)
         before = masked[max(sentence_from, spans[number - 1][1] if number else 0): start]
-        site = QuoteSite(masked, before, masked[end:next_start], quote_only, in_paragraph, previous_speaker, book)
+        rest_of_sentence = masked[end:][: sentence_end(masked[end:])]
+        in_sentence = sentence_speaker[1] if sentence_speaker and sentence_speaker[0] == sentence_from else None
+        site = QuoteSite(masked, before, masked[end:next_start], rest_of_sentence, in_sentence, quote_only,
+                         in_paragraph, previous_speaker, book)
         attribution = attribute(site)
         if attribution and next(rule for rule in SPEAKER_RULES if rule.name == attribution.rule).names_anew:
             in_paragraph = attribution
+            sentence_speaker = (sentence_from, attribution)
             book.heard(attribution.speaker, attribution.title)
         found.append(_quote(words, attribution, index, kind))
     if not spans:
@@ -3661,10 +3674,14 @@ def as_double_quotes(text: str) -> str:
 
 def mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
     """The paragraph with each quote's inside blanked out, so its words cannot pass for an
-    attribution and its full stops cannot end a sentence."""
+    attribution and its full stops cannot end a sentence; all but the stop that ends a closed
+    quote ('… surprise everyone." Abu Amer is …'), which ends the sentence around it too."""
     chars = list(text)
     for start, end in spans:
-        for i in range(start + 1, min(end - 1, len(chars))):
+        inside_end = min(end - 1, len(chars))
+        if end <= len(chars) and _closes(text, start, end) and text[end - 2] in ".!?":
+            inside_end -= 1
+        for i in range(start + 1, inside_end):
             chars[i] = "\0"
     return "".join(chars)
 

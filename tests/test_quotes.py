@@ -153,6 +153,14 @@ def quotes_of(*paragraphs: str) -> list[tuple[str, str | None]]:
     # "noted that X": X is the subject of what was said, not its speaker
     (['Tom Barr spoke first. He noted that Jo Mills "might surprise everyone."'],
      [("might surprise everyone.", "Tom Barr")]),
+    # a series of partial quotes in one sentence shares its speaker, whichever end names them
+    (['Tom Barr called the plan "reckless," "costly" and "late."'],
+     [("reckless", "Tom Barr"), ("costly", "Tom Barr"), ("late.", "Tom Barr")]),
+    (['The plan was "reckless," "costly" and "late," Tom Barr said.'],
+     [("reckless", "Tom Barr"), ("costly", "Tom Barr"), ("late", "Tom Barr")]),
+    # a quote that ends its sentence ends the series
+    (['Tom Barr said it "will work." The group aims to "protect the coast."'],
+     [("will work.", "Tom Barr"), ("protect the coast.", None)]),
     # after "told" or "urged" the name is the listener
     (['"Stay home," urged Tom Barr.'], [("Stay home", None)]),
 ])
