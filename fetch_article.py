@@ -3353,7 +3353,7 @@ SUBJECT_THEN_VERB = re.compile(
 # 'said David French of the National Retail Federation' (the speaker is before "of").
 VERB_THEN_SUBJECT = re.compile(
     rf"\b(?P<cue>{INVERTED_CUES})\s+"
-    rf"(?P<pre>(?:(?!(?:in|on|at|to|from|during|after|before|about|with|for|that|if|whether|how|why|what)\s)[\w.'’-]+\s+){{0,4}}?)(?P<who>{NAME}|{PRONOUN}|{ROLE})"
+    rf"(?P<pre>(?:(?!(?:in|on|at|to|from|during|after|before|about|with|for|that|if|whether|how|why|what)\s)[\w.'’-]+\s+){{0,4}}?)(?P<who>{NAME}|{ROLE})"
     rf"(?=\s*(?:[,.;:!?]|$)|{PARTY_TAG}|\s+(?:in|on|at|during|who|when|after|before|last|this|from|of)\b)"
     rf"(?:,\s*(?:\d{{1,3}},\s*)?(?P<app>[^,.\"“”«»]{{1,160}}))?"
 )
