@@ -3401,6 +3401,10 @@ NOT_NAMES = {"the", "a", "an", "but", "and", "however", "meanwhile", "in", "on",
 # Real paragraphs run under 3,000 characters; a longer "paragraph" is a page that lost its
 # markup, and reading quotes in it would only cost time.
 MAX_QUOTE_PARAGRAPH_CHARS = 10_000
+# Sentences run under a few hundred characters; past this many a "sentence" has no break a
+# reader would see (a list, a page that lost its markup), and reading the rest of it for a
+# clause at each of its quotes would take time that grows with the square of its length.
+MAX_SENTENCE_CHARS = 1_000
 # Long features quote a few hundred times; past this many quotes the page is not prose, and
 # reading on (a megabyte of '"b,"' holds 125,000) would only cost time.
 MAX_QUOTES = 2_000
@@ -3601,7 +3605,7 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
             _hear(clauses.pop(0), book)
         next_start = spans[number + 1][0] if number + 1 < len(spans) else len(text)
         before = masked[max(sentence_from, spans[number - 1][1] if number else 0): start]
-        rest_of_sentence = masked[end:][: sentence_end(masked[end:])]
+        rest_of_sentence = rest_of_sentence_from(masked, end, starts)
         in_sentence = sentence_speaker[1] if sentence_speaker and sentence_speaker[0] == sentence_from else None
         site = QuoteSite(masked, before, masked[end:next_start], rest_of_sentence, in_sentence, quote_only,
                          in_paragraph, previous_speaker, book)
@@ -3702,6 +3706,14 @@ def sentence_start(masked: str, position: int, starts: list[int] | None = None) 
     starts = sentence_starts(masked[: position + 1]) if starts is None else starts
     index = bisect.bisect_right(starts, position) - 1
     return starts[index] if index >= 0 else 0
+
+
+def rest_of_sentence_from(masked: str, position: int, starts: list[int]) -> str:
+    """From `position` to the start of the next sentence (`starts`: the paragraph's
+    sentence_starts), cut at MAX_SENTENCE_CHARS."""
+    index = bisect.bisect_right(starts, position)
+    stop = starts[index] if index < len(starts) else len(masked)
+    return masked[position: min(stop, position + MAX_SENTENCE_CHARS)]
 
 
 def sentence_end(text: str) -> int:
