@@ -3514,20 +3514,27 @@ class QuoteSite:
     rest_of_sentence: str  # from the closing mark to the sentence's end, later quotes blanked out
     in_sentence: Attribution | None  # the speaker of an earlier quote of the same sentence
     quote_only: bool  # the paragraph is quotes and nothing else
+    has_cues: bool  # a verb of saying stands outside its quotes: else no clause names anyone
     in_paragraph: Attribution | None  # the last speaker a clause of this paragraph named
     previous_speaker: str | None  # the last speaker named before this paragraph
     book: NameBook
 
 
 def _clause_after(site: QuoteSite) -> Attribution | None:
+    if not site.has_cues:
+        return None
     return _resolved(_adjacent_attribution(site.after), site.book, "clause after")
 
 
 def _clause_before(site: QuoteSite) -> Attribution | None:
+    if not site.has_cues:
+        return None
     return _resolved(_last_match(site.before), site.book, "clause before")
 
 
 def _clause_later(site: QuoteSite) -> Attribution | None:
+    if not site.has_cues:
+        return None
     return _resolved(_last_match(site.rest_of_sentence), site.book, "clause later in the sentence")
 
 
@@ -3589,6 +3596,8 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
     masked = mask_spans(text, spans)
     previous_speaker = book.last_speaker
     quote_only = not WORD.search(masked.replace("\0", ""))
+    cue_starts = [match.start() for match in SPEECH_VERB_ANYWHERE.finditer(masked)]
+    has_cues = bool(cue_starts)
     found: list[Quote] = []
     in_paragraph: Attribution | None = None
     sentence_speaker: tuple[int, Attribution] | None = None
@@ -3605,10 +3614,10 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
             _hear(clauses.pop(0), book)
         next_start = spans[number + 1][0] if number + 1 < len(spans) else len(text)
         before = masked[max(sentence_from, spans[number - 1][1] if number else 0): start]
-        rest_of_sentence = rest_of_sentence_from(masked, end, starts)
+        rest_of_sentence = rest_of_sentence_from(masked, end, starts, cue_starts)
         in_sentence = sentence_speaker[1] if sentence_speaker and sentence_speaker[0] == sentence_from else None
         site = QuoteSite(masked, before, masked[end:next_start], rest_of_sentence, in_sentence, quote_only,
-                         in_paragraph, previous_speaker, book)
+                         has_cues, in_paragraph, previous_speaker, book)
         attribution = attribute(site)
         if attribution and next(rule for rule in SPEAKER_RULES if rule.name == attribution.rule).names_anew:
             in_paragraph = attribution
@@ -3708,12 +3717,15 @@ def sentence_start(masked: str, position: int, starts: list[int] | None = None) 
     return starts[index] if index >= 0 else 0
 
 
-def rest_of_sentence_from(masked: str, position: int, starts: list[int]) -> str:
+def rest_of_sentence_from(masked: str, position: int, starts: list[int], cue_starts: list[int]) -> str:
     """From `position` to the start of the next sentence (`starts`: the paragraph's
-    sentence_starts), cut at MAX_SENTENCE_CHARS."""
+    sentence_starts), cut at MAX_SENTENCE_CHARS; "" when no verb of saying starts in it
+    (`cue_starts`: where the paragraph's do), so a long sentence of quotes is not read again
+    for each of them."""
     index = bisect.bisect_right(starts, position)
-    stop = starts[index] if index < len(starts) else len(masked)
-    return masked[position: min(stop, position + MAX_SENTENCE_CHARS)]
+    stop = min(starts[index] if index < len(starts) else len(masked), position + MAX_SENTENCE_CHARS)
+    cue = bisect.bisect_left(cue_starts, position)
+    return masked[position:stop] if cue < len(cue_starts) and cue_starts[cue] < stop else ""
 
 
 def sentence_end(text: str) -> int:

@@ -29,9 +29,9 @@ PAGE = ("<html><head><title>A hostile page</title></head><body><article><h1>A ho
 WORDS = "a b c d e f g h i j k l m n o p q r s t u v w x y z "
 
 
-def quote_paragraphs(total: int) -> bytes:
-    """Paragraphs of 'A. "b," ' repeated to 10 kB each, up to `total` bytes."""
-    paragraph = "<p>" + 'A. "b," ' * 1250 + "</p>"
+def quote_paragraphs(total: int, opening: str = "") -> bytes:
+    """Paragraphs of 'A. "b," ' repeated to 10 kB each (after `opening`), up to `total` bytes."""
+    paragraph = "<p>" + opening + 'A. "b," ' * ((10_000 - len(opening)) // 8) + "</p>"
     return PAGE.format(body=paragraph * max(1, total // 10_000)).encode()
 
 
@@ -57,6 +57,7 @@ HOSTILE_PAGES = {
     "quotes, 10 kB paragraph": lambda: quote_paragraphs(10_000),
     "quotes, 100 kB page": lambda: quote_paragraphs(100_000),
     "quotes, 1 MB page": lambda: quote_paragraphs(1_000_000),
+    "quotes after a verb of saying, 1 MB": lambda: quote_paragraphs(1_000_000, "Ann Lee said "),
     "100,000 attributes": lambda: many_attributes(100_000),
     "250 nested blockquotes with authors": lambda: nested('<blockquote><span class="author">Jane Doe</span>', "</blockquote>", 250, 15_000),
     "200 nested blockquotes, 1.2 MB of words": lambda: nested("<blockquote><p>x</p>", "</blockquote>", 200),
