@@ -235,6 +235,20 @@ BOILERPLATE_HINTS = re.compile(
     r"(?:$|[-_\s\d])",
     re.I,
 )
+# The same furniture words inside camelCase class and id names, which BOILERPLATE_HINTS reads as one
+# word: hand-written templates of the 2000s ("readerComments", "commentText", "ctl00_..._YahooAds")
+# and CSS-in-JS class names ("StyledNavWrapper"). A word starts after a separator or as a capital
+# after a lowercase letter, and ends at a separator, a digit or the next capital. Short or ambiguous
+# words stay out ("outerAd" wraps a story; image captions are story text to some readers).
+CAMEL_CASE_FURNITURE_WORDS = (
+    "comment", "comments", "related", "share", "sharing", "social", "sidebar", "footer", "tags", "newsletter",
+    "promo", "sponsor", "ads", "nav", "navbar", "menu", "banner", "advert", "advertisement", "toolbar", "widget",
+    "breadcrumb", "breadcrumbs", "subscribe", "signup",
+)
+CAMEL_CASE_FURNITURE = re.compile(
+    r"(?:^|[-_\s])(?:" + "|".join(CAMEL_CASE_FURNITURE_WORDS) + r")(?=[A-Z])"
+    r"|(?<=[a-z])(?:" + "|".join(map(str.capitalize, CAMEL_CASE_FURNITURE_WORDS)) + r")(?:$|[-_\s\d]|(?=[A-Z]))"
+)
 # Blogger's templates put the posts themselves in <div class="widget Blog" id="Blog1">: that widget
 # is the blog, not a sidebar box (its sidebar widgets are "widget Text", "widget Profile", …).
 BLOGGER_POSTS_CLASS = re.compile(r"(?:^|\s)widget Blog(?:$|\s)")
@@ -300,6 +314,11 @@ TABLE_CELL_SHARE = 0.3
 MIN_SIBLING_SCORE = 10
 # How far above the best block a repeated record (a post on a blog's front page) is looked for.
 RECORD_LEVELS = 3
+# A table-laid page's side column is a cell declared at most this share of its row, or this many
+# pixels wide (the 760-1000 px pages of the 2000s gave their side columns 120-250 px).
+MAX_SIDE_COLUMN_PERCENT = 30
+MAX_SIDE_COLUMN_PIXELS = 250
+CELL_WIDTH = re.compile(r"\s*(\d{1,4})\s*(%|px)?\s*$")
 # Inline elements old editors wrap a whole cell's text in; one holding this share of its cell's
 # text stands for the cell (FrontPage wraps a cell in <font>; stray spaces and <br>s are the rest).
 INLINE_WRAPPERS = ("font", "span", "center")
@@ -1681,7 +1700,7 @@ def is_boilerplate(element: lxml.html.HtmlElement) -> bool:
     hints = class_and_id(element)
     if not hints:
         return element.tag in ("aside", "footer") or element.get("role") in ("navigation", "complementary")
-    if not BOILERPLATE_HINTS.search(hints):
+    if not BOILERPLATE_HINTS.search(hints) and not CAMEL_CASE_FURNITURE.search(hints):
         return element.tag in ("aside", "footer")
     if BLOGGER_POSTS_CLASS.search(element.get("class") or "") or _is_read_more_expander(element, hints):
         return False
@@ -2833,6 +2852,7 @@ def _table_cell_chunks(best: Element, scores: dict[Element, float]) -> list[Elem
     column = _column_of(unit)
     return [cell for cell in unit.getroottree().getroot().iter(unit.tag)
             if cell is not unit and cell.find(f".//{unit.tag}") is None and not is_boilerplate(cell)
+            and not any(map(is_side_column, (cell, *cell.iterancestors("td"))))
             and (scores.get(cell, 0.0) >= floor
                  or (scores.get(cell, 0.0) >= MIN_SIBLING_SCORE and _column_of(cell) == column))]
 
@@ -2918,6 +2938,8 @@ def _outermost_in_page_order(parts: list[Element], best: Element) -> tuple[Eleme
 def _continues_story(element: Element, scores: dict[Element, float], threshold: float) -> bool:
     if not isinstance(element.tag, str) or is_boilerplate(element) or element.tag in NON_TEXT_TAGS:
         return False
+    if is_side_column(element):
+        return False
     if scores.get(element, 0) >= threshold:
         return True
     if element.tag not in ("p", "div", "section", "span") or has_block_descendant(element):
@@ -2927,6 +2949,19 @@ def _continues_story(element: Element, scores: dict[Element, float], threshold: 
     if len(text) > SHORT_PROSE_CHARS:
         return density < MAX_SIBLING_LINK_DENSITY
     return 0 < len(text) and density == 0 and bool(SENTENCE_END.search(text))
+
+
+def is_side_column(element: Element) -> bool:
+    """A table cell declared narrow (<td width="25%">, <td width="211">): the links, notices and
+    advertisers beside a table-laid story (local-news templates: "Submit a story"), however much
+    text it holds."""
+    if element.tag != "td":
+        return False
+    width = CELL_WIDTH.match(element.get("width") or "")
+    if width is None:
+        return False
+    limit = MAX_SIDE_COLUMN_PERCENT if width.group(2) == "%" else MAX_SIDE_COLUMN_PIXELS
+    return int(width.group(1)) <= limit
 
 
 def common_ancestor(elements: tuple[Element, ...]) -> Element | None:

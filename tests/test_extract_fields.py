@@ -161,6 +161,7 @@ def test_body_keeps_paragraphs_and_subheadings_in_order():
     "<div id='cookie-consent'><p>We use cookies to improve your experience on this website.</p></div>",
     "<aside><p>Most read: ten things to do on the islands this weekend with the family</p></aside>",
     "<div class='ad-slot'><p>Advertisement: buy island fudge online with free shipping</p></div>",
+    "<div id='readerComments'><p>Ferry fan wrote: a great crossing, with fine views and a long queue.</p></div>",
     "<div class='jp-relatedposts'><h3>Related</h3><p>Ferries cancelled as the storm nears the islands, in March</p></div>",
     "<figure><img src='/f.jpg' alt='A ferry'><figcaption>The ferry at the quay on Tuesday morning. (Jo Bloggs/Island News)</figcaption></figure>",
     "<script>var tracking = 'this is not text but it is long enough to count';</script>",
@@ -520,6 +521,15 @@ def test_a_how_to_step_that_is_a_list_or_one_short_line_is_read():
     text = fa.extract_article(html, "https://example.com/how-to").text
     assert "Step 4: do this" in text and "A saucer" in text and "Insert the plant." in text
     assert "Another how-to" not in text
+
+
+def test_a_table_laid_pages_narrow_side_column_is_not_story():
+    story = "".join(f"<p>Paragraph {n} of the story, with commas, clauses, and words enough to be read.</p>" for n in range(4))
+    side = "".join(f"<p>Notice {n}: submit your news, photos and events, with commas, to the desk.</p>" for n in range(2))
+    html = (f"<html><body><h1>A story</h1><table><tr><td width='200'>{side}</td>"
+            f"<td width='560'>{story}</td></tr></table></body></html>")
+    text = fa.extract_article(html, "https://example.com/story").text
+    assert "Paragraph 3 of the story" in text and "Notice" not in text
 
 
 def test_the_rest_of_a_story_behind_a_read_more_button_is_read():
