@@ -256,6 +256,9 @@ BLOGGER_POSTS_CLASS = re.compile(r"(?:^|\s)widget Blog(?:$|\s)")
 READ_MORE = re.compile(r"read-?more", re.I)
 # Words that mark the article itself; they outweigh a boilerplate word in the same class.
 CONTENT_HINTS = re.compile(r"article|story|body|content|entry|post-?text|main|text", re.I)
+# The names blog engines give a post's own text (WordPress's and Movable Type's entry-content,
+# Blogger's post-body, TypePad's entry-body): the post, even where a sidebar or comments outscore it.
+POST_BODY_CLASS = re.compile(r"(?:^|[-_\s])(?:entry|post)[-_]?(?:content|body|text)(?:$|[-_\s])", re.I)
 # A form holding this many paragraphs wraps the page (ASP.NET) rather than a sign-up box.
 FORM_PARAGRAPHS_KEPT = 3
 # ...and so does a form or hidden element holding at least this share of the page's text
@@ -301,6 +304,11 @@ LINE_ENDING_TAGS = BLOCK_TAGS | {"tr", "td", "th", "dt", "dd", "caption", "figca
 MIN_PARAGRAPH_CHARS = 25
 # A block whose text is mostly link text is navigation or a related-stories card.
 MAX_LINK_DENSITY = 0.5
+# ...unless this many of its words are outside links: a blogger's paragraph that links most of
+# its phrases yet says something of its own (a sentence runs to a dozen words or more)...
+MIN_OWN_WORDS = 12
+# ...and it is not a menu bar: three or more "|", "•" or "·" separators between its items.
+MENU_SEPARATORS = re.compile(r"(?:\s[|•·]\s.*){3}")
 # Only the best-scoring blocks are weighed by their class hints; the rest cannot win anyway.
 CANDIDATES_WEIGHED = 20
 # Containers tried in turn when the best holds no body text once furniture is left out.
@@ -312,6 +320,11 @@ SIBLING_SCORE_SHARE = 0.2
 # 0.5 and 0.2 gave within a point of it on the WCEB dev pages).
 TABLE_CELL_SHARE = 0.3
 MIN_SIBLING_SCORE = 10
+# A block's score is multiplied by its class weight: furniture (or inside it), plain, marked as content.
+FURNITURE_WEIGHT = 0.2
+CONTENT_WEIGHT = 1.25
+# A post body with this score (about one paragraph) goes before furniture that outscores it.
+MIN_POST_BODY_SCORE = 100
 # How far above the best block a repeated record (a post on a blog's front page) is looked for.
 RECORD_LEVELS = 3
 # A table-laid page's side column is a cell declared at most this share of its row, or this many
@@ -2814,9 +2827,25 @@ def find_body_containers(root: Element) -> Iterator[Found | None]:
         yield None  # nothing scores: the caller may still have a JSON-LD articleBody
         return
     leaders = sorted(scores, key=lambda element: scores[element], reverse=True)[:CANDIDATES_WEIGHED]
-    ranked = sorted(leaders, key=lambda element: scores[element] * _class_weight(element), reverse=True)
+    weights = {element: _class_weight(element) for element in leaders}
+    ranked = sorted(leaders, key=lambda element: scores[element] * weights[element], reverse=True)
+    if weights[ranked[0]] == FURNITURE_WEIGHT:
+        ranked = _post_body_first(ranked, scores, weights)
     for best in ranked[:BODY_CONTAINERS_TRIED]:
         yield _scored_container(best, scores)
+
+
+def _post_body_first(ranked: list[Element], scores: dict[Element, float], weights: dict[Element, float]) -> list[Element]:
+    """When furniture outscores everything (a blog's short post under a long comment thread, beside
+    the sidebar's "About me" profile or a footer text widget), the best-scoring block the blog
+    engine names as the post's body comes first, if it holds a paragraph's worth of text, even
+    where it is not among the leaders (all of them comments)."""
+    posts = [element for element in scores if scores[element] >= MIN_POST_BODY_SCORE
+             and POST_BODY_CLASS.search(class_and_id(element)) and _class_weight(element) == CONTENT_WEIGHT]
+    if not posts:
+        return ranked
+    post = max(posts, key=lambda element: scores[element])
+    return [post] + [element for element in ranked if element is not post]
 
 
 def _scored_container(best: Element, scores: dict[Element, float]) -> Found:
@@ -2838,7 +2867,19 @@ def body_parts(best: Element, scores: dict[Element, float]) -> tuple[Element, ..
     parts = [element for element in parent if element is best or _continues_story(element, scores, threshold)]
     parts += [element for element in _same_class_chunks(best, parent, scores) if element not in parts]
     parts += [element for element in _table_cell_chunks(best, scores) if element not in parts]
-    return _outermost_in_page_order(parts, best)
+    return _outermost_in_page_order(_without_copies_of(best, parts), best)
+
+
+def _without_copies_of(best: Element, parts: list[Element]) -> list[Element]:
+    """The parts less any that repeats the best block word for word: pages that print the story
+    twice, one copy for scripts to show or hide (WSJ's paywall teaser, in div.article and again
+    in div.article.hidden)."""
+    if len(parts) < 2:
+        return parts
+    text = text_of(best)
+    if len(text) < MIN_BODY_CHARS:
+        return parts  # a short line repeats for its own reasons (a results table's tied rows)
+    return [part for part in parts if part is best or text_of(part) != text]
 
 
 def _table_cell_chunks(best: Element, scores: dict[Element, float]) -> list[Element]:
@@ -3033,9 +3074,9 @@ def inline_text(element: Element, holders: set[Element]) -> tuple[str, int]:
 
 def _class_weight(element: Element) -> float:
     if is_boilerplate(element) or any(is_boilerplate(a) for a in element.iterancestors()):
-        return 0.2
+        return FURNITURE_WEIGHT
     if CONTENT_HINTS.search(class_and_id(element)) or element.tag in ("article", "main"):
-        return 1.25
+        return CONTENT_WEIGHT
     return 1.0
 
 
@@ -3102,7 +3143,7 @@ def _blocks_of(child: Element, skip: set[Element], kind: BlockKind, attribution:
         text = text_of(child)
         if quote and re.match(rf"{DASH}\s", text):
             return  # a block quote's attribution line, read with the quote
-        if text and link_density(child, text) < MAX_LINK_DENSITY:
+        if text and (link_density(child, text) < MAX_LINK_DENSITY or _writes_around_links(child, text)):
             yield Block(kind, text, child, attribution)
     elif tag in ("ul", "ol", "dl"):
         yield from _list_items(child)
@@ -3114,6 +3155,13 @@ def _blocks_of(child: Element, skip: set[Element], kind: BlockKind, attribution:
         text = text_of(child)
         if len(text) >= MIN_PARAGRAPH_CHARS and link_density(child, text) < MAX_LINK_DENSITY:
             yield Block(kind, text, child, attribution)
+
+
+def _writes_around_links(paragraph: Element, text: str) -> bool:
+    """A blogger's paragraph that links most of its phrases yet says something in its own words:
+    at least MIN_OWN_WORDS words outside links."""
+    linked = " ".join(link.text_content() for link in paragraph.iter("a"))
+    return len(WORD.findall(text)) - len(WORD.findall(linked)) >= MIN_OWN_WORDS and not MENU_SEPARATORS.search(text)
 
 
 def _table_blocks(table: Element, skip: set[Element], kind: BlockKind, attribution: str | None,

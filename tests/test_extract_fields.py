@@ -532,6 +532,36 @@ def test_a_table_laid_pages_narrow_side_column_is_not_story():
     assert "Paragraph 3 of the story" in text and "Notice" not in text
 
 
+def test_a_short_blog_post_beats_the_long_comment_thread_under_it():
+    post = "<p>A short post: we moved the shop to the harbour, with commas, clauses, and a new sign.</p>"
+    comments = "".join(f"<div class='comment'><p>Reader {n} says: a long comment, with commas, clauses, opinions, "
+                       f"and asides, that runs on about the move, the sign, the harbour, and the old shop.</p></div>"
+                       for n in range(30))
+    html = (f"<html><body><h1>We moved</h1><div class='entry-content'>{post}</div>"
+            f"<div id='comments'>{comments}</div></body></html>")
+    text = fa.extract_article(html, "https://example.com/blog/moved").text
+    assert text == "A short post: we moved the shop to the harbour, with commas, clauses, and a new sign."
+
+
+def test_a_story_printed_twice_for_scripts_is_read_once():
+    story = "".join(f"<p>Paragraph {n} of the story, with commas, clauses, and words enough to be read.</p>" for n in range(4))
+    html = (f"<html><body><h1>A story</h1><div class='article'>{story}</div>"
+            f"<div class='article hidden-copy'>{story}</div></body></html>")
+    text = fa.extract_article(html, "https://example.com/story").text
+    assert text.count("Paragraph 3 of the story") == 1
+
+
+def test_a_paragraph_that_links_its_phrases_but_says_something_is_kept_and_a_menu_is_not():
+    story = "".join(f"<p>Paragraph {n} of the post, with commas, clauses, and words enough to be read.</p>" for n in range(3))
+    linked = ("<p>I read <a href='/a'>the long report on harbour fees by the port authority of the town</a> and "
+              "<a href='/b'>the council's long and detailed reply to it from the week before last</a>, and I think "
+              "the fees are too high for small boats.</p>")  # links are most of it, yet 13 words are its own
+    menu = "<p><a href='/1'>Home page of the site</a> | <a href='/2'>News</a> | <a href='/3'>Sport</a> | <a href='/4'>Weather</a></p>"
+    html = f"<html><body><h1>A post</h1><article>{story}{linked}{menu}</article></body></html>"
+    text = fa.extract_article(html, "https://example.com/post").text
+    assert "the fees are too high" in text and "Weather" not in text
+
+
 def test_the_rest_of_a_story_behind_a_read_more_button_is_read():
     story = "".join(f"<p>Paragraph {n} of the story, with commas, clauses, and words enough to be read.</p>" for n in range(3))
     rest = "".join(f"<p>Folded paragraph {n}, the story's rest, with commas, clauses, and words.</p>" for n in range(3))
