@@ -3686,7 +3686,8 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
     sentence_speaker: tuple[int, Attribution] | None = None
     # Speech clauses of earlier sentences ("Tom Barr spoke first.") are heard before the quote.
     clauses = list(_speech_clauses(masked))
-    starts = sentence_starts(masked) if spans else []
+    starts = sentence_starts(masked)
+    subjects = _sentence_subjects(masked, starts, book)
     for number, (start, end) in enumerate(spans):
         words = text[start + 1: end - 1 if end <= len(text) and _closes(text, start, end) else end].strip()
         words = words.rstrip(",").strip()
@@ -3695,6 +3696,8 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
         sentence_from = sentence_start(masked, start, starts)
         while clauses and clauses[0].end() <= sentence_from:
             _hear(clauses.pop(0), book)
+        while subjects and subjects[0][0] < sentence_from:
+            book.last_person = subjects.pop(0)[1]
         next_start = spans[number + 1][0] if number + 1 < len(spans) else len(text)
         before = masked[max(sentence_from, spans[number - 1][1] if number else 0): start]
         rest_of_sentence = rest_of_sentence_from(masked, end, starts, cue_starts)
@@ -3708,9 +3711,34 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
             book.heard(attribution.speaker, attribution.title)
         found.append(_quote(words, attribution, index, kind))
     if not spans:
-        for match in clauses:  # "Bebars Mishal, a civil defence worker, said ..."
-            _hear(match, book)
+        events: list[tuple[int, re.Match[str] | str]] = [(match.start(), match) for match in clauses]
+        for _, event in sorted(events + list(subjects), key=lambda pair: pair[0]):  # in reading order
+            if isinstance(event, str):
+                book.last_person = event
+            else:
+                _hear(event, book)
     return found
+
+
+def _sentence_subjects(masked: str, starts: list[int], book: NameBook) -> list[tuple[int, str]]:
+    """(position, full name) of each sentence that opens with a person's name: "Dan Fishman, the
+    campaign's director, has walked away." The name a later "he said" most likely means."""
+    subjects = []
+    for start in [0, *starts]:
+        match = NAME_RE.match(masked, start)
+        if not match or masked[match.end(): match.end() + 2] in ("'s", "’s"):
+            continue
+        words = match.group(0).split()
+        while words and (words[0].lower() in NOT_NAMES or words[0].lower() in ("the", "a")):
+            words.pop(0)
+        if not words:
+            continue
+        name, _ = split_title(" ".join(words))
+        if name and len(name.split()) == 1:
+            name = book.full_name(name)
+        if name and len(name.split()) >= 2 and is_person(name):
+            subjects.append((start, name))
+    return subjects
 
 
 def _quote(words: str, attribution: Attribution | None, index: int, kind: QuoteKind) -> Quote:

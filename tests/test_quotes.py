@@ -161,6 +161,9 @@ def quotes_of(*paragraphs: str) -> list[tuple[str, str | None]]:
     # a quote that ends its sentence ends the series
     (['Tom Barr said it "will work." The group aims to "protect the coast."'],
      [("will work.", "Tom Barr"), ("protect the coast.", None)]),
+    # "she said" is the person the last sentences were about, even one who said nothing before
+    (['"We sail at dawn," said Tom Barr.', 'Jo Mills, the harbour master, has walked away from the race. '
+      '"It is easier now," she said.'], [("We sail at dawn", "Tom Barr"), ("It is easier now", "Jo Mills")]),
     # after "told" or "urged" the name is the listener
     (['"Stay home," urged Tom Barr.'], [("Stay home", None)]),
 ])
