@@ -286,6 +286,8 @@ NEVER_CONTENT_TAGS = (
     "script", "style", "noscript", "template", "svg", "iframe", "form", "button", "input",
     "select", "textarea", "nav", "object", "embed", "canvas", "video", "audio", "map",
 )
+# ...but for these, kept when they hold most of the page's text (see drop_never_content).
+KEPT_IF_THE_PAGE = ("form", "noscript")
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Blocks inside an article that are never its running text (captions are read with figures).
 NON_TEXT_TAGS = {"figure", "figcaption", "picture", "img", "hr", "aside", "footer", "time"}
@@ -302,6 +304,9 @@ NOT_XML_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\
 LINE_ENDING_TAGS = BLOCK_TAGS | {"tr", "td", "th", "dt", "dd", "caption", "figcaption", "tbody", "thead", "tfoot"}
 # A paragraph this short is a label or a widget, not prose (readability-lxml uses 25 too).
 MIN_PARAGRAPH_CHARS = 25
+# A list item this long is a paragraph (a guestbook's or a forum's entries written as <li>s);
+# shorter ones are menus, teasers, ingredients or steps, and do not make their list the body.
+MIN_LIST_PARAGRAPH_CHARS = 300
 # A block whose text is mostly link text is navigation or a related-stories card.
 MAX_LINK_DENSITY = 0.5
 # ...unless this many of its words are outside links: a blogger's paragraph that links most of
@@ -336,6 +341,15 @@ CELL_WIDTH = re.compile(r"\s*(\d{1,4})\s*(%|px)?\s*$")
 # text stands for the cell (FrontPage wraps a cell in <font>; stray spaces and <br>s are the rest).
 INLINE_WRAPPERS = ("font", "span", "center")
 CELL_FILLED_SHARE = 0.8
+# A block holding the best one and this share of text more is the same block in a wrapper.
+FILLED_SHARE = 0.9
+# Posts of one list share at least this share of their classes.
+TWIN_CLASS_SHARE = 0.5
+# Tags too common to make two blocks twins by themselves, without a class.
+GENERIC_BLOCKS = ("div", "section", "p", "span", "table")
+# Table cells and rows are left to _table_cell_chunks (the twins of a layout's cell are its sidebar
+# and footer); a figure is read with the figures, not as text.
+NOT_POSTS = ("td", "th", "tr", "tbody", *NON_TEXT_TAGS)
 # Below this many characters of DOM text, a sane JSON-LD articleBody is trusted instead.
 MIN_BODY_CHARS = 200
 
@@ -1591,12 +1605,22 @@ def break_lines(root: lxml.html.HtmlElement) -> None:
 
 def drop_never_content(root: lxml.html.HtmlElement, data: bytes = b"") -> None:
     """Remove scripts, styles, forms, hidden elements and the like (JSON-LD is read before this).
-    A form or hidden element that holds the page stays: ASP.NET pages put the whole page in a
-    form, and some sites hide the story until a script shows it."""
-    lxml.etree.strip_elements(root, *(tag for tag in NEVER_CONTENT_TAGS if tag != "form"), with_tail=False)
+    A form, <noscript> or hidden element that holds the page stays: ASP.NET pages put the whole
+    page in a form, a <noscript> left open in the page's head holds the rest of it, and some
+    sites hide the story until a script shows it."""
+    lxml.etree.strip_elements(root, *(tag for tag in NEVER_CONTENT_TAGS if tag not in KEPT_IF_THE_PAGE), with_tail=False)
+    long_noscripts = []
+    for noscript in list(root.iter("noscript")):  # most are a tracking pixel or a line: dropped unread
+        if short_text_of(noscript, MIN_BODY_CHARS) is None:
+            long_noscripts.append(noscript)
+        elif noscript.getparent() is not None:
+            noscript.drop_tree()
     forms = list(root.iter("form"))
     hidden = [element for element in root.xpath(HIDDEN_XPATH) if _is_hidden(element)]
-    page_chars = len(text_of(root)) if forms or hidden else 0  # once: a page may hold thousands of forms
+    page_chars = len(text_of(root)) if forms or hidden or long_noscripts else 0  # once: a page may hold thousands of forms
+    for noscript in long_noscripts:
+        if noscript.getparent() is not None and not _holds_most_text(noscript, page_chars):
+            noscript.drop_tree()
     for form in forms:
         if form.getparent() is not None and len(form.findall(".//p")) < FORM_PARAGRAPHS_KEPT \
                 and not _holds_most_text(form, page_chars):
@@ -2867,6 +2891,7 @@ def body_parts(best: Element, scores: dict[Element, float]) -> tuple[Element, ..
     parts = [element for element in parent if element is best or _continues_story(element, scores, threshold)]
     parts += [element for element in _same_class_chunks(best, parent, scores) if element not in parts]
     parts += [element for element in _table_cell_chunks(best, scores) if element not in parts]
+    parts += [element for element in _twin_posts(best, scores, threshold) if element not in parts]
     return _outermost_in_page_order(_without_copies_of(best, parts), best)
 
 
@@ -2880,6 +2905,68 @@ def _without_copies_of(best: Element, parts: list[Element]) -> list[Element]:
     if len(text) < MIN_BODY_CHARS:
         return parts  # a short line repeats for its own reasons (a results table's tied rows)
     return [part for part in parts if part is best or text_of(part) != text]
+
+
+def _twin_posts(best: Element, scores: dict[Element, float], threshold: float) -> list[Element]:
+    """Pages of several posts or sections, each in a wrapper of its own: a blog's front page of
+    FrontPage <font>s, a handbook's chapters as <li><h4/><blockquote>, a guide's sections as one
+    <table class="article-section"> each, a story cut into styled modules. The best block fills
+    one wrapper; the wrapper's siblings of its tag and mostly its classes, holding prose that
+    scores as a sibling part must, are the others. Only the wrapper and its twins are returned."""
+    unit = _block_it_fills(best)
+    parent = unit.getparent()
+    if unit is best or parent is None or unit.tag in NOT_POSTS or (_first_class(unit) is None and unit.tag in GENERIC_BLOCKS):
+        return []
+    twins = [element for element in parent if element is not unit and _is_twin_post(element, unit, scores, threshold)]
+    return [unit, *twins] if twins else []
+
+
+def _is_twin_post(element: Element, unit: Element, scores: dict[Element, float], threshold: float) -> bool:
+    return (element.tag == unit.tag and _share_classes(element, unit) and not is_boilerplate(element)
+            and _is_unlinked_text(element)
+            and max((scores.get(block, 0.0) for block in element.iter()), default=0.0) >= threshold)
+
+
+def _share_classes(element: Element, other: Element) -> bool:
+    """Whether two elements have mostly the same classes: posts of one list differ in an id or a
+    category class or two ("post-12 post hentry category-news"), a grid's columns and a sidebar's
+    widgets in the one class that tells what they are ("column span-14", "widget Text")."""
+    ours, theirs = set((element.get("class") or "").split()), set((other.get("class") or "").split())
+    union = ours | theirs
+    return not union or len(ours & theirs) >= TWIN_CLASS_SHARE * len(union)
+
+
+def _block_it_fills(best: Element) -> Element:
+    """The outermost block the best one fills (all but a heading's words of it), short of page
+    furniture."""
+    unit = best
+    spare = _letters(best.text_content()) * (1 / FILLED_SHARE - 1)  # what the wrappers may add
+    for ancestor in best.iterancestors():
+        if ancestor.tag in ("body", "html") or is_boilerplate(ancestor):
+            break
+        spare -= _letters_beside(ancestor, unit, spare)
+        if spare < 0:
+            break
+        unit = ancestor
+    return unit
+
+
+def _letters_beside(ancestor: Element, child: Element, limit: float) -> int:
+    """The letters an element holds beside one of its children, counted only up to `limit`: each
+    level of a climb reads what it adds, not the whole again."""
+    letters = _letters(ancestor.text)
+    for other in ancestor:
+        if other is not child and isinstance(other.tag, str):
+            for piece in other.itertext():
+                letters += _letters(piece)
+                if letters > limit:
+                    return letters
+        letters += _letters(other.tail)
+    return letters
+
+
+def _letters(text: str | None) -> int:
+    return sum(map(len, text.split())) if text else 0
 
 
 def _table_cell_chunks(best: Element, scores: dict[Element, float]) -> list[Element]:
@@ -3030,16 +3117,17 @@ def score_containers(root: Element) -> dict[Element, float]:
             element = element.getparent()
 
     holders = elements_holding_blocks(root)
-    for element in root.iter("p", "pre", "td", "div", "section", "article", "main", "span", "font", "center"):
+    for element in root.iter("p", "pre", "td", "li", "div", "section", "article", "main", "span", "font", "center"):
         if element.tag != "p" and element in holders:
             text, linked = inline_text(element, holders)
             if len(text) >= MIN_PARAGRAPH_CHARS:
                 credit(element, max(0, len(text) - linked) + 10 * text.count(","))
             continue
-        if element.tag in ("span", "font", "center"):
-            continue
+        if element.tag in ("span", "font", "center") or (
+                element.tag == "li" and len(element.text_content()) < MIN_LIST_PARAGRAPH_CHARS):
+            continue  # (a menu's items are many: their raw length rules them out before cleaning)
         text = text_of(element)
-        if len(text) < MIN_PARAGRAPH_CHARS:
+        if len(text) < (MIN_LIST_PARAGRAPH_CHARS if element.tag == "li" else MIN_PARAGRAPH_CHARS):
             continue
         credit(element.getparent(), len(text) * (1 - link_density(element, text)) + 10 * text.count(","))
     return scores

@@ -562,6 +562,36 @@ def test_a_paragraph_that_links_its_phrases_but_says_something_is_kept_and_a_men
     assert "the fees are too high" in text and "Weather" not in text
 
 
+def test_chapters_each_in_a_wrapper_of_their_own_are_all_read():
+    # A handbook's chapters as <li><h4/><blockquote>: the best block fills one wrapper, whose
+    # twins hold the other chapters.
+    chapter = ("<li class='chapter'><h4>Chapter {0}</h4><blockquote>"
+               + "".join(f"<p>Chapter {{0}}, paragraph {n}, with commas, clauses, and words enough to be read.</p>"
+                         for n in range(3)) + "</blockquote></li>")
+    html = (f"<html><body><h1>A handbook</h1><ul class='chapters'>{''.join(chapter.format(c) for c in range(3))}</ul>"
+            f"<div class='box'><p>Contact us, with commas, by post, phone, or mail, any day.</p></div></body></html>")
+    text = fa.extract_article(html, "https://example.com/handbook").text
+    assert all(f"Chapter {c}, paragraph 2" in text for c in range(3)) and "Contact us" not in text
+
+
+def test_a_noscript_left_open_that_holds_the_page_is_read():
+    story = "".join(f"<p>Paragraph {n} of the story, with commas, clauses, and words enough to be read.</p>" for n in range(4))
+    html = f"<html><body><noscript><img src='/pixel.gif'><div><h1>A story</h1>{story}</div></body></html>"
+    assert "Paragraph 3 of the story" in fa.extract_article(html, "https://example.com/story").text
+
+
+def test_a_guestbooks_entries_written_as_list_items_are_its_text():
+    entries = "".join(f"<li>Entry {n}: we stayed a week at the farm, with the children, the dog, and the bikes; the rooms "
+                      f"were clean, the food was good, the walks were long, the views were wide, and we will come "
+                      f"back next summer, if the owners will have us again, with thanks to all who made it so, and to the "
+                      f"neighbours too, who lent us their boat for a day on the lake.</li>"  # over 300 characters: an entry
+                      for n in range(4))
+    html = (f"<html><body><h1>Guestbook</h1><ul class='entries'>{entries}</ul>"
+            f"<div class='info'><p>Open daily, with commas, from nine to five, except on holidays.</p></div></body></html>")
+    text = fa.extract_article(html, "https://example.com/guestbook").text
+    assert "Entry 3: we stayed a week" in text and "Open daily" not in text
+
+
 def test_the_rest_of_a_story_behind_a_read_more_button_is_read():
     story = "".join(f"<p>Paragraph {n} of the story, with commas, clauses, and words enough to be read.</p>" for n in range(3))
     rest = "".join(f"<p>Folded paragraph {n}, the story's rest, with commas, clauses, and words.</p>" for n in range(3))
