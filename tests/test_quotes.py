@@ -222,3 +222,9 @@ def test_quotes_render_in_markdown():
             "<p>\"We sail at dawn,\" said Tom Barr, the ferry captain.</p></div></article></body></html>")
     markdown = fa.render_markdown(fa.extract_article(html, None))
     assert "## Quotes\n\n- **Tom Barr** (ferry captain) — “We sail at dawn”" in markdown
+
+
+def test_verbs_that_may_come_before_the_speaker_are_verbs_of_saying():
+    # the clause rules are skipped in paragraphs without a verb of saying: every cue they read must be one
+    assert set(fa.INVERTED_CUE_WORDS) <= set(fa.SPEECH_VERB_WORDS)
+    assert fa.re.fullmatch(f"(?:{fa.words_pattern(['say', 'says', 'said'])})", "says")
