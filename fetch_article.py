@@ -3118,6 +3118,8 @@ def score_containers(root: Element) -> dict[Element, float]:
 
     holders = elements_holding_blocks(root)
     for element in root.iter("p", "pre", "td", "li", "div", "section", "article", "main", "span", "font", "center"):
+        if element.tag == "li" and element in holders:
+            continue  # its own blocks score for it
         if element.tag != "p" and element in holders:
             text, linked = inline_text(element, holders)
             if len(text) >= MIN_PARAGRAPH_CHARS:
