@@ -3543,6 +3543,10 @@ SUBJECT_THEN_VERB = re.compile(
     rf"(?<![\w'’-])(?P<who>{PRONOUN}|{ROLE}|{NAME})(?:{PARTY_TAG})?(?:,\s*\d{{1,3}}(?=,))?(?:,\s*(?P<app>[^,\"“”«»]{{1,160}}?),)?(?:,?\s+who)?"
     rf",?\s+(?:(?:also|then|later|again|previously|once|had|has|have|would|will)\s+)?(?P<cue>{SPEECH_VERBS})\b"
 )
+# A name that introduces a quote with a colon ('pollster Daron Shaw: "…"'), or signs it after a
+# dash ('"…" ― Krystal Correa'); cue ":" or the dash.
+INTRODUCTION = re.compile(rf"(?<![\w'’-])(?P<who>{NAME})(?:{PARTY_TAG})?\s*(?P<cue>:)[\s\0]*$")
+SIGNATURE = re.compile(rf"^[\s,]*(?P<cue>[―—–]|--)\s*(?P<who>{NAME})(?=\s*(?:[,.(]|$))")
 # '..., said Aref al-Aref, an intensive care medical worker.'  'said WFP director Jakob Kern.'
 # 'said David French of the National Retail Federation' (the speaker is before "of").
 VERB_THEN_SUBJECT = re.compile(
@@ -3744,6 +3748,16 @@ def _earlier_quote_of_the_sentence(site: QuoteSite) -> Attribution | None:
     return site.in_sentence._replace(rule="earlier quote of the sentence") if site.in_sentence else None
 
 
+def _introduced_by_name(site: QuoteSite) -> Attribution | None:
+    if not site.before.rstrip(" \0").endswith(":"):
+        return None
+    return _resolved(INTRODUCTION.search(site.before), site.book, "name and colon before")
+
+
+def _signed_after(site: QuoteSite) -> Attribution | None:
+    return _resolved(SIGNATURE.match(site.after), site.book, "name after a dash")
+
+
 def _same_speaker_goes_on(site: QuoteSite) -> Attribution | None:
     if site.in_paragraph and not site.before.strip(" \0"):
         return site.in_paragraph._replace(rule="same speaker goes on")
@@ -3776,6 +3790,10 @@ SPEAKER_RULES = (
     SpeakerRule("clause before", _clause_before, True),
     # '"…" is how the minister put it, Kerry said.' (the clause ends the quote's sentence)
     SpeakerRule("clause later in the sentence", _clause_later, True),
+    # 'It doesn't surprise Republican pollster Daron Shaw: "Historically, …"'
+    SpeakerRule("name and colon before", _introduced_by_name, True),
+    # '"We will win." ― Krystal Correa' (a quotation signed as on a card or a post)
+    SpeakerRule("name after a dash", _signed_after, True),
     # 'Trump called him a "nasty guy," "unstable" and "sick."': a series of quotes in one sentence
     SpeakerRule("earlier quote of the sentence", _earlier_quote_of_the_sentence, False),
     # '"…," Kerry said. "…"': a new sentence of the quote, no clause of its own

@@ -164,6 +164,10 @@ def quotes_of(*paragraphs: str) -> list[tuple[str, str | None]]:
     # "she said" is the person the last sentences were about, even one who said nothing before
     (['"We sail at dawn," said Tom Barr.', 'Jo Mills, the harbour master, has walked away from the race. '
       '"It is easier now," she said.'], [("We sail at dawn", "Tom Barr"), ("It is easier now", "Jo Mills")]),
+    # a name that introduces the quote with a colon, or signs it after a dash
+    (['It does not surprise harbour master Jo Mills: "The sea always wins."'], [("The sea always wins.", "Jo Mills")]),
+    (['"The sea always wins." ― Jo Mills'], [("The sea always wins.", "Jo Mills")]),
+    (['The notice read: "Closed until spring."'], [("Closed until spring.", None)]),
     # after "told" or "urged" the name is the listener
     (['"Stay home," urged Tom Barr.'], [("Stay home", None)]),
 ])
