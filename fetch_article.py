@@ -449,7 +449,8 @@ AUTHOR_META_NAMES = ("author", "article:author", "og:article:author", "article:b
 COMPANY_WORDS = re.compile(r"\b(?:GmbH|AG|Inc|Ltd|LLC|Verlag|S\.A|e\.V)\b", re.I)
 # "mdr.de", "www.example.com": a domain standing for the site.
 DOMAIN_NAME = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}", re.I)
-# Accounts a CMS credits when nobody signed the post (WordPress's default "admin").
+# Accounts a CMS credits when nobody signed the post (WordPress's default "admin"); a login
+# name with an underscore ("sv_team") is an account too, never how a person signs.
 CMS_ACCOUNTS = {"admin", "administrator", "wordpressadmin", "webmaster", "editor", "user", "guest"}
 # A host's label this short is not taken for the site's name ("de", "co", "m").
 MIN_SITE_LABEL_CHARS = 4
@@ -2110,6 +2111,18 @@ def extract_summary(page: ParsedPage) -> Found | None:
     return Found(value, "json-ld description") if value else None
 
 
+# "Written by" in the languages of Yoast SEO's reading card (twitter:label1, twitter:data1 the
+# author), on WordPress sites without another author field.
+WRITTEN_BY_LABELS = {"written by", "verfasst von", "geschrieben von", "écrit par", "escrito por", "scritto da",
+                     "geschreven door", "skrevet af", "skrivet av", "napisane przez"}
+# Countries that end an imprint given as the author ("Olympia-Verlag GmbH, Nürnberg, Germany"):
+# those of the languages the date rules read, in English and their own language.
+COUNTRY_NAMES = {
+    "germany", "deutschland", "austria", "österreich", "switzerland", "schweiz", "suisse", "france",
+    "italy", "italia", "spain", "españa", "portugal", "netherlands", "nederland", "belgium", "belgique",
+    "usa", "u.s.a.", "united states", "uk", "united kingdom", "canada", "australia", "mexico", "méxico",
+    "argentina", "brasil", "brazil", "chile", "colombia", "bolivia", "uruguay", "peru", "perú",
+}
 # Class words of a byline, and of an author's card or portrait beside it (not a byline).
 BYLINE_CLASS = re.compile(r"byline|author-?name|(?:^|\s)author(?:$|\s)", re.I)
 AUTHOR_CARD_CLASS = re.compile(r"bio|image|avatar|profile|photo", re.I)
@@ -2125,8 +2138,8 @@ def extract_authors(page: ParsedPage) -> Found | None:
     site = site_names(page)  # once: each name of each source is checked against them
     for found in _author_sources(page):
         names = [name for name in found.value if not _is_url(name)]
-        if not names:
-            continue
+        if not names or names[-1].casefold() in COUNTRY_NAMES:
+            continue  # "Olympia-Verlag GmbH, Nürnberg, Germany": an imprint, names no author
         if not all(_names_no_person(name, site) for name in names):  # "Jane Doe, Associated Press" stays whole
             return found._replace(value=tuple(names))
         if fallback is None and all(squeezed(name) in site or DOMAIN_NAME.fullmatch(name) for name in names):
@@ -2146,6 +2159,9 @@ def _author_sources(page: ParsedPage) -> Iterator[Found]:
     for key in AUTHOR_META_NAMES:
         if meta.get(key):
             yield Found(split_byline(meta[key]), f"meta {key}")
+    for number in "12":  # Yoast SEO's reading card: twitter:label1 "Written by", twitter:data1 the name
+        if meta.get(f"twitter:label{number}", "").casefold().strip() in WRITTEN_BY_LABELS and meta.get(f"twitter:data{number}"):
+            yield Found(split_byline(meta[f"twitter:data{number}"]), f"meta twitter:data{number}")
     for element in root.xpath("//@rel[. = 'author']/.. | //@itemprop[. = 'author']/.."):
         # schema.org markup puts the name in its own itemprop=name beside a bio or a photo
         named = element.xpath(".//*[@itemprop = 'name']") if element.get("itemprop") == "author" else []
@@ -2158,9 +2174,9 @@ def _author_sources(page: ParsedPage) -> Iterator[Found]:
 
 def _names_no_person(name: str, site: set[str]) -> bool:
     """An author value that is the site itself (one of `site`, see site_names), a company, a CMS
-    account, an e-mail address or a domain."""
+    account (or a login name: "sv_team"), an e-mail address or a domain."""
     return bool(EMAIL.search(name) or DOMAIN_NAME.fullmatch(name) or COMPANY_WORDS.search(name)) \
-        or name.casefold() in CMS_ACCOUNTS or squeezed(name) in site
+        or name.casefold() in CMS_ACCOUNTS or "_" in name or squeezed(name) in site
 
 
 def site_names(page: ParsedPage) -> set[str]:

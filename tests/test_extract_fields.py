@@ -93,6 +93,11 @@ def test_summary_is_the_meta_description():
      ("Ana Ruiz", "Tom Lee", "Kim Ng")),
     ("", STORY.replace("</h1>", "</h1><span class='author'>Par Jeanne Le Gall et Yann Morvan</span>"),
      ("Jeanne Le Gall", "Yann Morvan")),
+    # an imprint in the author field names no author; a login name is an account, not a person
+    ("<meta name='author' content='Harbour Verlag GmbH, Kiel, Germany'>", STORY, ()),
+    ("<meta name='author' content='news_team'>", STORY, ()),
+    # Yoast SEO's reading card: "Written by" and the name
+    ("<meta name='twitter:label1' content='Verfasst von'><meta name='twitter:data1' content='Ana Ruiz'>", STORY, ("Ana Ruiz",)),
 ])
 def test_authors(head, body, expected):
     article = extract(head, body)
