@@ -21,7 +21,6 @@ import argparse
 import collections
 import gc
 import html
-import importlib.util
 import json
 import re
 import statistics
@@ -34,6 +33,10 @@ from pathlib import Path
 from types import ModuleType
 
 PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))
+sys.path.insert(0, str(PROJECT / "bench"))
+from extraction import load_fetch_article  # noqa: E402  (the other bench, beside this one)
+
 DEFAULT_DATA = PROJECT.parent / "shared" / "bench" / "quotes-polnear"
 URL_BASE = "https://example.com/"
 TOKEN = re.compile(r"\w+")
@@ -52,17 +55,9 @@ PARTS = (
 def load_module(path: Path | None) -> ModuleType:
     """fetch_article: the project's own, or another version imported under its own name."""
     if path is None:
-        sys.path.insert(0, str(PROJECT))
         import fetch_article
         return fetch_article
-    name = "fetch_article_under_test"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_fetch_article(path)
 
 
 def load_documents(data: Path, split: str) -> list[dict]:
