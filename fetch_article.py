@@ -3526,7 +3526,7 @@ SPEECH_VERB_WORDS = """
     joked jokes quipped quips spoke speaks reported reports answered answers asserted asserts
     concluded concludes cited cites accused accuses charged charges contended contends mused muses
 """.split()
-SPEECH_VERBS = words_pattern(SPEECH_VERB_WORDS) + r"|[Aa]ccording\s+to"
+SPEECH_VERBS = words_pattern(SPEECH_VERB_WORDS) + r"|[Aa]ccording\s+to|put\s+it"  # "as Ridge put it"
 # A full stop belongs to a word only in initials and abbreviations ("U.S.", "J."), never at a
 # sentence's end ("said Jakob Kern.").
 HONORIFIC = r"(?:Dr|Mr|Mrs|Ms|Mx|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Prof|Rev|Supt|Insp|Const|Det)\."
@@ -3552,25 +3552,34 @@ INVERTED_CUE_WORDS = """
     stated states declared declares concluded concludes mused muses tweeted tweets
 """.split()
 INVERTED_CUES = words_pattern(INVERTED_CUE_WORDS) + r"|[Aa]ccording\s+to"
-# A party and state after a name: "Harry Reid (D-Nev.)", "Bernie Sanders (I-Vt.)".
-PARTY_TAG = r"\s*\([A-Z]{1,2}-[\w. ]{1,20}\)"
-# "Kerry told reporters", "Bebars Mishal, a civil defence worker, said", "McCain, who described".
+# A party and state after a name: "Harry Reid (D-Nev.)", "Bernie Sanders (I-Vt.)", "Jason Holsman (D)".
+PARTY_TAG = r"\s*\([A-Z]{1,2}(?:-[\w. ]{1,20})?\)"
+# "Kerry told reporters", "Bebars Mishal, a civil defence worker, said", "McCain, who described",
+# "Trump reportedly said".
 SUBJECT_THEN_VERB = re.compile(
     rf"(?<![\w'’-])(?P<who>{PRONOUN}|{ROLE}|{NAME})(?:{PARTY_TAG})?(?:,\s*\d{{1,3}}(?=,))?(?:,\s*(?P<app>[^,\"“”«»]{{1,160}}?),)?(?:,?\s+who)?"
-    rf",?\s+(?:(?:also|then|later|again|previously|once|had|has|have|would|will)\s+)?(?P<cue>{SPEECH_VERBS})\b"
+    rf",?\s+(?:(?:also|then|later|again|previously|once|had|has|have|would|will)\s+)?(?:[a-z]+ly\s+)?(?P<cue>{SPEECH_VERBS})\b"
 )
 # A name that introduces a quote with a colon ('pollster Daron Shaw: "…"'), or signs it after a
 # dash ('"…" ― Krystal Correa'); cue ":" or the dash.
 INTRODUCTION = re.compile(rf"(?<![\w'’-])(?P<who>{NAME})(?:{PARTY_TAG})?\s*(?P<cue>:)[\s\0]*$")
 SIGNATURE = re.compile(rf"^[\s,]*(?P<cue>[―—–]|--)\s*(?P<who>{NAME})(?=\s*(?:[,.(]|$))")
+# Words that never stand in a title between an inverted verb and its name ("said WFP director
+# Jakob Kern"): prepositions and question words start a clause, and auxiliaries a verb phrase, as
+# in 'said Sinwar's appointment would not stop Israel from'.
+NOT_BEFORE_NAME = words_pattern("""
+    in on at to from during after before about with for that if whether how why what
+    would will could should can may might must not is was are were has had have did does do
+""".split())
 # '..., said Aref al-Aref, an intensive care medical worker.'  'said WFP director Jakob Kern.'
 # 'said David French of the National Retail Federation' (the speaker is before "of").
 VERB_THEN_SUBJECT = re.compile(
     rf"\b(?P<cue>{INVERTED_CUES})\s+"
-    rf"(?P<pre>(?:(?!(?:in|on|at|to|from|during|after|before|about|with|for|that|if|whether|how|why|what)\s)[\w.'’-]+\s+){{0,4}}?)(?P<who>{NAME}|{ROLE})"
+    rf"(?P<pre>(?:(?!(?:{NOT_BEFORE_NAME})\s)[\w.'’-]+\s+){{0,6}}?)(?P<who>{NAME}|{ROLE})"
     rf"(?=\s*(?:[,.;:!?]|$)|{PARTY_TAG}|\s+(?:in|on|at|during|who|when|after|before|last|this|from|of)\b)"
     rf"(?:,\s*(?:\d{{1,3}},\s*)?(?P<app>[^,.\"“”«»]{{1,160}}))?"
 )
+PERSONAL_SUBJECT = re.compile(r"(?:[Hh]e|[Ss]he)\b")  # a pronoun that stands for one person named before
 SPEECH_VERB_ANYWHERE = re.compile(rf"(?<!\w)(?:{SPEECH_VERBS})\b")  # (?<!\w): a third faster than \b here
 NAME_RE = re.compile(NAME)
 ROLE_RE = re.compile(ROLE)
@@ -3607,7 +3616,7 @@ ORGANISATION_WORDS = re.compile(
 )
 # Words that open a sentence but start no name: "The", "However", "Meanwhile".
 NOT_NAMES = {"the", "a", "an", "but", "and", "however", "meanwhile", "in", "on", "at", "since", "while",
-             "after", "before", "some", "many", "inside", "indicating", "by", "for", "with", "when", "as",
+             "after", "before", "during", "some", "many", "inside", "indicating", "by", "for", "with", "when", "as",
              "if", "his", "her", "their", "its", "this", "that", "these", "those", "one", "there",
              *(pronoun.lower() for pronoun in SUBJECT_PRONOUNS), "what", "who", "how", "why", "then", "still", "now", "today", "yesterday",
              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "to", "from",
@@ -3734,24 +3743,46 @@ class QuoteSite:
     before: str  # the quote's sentence up to its opening mark (from the previous quote's end)
     after: str  # from the closing mark to the next quote
     rest_of_sentence: str  # from the closing mark to the sentence's end, later quotes blanked out
+    ends_with_stop: bool  # a full stop, "?" or "!" ends the quote, inside its closing mark or right after
     in_sentence: Attribution | None  # the speaker of an earlier quote of the same sentence
     quote_only: bool  # the paragraph is quotes and nothing else
     has_cues: bool  # a verb of saying stands outside its quotes: else no clause names anyone
     in_paragraph: Attribution | None  # the last speaker a clause of this paragraph named
+    subject: str | None  # the person whose name (or "he", "she") opens the quote's sentence
     previous_speaker: str | None  # the last speaker named before this paragraph
     book: NameBook
 
 
 def _clause_after(site: QuoteSite) -> Attribution | None:
-    if not site.has_cues:
+    if not site.has_cues or _next_sentence_follows(site):
         return None
     return _resolved(_adjacent_attribution(site.after), site.book, "clause after")
+
+
+def _next_sentence_follows(site: QuoteSite) -> bool:
+    """Whether a quote inside a sentence ends it, a new sentence opening after it: in 'Bush
+    called Trump "unhinged." Rubio called the statement "offensive."' Rubio speaks the second
+    quote only."""
+    return site.ends_with_stop and bool(WORD.search(site.before.replace("\0", ""))) \
+        and site.after.lstrip(' .!?"”»\0')[:1].isupper()
 
 
 def _clause_before(site: QuoteSite) -> Attribution | None:
     if not site.has_cues:
         return None
-    return _resolved(_last_match(site.before), site.book, "clause before")
+    clauses = [match for match in _speech_clauses(site.before) if not _names_what_is_quoted(match)]
+    # 'Ben Jealous told HuffPost before he spoke that it is "…"': a "he" or "she" after a named
+    # speaker of the same sentence is that speaker, whoever was named before the sentence.
+    while len(clauses) > 1 and PERSONAL_SUBJECT.fullmatch(clauses[-1].group("who")):
+        clauses.pop()
+    return _resolved(clauses[-1] if clauses else None, site.book, "clause before")
+
+
+def _names_what_is_quoted(match: re.Match[str]) -> bool:
+    """Whether an inverted clause's name runs right up to the quote: in 'Rubio said the United
+    States "must act"' and 'King says Ali "talked the talk"' the name after the verb is what the
+    speaker talks about; the speaker stands before the verb."""
+    return match.re is VERB_THEN_SUBJECT and not match.string[match.end("who"):].strip(" \0")
 
 
 def _clause_later(site: QuoteSite) -> Attribution | None:
@@ -3778,6 +3809,18 @@ def _same_speaker_goes_on(site: QuoteSite) -> Attribution | None:
     if site.in_paragraph and not site.before.strip(" \0"):
         return site.in_paragraph._replace(rule="same speaker goes on")
     return None
+
+
+# A verb of saying whose subject is a "which" or "that" clause: "a group which says".
+RELATIVE_SPEECH = re.compile(rf"\b(?:which|that)\s+(?:{SPEECH_VERBS})\b")
+
+
+def _sentence_subject(site: QuoteSite) -> Attribution | None:
+    if not site.subject or not WORD.search(site.before.replace("\0", "")):
+        return None
+    if site.has_cues and RELATIVE_SPEECH.search(site.before):
+        return None  # 'Abu Amer heads a group which says it aims to "…"': the group speaks
+    return Attribution(site.subject, site.book.titles.get(site.subject), None, "subject of the sentence")
 
 
 def _quote_only_paragraph(site: QuoteSite) -> Attribution | None:
@@ -3812,6 +3855,9 @@ SPEAKER_RULES = (
     SpeakerRule("name after a dash", _signed_after, True),
     # 'Trump called him a "nasty guy," "unstable" and "sick."': a series of quotes in one sentence
     SpeakerRule("earlier quote of the sentence", _earlier_quote_of_the_sentence, False),
+    # 'Trump has hailed the vote as "fantastic"', 'She dismissed that as "disarray"': a quote
+    # inside a sentence with no verb of saying is the words of the person the sentence is about
+    SpeakerRule("subject of the sentence", _sentence_subject, False),
     # '"…," Kerry said. "…"': a new sentence of the quote, no clause of its own
     SpeakerRule("same speaker goes on", _same_speaker_goes_on, False),
     # a paragraph that is only a quote goes on with the previous paragraph's speaker
@@ -3844,6 +3890,7 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
     clauses = list(_speech_clauses(masked))
     starts = sentence_starts(masked)
     subjects = _sentence_subjects(masked, starts, book)
+    subject_at = dict(subjects)
     for number, (start, end) in enumerate(spans):
         words = text[start + 1: end - 1 if end <= len(text) and _closes(text, start, end) else end].strip()
         words = words.rstrip(",").strip()
@@ -3858,15 +3905,51 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
         before = masked[max(sentence_from, spans[number - 1][1] if number else 0): start]
         rest_of_sentence = rest_of_sentence_from(masked, end, starts, cue_starts)
         in_sentence = sentence_speaker[1] if sentence_speaker and sentence_speaker[0] == sentence_from else None
-        site = QuoteSite(masked, before, masked[end:next_start], rest_of_sentence, in_sentence, quote_only,
-                         has_cues, in_paragraph, previous_speaker, book)
-        attribution = attribute(site)
+        subject = subject_at.get(sentence_from) or _subject_after_opening(masked, sentence_from, book)
+        ends_with_stop = text[end - 2: end - 1] in (".", "!", "?") and _closes(text, start, end) \
+            or text[end: end + 1] in (".", "!", "?")
+        site = QuoteSite(masked, before, masked[end:next_start], rest_of_sentence, ends_with_stop, in_sentence,
+                         quote_only, has_cues, in_paragraph, subject, previous_speaker, book)
+        attribution = None if _names_a_work(words, before) else attribute(site)
         if attribution and next(rule for rule in SPEAKER_RULES if rule.name == attribution.rule).names_anew:
             in_paragraph = attribution
             sentence_speaker = (sentence_from, attribution)
             book.heard(attribution.speaker, attribution.title)
         found.append(_quote(words, attribution, index, kind))
     return found
+
+
+# Words that open a phrase of time or place before a sentence's subject: "On Monday, Clinton
+# tried", "Later that day, he called".
+OPENING_WORDS = NOT_NAMES | {"later", "earlier", "last", "speaking", "asked", "instead", "again"}
+OPENING_PHRASE = re.compile(r"(\w+)[^,\0\"“”.;:!?]{0,60},\s+")
+
+
+def _subject_after_opening(masked: str, start: int, book: NameBook) -> str | None:
+    """The person a sentence is about when their name or "he"/"she" opens it, or follows an
+    opening phrase of time or place ("In March, Trump blasted Disney for its "…"")."""
+    opening = OPENING_PHRASE.match(masked, start)
+    if opening and opening.group(1).lower() in OPENING_WORDS:
+        start = opening.end()
+        if name := _subject_at(masked, start, book):
+            return name
+    return book.last_person if PERSONAL_SUBJECT.match(masked, start) else None
+
+
+# Small words a title keeps in lower case: "Gang of Eight", "Fox & Friends".
+TITLE_SMALL_WORDS = {"a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "with", "by", "from", "&"}
+WORD_TOKEN = re.compile(r"[\w'’&-]+")
+
+
+def _names_a_work(words: str, before: str) -> bool:
+    """Whether a quote inside a sentence is a name, not speech: a show, a book, a slogan or a
+    nickname has every word capitalised ('star of "The Apprentice"', 'the "Gang of Eight"'); but
+    not one said after a comma or colon ('Priebus said, "Probably."')."""
+    if not WORD.search(before.replace("\0", "")) or before.rstrip(" \0").endswith((",", ":")):
+        return False
+    tokens = WORD_TOKEN.findall(words)
+    return bool(tokens) and tokens[0][0].isupper() and all(
+        token[0].isupper() or token[0].isdigit() or token.lower() in TITLE_SMALL_WORDS for token in tokens)
 
 
 def _read_without_quotes(text: str, book: NameBook) -> None:
@@ -3903,10 +3986,13 @@ def _last_sentence_subject(text: str, book: NameBook) -> str | None:
     return _subject_at(text, 0, book)
 
 
+POSSESSIVE = re.compile(r"['’]s$")
+
+
 def _subject_at(text: str, start: int, book: NameBook) -> str | None:
     """The person (full name) whose name opens the sentence at `start`, if one does."""
-    match = NAME_RE.match(text, start)
-    if not match or text[match.end(): match.end() + 2] in ("'s", "’s"):
+    match = NAME_RUN.match(text, start) or NAME_RE.match(text, start)  # "Former Secretary of State Madeleine Albright"
+    if not match or POSSESSIVE.search(match.group(0)) or text[match.end(): match.end() + 2] in ("'s", "’s"):
         return None  # "Trump's campaign said": the campaign
     words = match.group(0).split()
     while words and words[0].lower() in NOT_NAMES:
@@ -3914,7 +4000,9 @@ def _subject_at(text: str, start: int, book: NameBook) -> str | None:
     name = split_title(" ".join(words))[0] if words else None
     if name and len(name.split()) == 1:
         name = book.full_name(name)
-    return name if name and len(name.split()) >= 2 and is_person(name) else None
+    # One word names a person only once it has named a speaker: "Christie gloated" after
+    # "Christie said", but not "Democrats" or "Washington".
+    return name if name and (len(name.split()) >= 2 or name in book.names) and is_person(name) else None
 
 
 def _quote(words: str, attribution: Attribution | None, index: int, kind: QuoteKind) -> Quote:
@@ -4058,13 +4146,24 @@ def _speech_clauses(text: str) -> list[re.Match[str]]:
     if not cues:
         return []
     matches = [match for start, stop in _cue_windows(cues, len(text))
-               for match in SUBJECT_THEN_VERB.finditer(text, start, stop)]
+               for match in SUBJECT_THEN_VERB.finditer(text, start, stop) if _plausible_subject(match.group("who"))]
+    # A verb with its subject before it is not inverted: in "Sanders says the U.S. needs" and
+    # "he said Trump was" the name after the verb is what is spoken of.
+    # But "Sinwar is a "hard-liner" even within Hamas, said Matthew Levitt": a comma alone between
+    # a name and the verb marks the inversion.
+    with_subject = {match.start("cue") for match in matches
+                    if not INVERSION_COMMA.fullmatch(text, match.end("who"), match.start("cue"))}
     taken_to = 0  # as finditer would: a clause starts after the one before it ends
     for cue in cues:
-        if cue.start() >= taken_to and (match := VERB_THEN_SUBJECT.match(text, cue.start())):
-            matches.append(match)
+        if cue.start() >= taken_to and cue.start() not in with_subject \
+                and (match := VERB_THEN_SUBJECT.match(text, cue.start())):
+            if _plausible_subject(match.group("who")):
+                matches.append(match)
             taken_to = match.end()
-    return sorted((m for m in matches if _plausible_subject(m.group("who"))), key=lambda m: m.start())
+    return sorted(matches, key=lambda m: m.start())
+
+
+INVERSION_COMMA = re.compile(r"\s*,\s*")
 
 
 def _cue_windows(cues: list[re.Match[str]], length: int) -> Iterator[tuple[int, int]]:
@@ -4098,7 +4197,7 @@ def resolve_speaker(match: re.Match[str], book: NameBook) -> tuple[str | None, s
         return speaker, book.titles.get(speaker or ""), cue
     if ROLE_RE.match(who) and not NAME_RE.fullmatch(who):
         return who[0].lower() + who[1:], None, cue  # named by role only: "the minister"
-    speaker, title = split_title(who)
+    speaker, title = split_title(_holder_of(match) or who)
     if not speaker:
         return None, None, None
     speaker = book.full_name(speaker)
@@ -4114,6 +4213,28 @@ def resolve_speaker(match: re.Match[str], book: NameBook) -> tuple[str | None, s
         title = _title_before(match.string, match.start("who"))
     title = title or book.titles.get(speaker)
     return speaker, title, cue
+
+
+# A person's name and "of" right before a clause's subject: "Rep. Tom Cole of " before
+# "Oklahoma, an ally of GOP leadership, said".
+HOLDER_OF = re.compile(rf"(?<![\w'’-])(?P<who>{NAME})\s+of\s+(?:the\s+)?$")
+# How far back the name before "of" is looked for: a name of up to seven words.
+MAX_HOLDER_CHARS = 80
+
+
+def _holder_of(match: re.Match[str]) -> str | None:
+    """The person a subject belongs to when it follows "Name of": the speaker in 'Senator Chris
+    Murphy of Connecticut said' and 'George Zornick of The Nation wrote' is the person, not the
+    state or paper; not in 'Secretary of State John Kerry said', where a title comes before "of"."""
+    start = match.start("who")
+    holder = HOLDER_OF.search(match.string, max(0, start - MAX_HOLDER_CHARS), start)
+    if not holder:
+        return None
+    name, _ = split_title(holder.group("who"))
+    if not name:
+        return None
+    words = name.split()
+    return name if len(words) >= 2 and words[-1].lower() not in TITLE_WORDS and is_person(name) else None
 
 
 def split_title(phrase: str) -> tuple[str | None, str | None]:
@@ -4188,7 +4309,7 @@ def names_in(text: str) -> Iterator[tuple[str, str | None]]:
     """(name, title) for names of two words or more: 'Bebars Mishal', 'Aref al-Aref', and
     ('John Kerry', 'U.S. Secretary of State') from 'U.S. Secretary of State John Kerry'."""
     for match in NAME_RUN.finditer(text):
-        words = match.group(0).split()
+        words = POSSESSIVE.sub("", match.group(0)).split()  # "Barack Obama's administration"
         while words and (words[0].lower() in NOT_NAMES or words[0][:1].islower()):
             words.pop(0)
         name, title = split_title(" ".join(words)) if words else (None, None)

@@ -168,6 +168,13 @@ def quotes_of(*paragraphs: str) -> list[tuple[str, str | None]]:
     (['It does not surprise harbour master Jo Mills: "The sea always wins."'], [("The sea always wins.", "Jo Mills")]),
     (['"The sea always wins." ― Jo Mills'], [("The sea always wins.", "Jo Mills")]),
     (['The notice read: "Closed until spring."'], [("Closed until spring.", None)]),
+    # a quote inside a sentence with no verb of saying: the person the sentence is about
+    (['Tom Barr has hailed the new harbour as "a triumph for the town."'], [("a triumph for the town.", "Tom Barr")]),
+    # ...unless its words are all capitalised: the name of a show, a book, a slogan
+    (['Tom Barr, the star of "The Harbour Show," sailed on Monday.'], [("The Harbour Show", None)]),
+    # "Name of Place said": the person, not the place; "X said Y 'quote'": X, not what is spoken of
+    (['"We will vote no," Senator Jo Mills of Vermont said.'], [("We will vote no", "Jo Mills")]),
+    (['Tom Barr said the harbour "must reopen."'], [("must reopen.", "Tom Barr")]),
     # after "told" or "urged" the name is the listener
     (['"Stay home," urged Tom Barr.'], [("Stay home", None)]),
 ])
