@@ -3560,6 +3560,8 @@ SUBJECT_THEN_VERB = re.compile(
     rf"(?<![\w'’-])(?P<who>{PRONOUN}|{ROLE}|{NAME})(?:{PARTY_TAG})?(?:,\s*\d{{1,3}}(?=,))?(?:,\s*(?P<app>[^,\"“”«»]{{1,160}}?),)?(?:,?\s+who)?"
     rf",?\s+(?:(?:also|then|later|again|previously|once|had|has|have|would|will)\s+)?(?:[a-z]+ly\s+)?(?P<cue>{SPEECH_VERBS})\b"
 )
+# The speaker's name in capitals and a colon, opening a transcript's quoted turn: "WALLACE: …".
+TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):\s")
 # A name that introduces a quote with a colon ('pollster Daron Shaw: "…"'), or signs it after a
 # dash ('"…" ― Krystal Correa'); cue ":" or the dash.
 INTRODUCTION = re.compile(rf"(?<![\w'’-])(?P<who>{NAME})(?:{PARTY_TAG})?\s*(?P<cue>:)[\s\0]*$")
@@ -3739,6 +3741,7 @@ class Attribution(NamedTuple):
 class QuoteSite:
     """One quoted passage and what surrounds it, as the speaker rules read it."""
 
+    words: str  # the quoted words
     masked: str  # the paragraph with every quote's inside blanked out
     before: str  # the quote's sentence up to its opening mark (from the previous quote's end)
     after: str  # from the closing mark to the next quote
@@ -3751,6 +3754,14 @@ class QuoteSite:
     subject: str | None  # the person whose name (or "he", "she") opens the quote's sentence
     previous_speaker: str | None  # the last speaker named before this paragraph
     book: NameBook
+
+
+def _transcript_label(site: QuoteSite) -> Attribution | None:
+    label = TRANSCRIPT_LABEL.match(site.words)
+    if not label:
+        return None
+    speaker = site.book.full_name(label.group(1).title())
+    return Attribution(speaker, site.book.titles.get(speaker), None, "transcript label")
 
 
 def _clause_after(site: QuoteSite) -> Attribution | None:
@@ -3843,6 +3854,8 @@ class SpeakerRule(NamedTuple):
 # The speaker rules, tried in order for each quote; the first that names a speaker wins. Each
 # serves a family of sentences:
 SPEAKER_RULES = (
+    # 'WALLACE: Let's start with …' / 'PENCE: Well, …': an interview transcript names who speaks
+    SpeakerRule("transcript label", _transcript_label, True),
     # '…," said Aref al-Aref, an intensive care worker.'  '…," Kerry told reporters.'
     SpeakerRule("clause after", _clause_after, True),
     # 'Kerry told reporters: "…"'  'Bebars Mishal, a civil defence worker, said "…"'
@@ -3894,8 +3907,8 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
     for number, (start, end) in enumerate(spans):
         words = text[start + 1: end - 1 if end <= len(text) and _closes(text, start, end) else end].strip()
         words = words.rstrip(",").strip()
-        if not words:
-            continue
+        if not words or STAGE_DIRECTION.fullmatch(words):
+            continue  # empty, or a transcript's "(CROSSTALK)": nobody's words
         sentence_from = sentence_start(masked, start, starts)
         while clauses and clauses[0].end() <= sentence_from:
             _hear(clauses.pop(0), book)
@@ -3908,7 +3921,7 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
         subject = subject_at.get(sentence_from) or _subject_after_opening(masked, sentence_from, book)
         ends_with_stop = text[end - 2: end - 1] in (".", "!", "?") and _closes(text, start, end) \
             or text[end: end + 1] in (".", "!", "?")
-        site = QuoteSite(masked, before, masked[end:next_start], rest_of_sentence, ends_with_stop, in_sentence,
+        site = QuoteSite(words, masked, before, masked[end:next_start], rest_of_sentence, ends_with_stop, in_sentence,
                          quote_only, has_cues, in_paragraph, subject, previous_speaker, book)
         attribution = None if _names_a_work(words, before) else attribute(site)
         if attribution and next(rule for rule in SPEAKER_RULES if rule.name == attribution.rule).names_anew:
@@ -3936,6 +3949,8 @@ def _subject_after_opening(masked: str, start: int, book: NameBook) -> str | Non
     return book.last_person if PERSONAL_SUBJECT.match(masked, start) else None
 
 
+# A transcript's stage direction in quotes, "(CROSSTALK)", "[APPLAUSE]": nobody's words.
+STAGE_DIRECTION = re.compile(r"[(\[][^)\]]*[)\]]\W*")
 # Small words a title keeps in lower case: "Gang of Eight", "Fox & Friends".
 TITLE_SMALL_WORDS = {"a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "with", "by", "from", "&"}
 WORD_TOKEN = re.compile(r"[\w'’&-]+")

@@ -175,6 +175,9 @@ def quotes_of(*paragraphs: str) -> list[tuple[str, str | None]]:
     # "Name of Place said": the person, not the place; "X said Y 'quote'": X, not what is spoken of
     (['"We will vote no," Senator Jo Mills of Vermont said.'], [("We will vote no", "Jo Mills")]),
     (['Tom Barr said the harbour "must reopen."'], [("must reopen.", "Tom Barr")]),
+    # an interview transcript: each quoted turn opens with its speaker's name; stage directions are nobody's
+    (['Chris Mills interviewed Ann Lee on Sunday.', '"MILLS: Will you run?"', '"(CROSSTALK)"', '"LEE: Not this year."'],
+     [("MILLS: Will you run?", "Chris Mills"), ("LEE: Not this year.", "Ann Lee")]),
     # after "told" or "urged" the name is the listener
     (['"Stay home," urged Tom Barr.'], [("Stay home", None)]),
 ])
