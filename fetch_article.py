@@ -3601,6 +3601,8 @@ TITLE_WORDS = {
     "inspector", "superintendent", "deputy", "foreign", "defence", "defense", "finance", "attorney", "mp",
     "mpp", "mla", "republican", "democrat", "democratic", "liberal", "conservative", "senior", "former",
 }
+# Courtesy titles: kept out of a name, and no role, so never a speaker_title ("Mr Pritchard").
+COURTESY_TITLES = {"mr", "mrs", "ms", "miss", "mx"}
 # Nouns that end a descriptive title before a name: "Kremlin spokesman", "WFP director".
 TITLE_NOUNS = TITLE_WORDS | {
     "worker", "expert", "fellow", "official", "lead", "leader", "head", "analyst", "manager", "commissioner",
@@ -4266,7 +4268,7 @@ def split_title(phrase: str) -> tuple[str | None, str | None]:
                 or re.search(r"['’]s$", word):  # "NASA's Steve Clarke"
             cut = position + 1
     name = " ".join(words[cut:])
-    title = " ".join(words[:cut]) or None
+    title = " ".join(word for word in words[:cut] if word.lower().rstrip(".") not in COURTESY_TITLES) or None
     return (name or None), title
 
 

@@ -199,6 +199,14 @@ def test_each_quote_names_the_rule_that_found_its_speaker():
     assert {rule.name for rule in fa.SPEAKER_RULES} >= {q.rule for q in quotes[:4]}
 
 
+def test_a_courtesy_title_is_no_speaker_title_but_a_rank_is():
+    html = ("<html><body><article><h1>A headline for the test story</h1><div class='story'>"
+            "<p>\"We fish at dawn,\" said Mr. Dai Pritchard.</p><p>\"We vote no,\" said Sen. Ann Lee.</p>"
+            "</div></article></body></html>")
+    quotes = fa.extract_article(html, None).quotes
+    assert [(q.speaker, q.speaker_title) for q in quotes] == [("Dai Pritchard", None), ("Ann Lee", "Sen.")]
+
+
 def test_speaker_title_and_cue():
     html = ("<html><body><article><h1>A headline for the test story</h1><div class='story'>"
             "<p>\"We are out of bread,\" said Aref al-Aref, an intensive care medical worker, on Sunday.</p>"
