@@ -3690,7 +3690,9 @@ def is_person(name: str) -> bool:
 
 def extract_quotes(blocks: tuple[Block, ...]) -> tuple[Quote, ...]:
     """Quoted statements in the body, each with its speaker, in page order."""
-    if not any(block.kind is BlockKind.QUOTE or any(mark in block.text for mark in QUOTE_MARKS) for block in blocks):
+    quoting = [index for index, block in enumerate(blocks)
+               if block.kind is BlockKind.QUOTE or any(mark in block.text for mark in QUOTE_MARKS)]
+    if not quoting:
         return ()
     book = NameBook()
     quotes: list[Quote] = []
@@ -3703,6 +3705,8 @@ def extract_quotes(blocks: tuple[Block, ...]) -> tuple[Quote, ...]:
             book.register(name)
             if title and title.split()[-1].lower() in TITLE_NOUNS:
                 book.titles.setdefault(name, title)
+        if index > quoting[-1]:
+            continue  # after the last quote only names count (a surname quoted earlier, in full here)
         found = quotes_in_paragraph(block, index, book)
         # A quote left open at a paragraph's end is taken up by the next paragraph's opening
         # quote, which names the speaker of both.
