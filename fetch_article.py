@@ -3525,8 +3525,11 @@ SPEECH_VERB_WORDS = """
     agreed agrees emphasized emphasised emphasizes emphasises countered counters wondered wonders
     joked jokes quipped quips spoke speaks reported reports answered answers asserted asserts
     concluded concludes cited cites accused accuses charged charges contended contends mused muses
+    assured assures confessed confesses demanded demands opined opines barked beamed exhorted
 """.split()
-SPEECH_VERBS = words_pattern(SPEECH_VERB_WORDS) + r"|[Aa]ccording\s+to|put\s+it"  # "as Ridge put it"
+# Phrasal verbs of saying: "as Ridge put it", '," Bozell points out', '," Rubio shot back'.
+SPEECH_PHRASES = r"[Aa]ccording\s+to|put\s+it|point(?:s|ed)\s+out|sho(?:t|ots)\s+back|went\s+on"
+SPEECH_VERBS = words_pattern(SPEECH_VERB_WORDS) + "|" + SPEECH_PHRASES
 # A full stop belongs to a word only in initials and abbreviations ("U.S.", "J."), never at a
 # sentence's end ("said Jakob Kern.").
 HONORIFIC = r"(?:Dr|Mr|Mrs|Ms|Mx|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Prof|Rev|Supt|Insp|Const|Det)\."
@@ -3550,15 +3553,19 @@ INVERTED_CUE_WORDS = """
     replied replies recalled recalls argued argues insisted insists observed observes remarked remarks
     quipped quips joked jokes countered counters responded responds conceded concedes acknowledged
     stated states declared declares concluded concludes mused muses tweeted tweets
+    assured confessed opined barked beamed
 """.split()
 INVERTED_CUES = words_pattern(INVERTED_CUE_WORDS) + r"|[Aa]ccording\s+to"
 # A party and state after a name: "Harry Reid (D-Nev.)", "Bernie Sanders (I-Vt.)", "Jason Holsman (D)".
 PARTY_TAG = r"\s*\([A-Z]{1,2}(?:-[\w. ]{1,20})?\)"
+# A day between a subject and its verb: "Priebus later Thursday told", "Trump on Saturday tweeted".
+DAY_PHRASE = r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:morning|afternoon|evening|night))?"
 # "Kerry told reporters", "Bebars Mishal, a civil defence worker, said", "McCain, who described",
 # "Trump reportedly said".
 SUBJECT_THEN_VERB = re.compile(
     rf"(?<![\w'’-])(?P<who>{PRONOUN}|{ROLE}|{NAME})(?:{PARTY_TAG})?(?:,\s*\d{{1,3}}(?=,))?(?:,\s*(?P<app>[^,\"“”«»]{{1,160}}?),)?(?:,?\s+who)?"
-    rf",?\s+(?:(?:also|then|later|again|previously|once|had|has|have|would|will)\s+)?(?:[a-z]+ly\s+)?(?P<cue>{SPEECH_VERBS})\b"
+    rf",?\s+(?:(?:also|then|later|again|previously|once|had|has|have|would|will)\s+)?(?:{DAY_PHRASE}\s+)?"
+    rf"(?:[a-z]+ly\s+)?(?P<cue>{SPEECH_VERBS})\b"
 )
 # The speaker's name in capitals and a colon, opening a transcript's quoted turn: "WALLACE: …".
 TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):\s")
@@ -3942,16 +3949,33 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
 # tried", "Later that day, he called".
 OPENING_WORDS = NOT_NAMES | {"later", "earlier", "last", "speaking", "asked", "instead", "again"}
 OPENING_PHRASE = re.compile(r"(\w+)[^,\0\"“”.;:!?]{0,60},\s+")
+# A participle that opens a phrase about the subject: "Reading from a prepared text, Ben Carson
+# pronounced …", "Horrified at the prospect, Ramos believes …".
+OPENING_PARTICIPLE = re.compile(r"[A-Z][a-z]{2,}(?:ing|ed)")
+# A conjunction or adverb that may open a sentence before "he" or "she" without a comma: "Then
+# he cut into Bush, calling him a "…"", "And he made a point of saying …".
+LEAD_WORD = re.compile(r"(?:And|But|Then|So|Yet|Later|Still|Now|Instead|Meanwhile)\s+")
+
+
+def _setting_end(masked: str, start: int) -> int | None:
+    """Where an opening phrase that sets the time, place or manner before the subject ends, if
+    the sentence at `start` opens with one."""
+    opening = OPENING_PHRASE.match(masked, start)
+    if opening and (opening.group(1).lower() in OPENING_WORDS or OPENING_PARTICIPLE.fullmatch(opening.group(1))):
+        return opening.end()
+    return None
 
 
 def _subject_after_opening(masked: str, start: int, book: NameBook) -> str | None:
     """The person a sentence is about when their name or "he"/"she" opens it, or follows an
     opening phrase of time or place ("In March, Trump blasted Disney for its "…"")."""
-    opening = OPENING_PHRASE.match(masked, start)
-    if opening and opening.group(1).lower() in OPENING_WORDS:
-        start = opening.end()
+    setting_end = _setting_end(masked, start)
+    if setting_end is not None:
+        start = setting_end
         if name := _subject_at(masked, start, book):
             return name
+    elif lead := LEAD_WORD.match(masked, start):
+        start = lead.end()
     return book.last_person if PERSONAL_SUBJECT.match(masked, start) else None
 
 
@@ -3995,8 +4019,16 @@ def _read_without_quotes(text: str, book: NameBook) -> None:
 def _sentence_subjects(masked: str, starts: list[int], book: NameBook) -> list[tuple[int, str]]:
     """(position, full name) of each sentence that opens with a person's name: "Dan Fishman, the
     campaign's director, has walked away." The name a later "he said" most likely means."""
-    found = ((start, _subject_at(masked, start, book)) for start in [0, *starts])
+    found = ((start, _subject_at(masked, start, book) or _subject_past_opening(masked, start, book))
+             for start in [0, *starts])
     return [(start, name) for start, name in found if name]
+
+
+def _subject_past_opening(masked: str, start: int, book: NameBook) -> str | None:
+    """The person named after a sentence's opening phrase of time or place: "In a victory
+    speech on Tuesday night, Mr. Trump struck a measured tone." The "he" of the next sentence."""
+    setting_end = _setting_end(masked, start)
+    return _subject_at(masked, setting_end, book) if setting_end is not None else None
 
 
 def _last_sentence_subject(text: str, book: NameBook) -> str | None:
@@ -4010,8 +4042,26 @@ def _last_sentence_subject(text: str, book: NameBook) -> str | None:
 POSSESSIVE = re.compile(r"['’]s$")
 
 
+# A dateline before a story's first sentence: "NEW YORK - ", "WASHINGTON (AP) — ", "Washington (AFP) – ".
+DATELINE = re.compile(rf"(?:[A-Z][A-Z.'’ ]+(?:,\s*[A-Z][\w.]*)?(?:\s*\([\w ]+\))?|[A-Z][\w.'’ ]{{1,30}}\([A-Z]+\))"
+                      rf"\s*(?:[{DASHES}]|--)\s*")
+# A sentence that opens with a title in lower case before the name: "Campaign chair Paul
+# Manafort dismissed …", "Democratic presidential candidate Bernie Sanders is choosing …".
+TITLED_SUBJECT = re.compile(rf"(?:[\w.'’-]+\s+){{0,3}}?(?P<noun>[a-z]+)\s+(?P<who>{NAME_WORD}(?:\s+{NAME_WORD}){{1,3}})\b")
+
+
 def _subject_at(text: str, start: int, book: NameBook) -> str | None:
     """The person (full name) whose name opens the sentence at `start`, if one does."""
+    if start == 0 and (dateline := DATELINE.match(text)):
+        start = dateline.end()
+    # A title in lower case goes first: in "Fox News host Megyn Kelly" the capitals open with the network.
+    if (titled := TITLED_SUBJECT.match(text, start)) and titled.group("noun") in TITLE_NOUNS:
+        return _name_opening(titled.group("who"), 0, book)
+    return _name_opening(text, start, book)
+
+
+def _name_opening(text: str, start: int, book: NameBook) -> str | None:
+    """The person (full name) whose name, with any capitalised title, stands at `start`."""
     match = NAME_RUN.match(text, start) or NAME_RE.match(text, start)  # "Former Secretary of State Madeleine Albright"
     if not match or POSSESSIVE.search(match.group(0)) or text[match.end(): match.end() + 2] in ("'s", "’s"):
         return None  # "Trump's campaign said": the campaign
@@ -4167,7 +4217,8 @@ def _speech_clauses(text: str) -> list[re.Match[str]]:
     if not cues:
         return []
     matches = [match for start, stop in _cue_windows(cues, len(text))
-               for match in SUBJECT_THEN_VERB.finditer(text, start, stop) if _plausible_subject(match.group("who"))]
+               for match in SUBJECT_THEN_VERB.finditer(text, start, stop)
+               if _plausible_subject(match.group("who")) and not _names_a_thing(match)]
     # A verb with its subject before it is not inverted: in "Sanders says the U.S. needs" and
     # "he said Trump was" the name after the verb is what is spoken of.
     # But "Sinwar is a "hard-liner" even within Hamas, said Matthew Levitt": a comma alone between
@@ -4176,7 +4227,7 @@ def _speech_clauses(text: str) -> list[re.Match[str]]:
                     if not INVERSION_COMMA.fullmatch(text, match.end("who"), match.start("cue"))}
     taken_to = 0  # as finditer would: a clause starts after the one before it ends
     for cue in cues:
-        if cue.start() >= taken_to and cue.start() not in with_subject \
+        if cue.start() >= taken_to and cue.start() not in with_subject and not _is_noun_use(text, cue) \
                 and (match := VERB_THEN_SUBJECT.match(text, cue.start())):
             if _plausible_subject(match.group("who")):
                 matches.append(match)
@@ -4185,6 +4236,27 @@ def _speech_clauses(text: str) -> list[re.Match[str]]:
 
 
 INVERSION_COMMA = re.compile(r"\s*,\s*")
+# Words after which a verb of saying is a plural noun: "in states like South Carolina", "the
+# remarks of", "his notes", "many reports".
+NOUN_MARKERS = {"in", "of", "the", "these", "those", "some", "many", "other", "all", "both", "several", "his",
+                "her", "their", "its", "our", "your", "my", "two", "three", "four", "five", "such", "swing", "key"}
+WORD_BEFORE = re.compile(r"(\w+)\s+$")
+# How far back the word before a verb is looked for.
+MAX_WORD_BEFORE_CHARS = 20
+
+
+def _names_a_thing(match: re.Match[str]) -> bool:
+    """Whether a subject and its verb of saying are a noun phrase: "Clinton's remarks",
+    "Trump's claims" (a possessive before a verb in -s), "Central Asian states", "Southern states"."""
+    cue = match.group("cue")
+    return cue.endswith("s") and bool(POSSESSIVE.search(match.group("who"))) \
+        or cue == "states" and match.end("who") + 1 == match.start("cue")
+
+
+def _is_noun_use(text: str, cue: re.Match[str]) -> bool:
+    """Whether a verb of saying is a noun here, after an article, a preposition or a quantity."""
+    before = WORD_BEFORE.search(text, max(0, cue.start() - MAX_WORD_BEFORE_CHARS), cue.start())
+    return before is not None and before.group(1).lower() in NOUN_MARKERS
 
 
 def _cue_windows(cues: list[re.Match[str]], length: int) -> Iterator[tuple[int, int]]:
@@ -4218,7 +4290,7 @@ def resolve_speaker(match: re.Match[str], book: NameBook) -> tuple[str | None, s
         return speaker, book.titles.get(speaker or ""), cue
     if ROLE_RE.match(who) and not NAME_RE.fullmatch(who):
         return who[0].lower() + who[1:], None, cue  # named by role only: "the minister"
-    speaker, title = split_title(_holder_of(match) or who)
+    speaker, title = split_title(_holder_of(match) or _apposition_head(match) or who)
     if not speaker:
         return None, None, None
     speaker = book.full_name(speaker)
@@ -4256,6 +4328,35 @@ def _holder_of(match: re.Match[str]) -> str | None:
         return None
     words = name.split()
     return name if len(words) >= 2 and words[-1].lower() not in TITLE_WORDS and is_person(name) else None
+
+
+# Words that open a clause, not an apposition: "At Boca West, where it costs …, Jay DiPietro".
+CLAUSE_OPENERS = words_pattern("when where while who whom whose which as after before if because though since until".split())
+# A person's name and an apposition that runs up to a clause's subject: in 'Harry Bond, 30, of
+# Raleigh, N.C., said', 'Mark Holden, chairman of the board of Freedom Partners, the network's
+# funding arm, said' and 'J.J. Goldberg, editor at large of The Forward, wrote' the place or the
+# body the pattern took for the subject belongs to the apposition; the speaker heads it. The
+# apposition opens with an age, "of", an article or a lower-case word, as appositions do.
+APPOSITION_HEAD = re.compile(
+    rf"(?<![\w'’-])(?P<who>{NAME})(?:,\s*\d{{1,3}})?,\s+(?:of\s+(?:the\s+)?$|(?!(?:{CLAUSE_OPENERS})\b)"
+    rf"(?=(?:a|an|the|of)\s|[a-z])[^\0.;:!?\"“”]*?(?:,\s+|\s[a-z]+\s+of\s+[^,\0.;:!?\"“”]{{0,40}}?)$)"
+)
+# How far back the head of an apposition is looked for: a name and an apposition of a few words.
+MAX_APPOSITION_CHARS = 160
+
+
+def _apposition_head(match: re.Match[str]) -> str | None:
+    """The person an apposition belongs to when a clause's subject lies inside it (see
+    APPOSITION_HEAD); only for a subject before its verb."""
+    if match.re is not SUBJECT_THEN_VERB:
+        return None
+    start = match.start("who")
+    head = APPOSITION_HEAD.search(match.string, max(0, start - MAX_APPOSITION_CHARS), start)
+    if not head:
+        return None
+    name, _ = split_title(head.group("who"))
+    return name if name and len(name.split()) >= 2 and name.split()[0].lower() not in OPENING_WORDS \
+        and is_person(name) else None
 
 
 def split_title(phrase: str) -> tuple[str | None, str | None]:

@@ -178,6 +178,12 @@ def quotes_of(*paragraphs: str) -> list[tuple[str, str | None]]:
     # an interview transcript: each quoted turn opens with its speaker's name; stage directions are nobody's
     (['Chris Mills interviewed Ann Lee on Sunday.', '"MILLS: Will you run?"', '"(CROSSTALK)"', '"LEE: Not this year."'],
      [("MILLS: Will you run?", "Chris Mills"), ("LEE: Not this year.", "Ann Lee")]),
+    # the person at the head of an apposition, not a place or a body inside it
+    (['"It is a disaster," Tom Barr, 30, of Raleigh, N.C., who lost his boat, said on Monday.'],
+     [("It is a disaster", "Tom Barr")]),
+    # a day between subject and verb; a lower-case title before the name
+    (['Tom Barr on Saturday tweeted that the plan was "a joke."'], [("a joke.", "Tom Barr")]),
+    (['Harbour chair Jo Mills dismissed the plan as "a joke."'], [("a joke.", "Jo Mills")]),
     # after "told" or "urged" the name is the listener
     (['"Stay home," urged Tom Barr.'], [("Stay home", None)]),
 ])
