@@ -2867,21 +2867,22 @@ def find_body_containers(root: Element) -> Iterator[Found | None]:
         yield None  # nothing scores: the caller may still have a JSON-LD articleBody
         return
     leaders = sorted(scores, key=lambda element: scores[element], reverse=True)[:CANDIDATES_WEIGHED]
-    weights = {element: _class_weight(element) for element in leaders}
+    furniture: dict[Element, bool] = {}  # shared by the leaders, whose ancestors are mostly the same
+    weights = {element: _class_weight(element, furniture) for element in leaders}
     ranked = sorted(leaders, key=lambda element: scores[element] * weights[element], reverse=True)
     if weights[ranked[0]] == FURNITURE_WEIGHT:
-        ranked = _post_body_first(ranked, scores)
+        ranked = _post_body_first(ranked, scores, furniture)
     for best in ranked[:BODY_CONTAINERS_TRIED]:
         yield _scored_container(best, scores)
 
 
-def _post_body_first(ranked: list[Element], scores: dict[Element, float]) -> list[Element]:
+def _post_body_first(ranked: list[Element], scores: dict[Element, float], furniture: dict[Element, bool]) -> list[Element]:
     """When furniture outscores everything (a blog's short post under a long comment thread, beside
     the sidebar's "About me" profile or a footer text widget), the best-scoring block the blog
     engine names as the post's body comes first, if it holds a paragraph's worth of text, even
     where it is not among the leaders (all of them comments)."""
     posts = [element for element in scores if scores[element] >= MIN_POST_BODY_SCORE
-             and POST_BODY_CLASS.search(class_and_id(element)) and _class_weight(element) == CONTENT_WEIGHT]
+             and POST_BODY_CLASS.search(class_and_id(element)) and _class_weight(element, furniture) == CONTENT_WEIGHT]
     if not posts:
         return ranked
     post = max(posts, key=lambda element: scores[element])
@@ -3178,12 +3179,30 @@ def inline_text(element: Element, holders: set[Element]) -> tuple[str, int]:
     return clean_text(" ".join(pieces)), linked
 
 
-def _class_weight(element: Element) -> float:
-    if is_boilerplate(element) or any(is_boilerplate(a) for a in element.iterancestors()):
+def _class_weight(element: Element, furniture: dict[Element, bool]) -> float:
+    """Furniture (or inside it), marked as content, or plain; `furniture` remembers which elements
+    are or sit in furniture, for the next call."""
+    if _in_furniture_memo(element, furniture):
         return FURNITURE_WEIGHT
     if CONTENT_HINTS.search(class_and_id(element)) or element.tag in ("article", "main"):
         return CONTENT_WEIGHT
     return 1.0
+
+
+def _in_furniture_memo(element: Element, furniture: dict[Element, bool]) -> bool:
+    """Whether an element is page furniture or sits in it, each ancestor judged once."""
+    chain = []
+    for node in (element, *element.iterancestors()):
+        if node in furniture:
+            known = furniture[node]
+            break
+        chain.append(node)
+    else:
+        known = False
+    for node in reversed(chain):  # from the outermost: inside furniture is furniture
+        known = known or is_boilerplate(node)
+        furniture[node] = known
+    return furniture[element] if chain else known
 
 
 class BlockKind(str, enum.Enum):
