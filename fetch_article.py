@@ -3545,6 +3545,7 @@ SPEECH_VERB_WORDS = """
     joked jokes quipped quips spoke speaks reported reports answered answers asserted asserts
     concluded concludes cited cites accused accuses charged charges contended contends mused muses
     assured assures confessed confesses demanded demands opined opines barked beamed exhorted
+    remembered
 """.split()
 # Phrasal verbs of saying: "as Ridge put it", '," Bozell points out', '," Rubio shot back'.
 SPEECH_PHRASES = r"[Aa]ccording\s+to|put\s+it|point(?:s|ed)\s+out|sho(?:t|ots)\s+back|went\s+on"
@@ -3572,7 +3573,7 @@ INVERTED_CUE_WORDS = """
     replied replies recalled recalls argued argues insisted insists observed observes remarked remarks
     quipped quips joked jokes countered counters responded responds conceded concedes acknowledged
     stated states declared declares concluded concludes mused muses tweeted tweets
-    assured confessed opined barked beamed
+    assured confessed opined barked beamed agreed agrees remembered
 """.split()
 INVERTED_CUES = words_pattern(INVERTED_CUE_WORDS) + r"|[Aa]ccording\s+to"
 # A party and state after a name: "Harry Reid (D-Nev.)", "Bernie Sanders (I-Vt.)", "Jason Holsman (D)".
@@ -3786,6 +3787,7 @@ class QuoteSite:
     subject: str | None  # the person whose name (or "he", "she") opens the quote's sentence
     previous_speaker: str | None  # the last speaker named before this paragraph
     book: NameBook
+    lead_in: re.Match[str] | None = None  # a speech clause that closes the sentence before (LEAD_IN_TAIL)
 
 
 def _transcript_label(site: QuoteSite) -> Attribution | None:
@@ -3799,7 +3801,24 @@ def _transcript_label(site: QuoteSite) -> Attribution | None:
 def _clause_after(site: QuoteSite) -> Attribution | None:
     if not site.has_cues or _next_sentence_follows(site):
         return None
-    return _resolved(_adjacent_attribution(site.after), site.book, "clause after")
+    clause = _adjacent_attribution(site.after)
+    if clause and _reports_anew(site, clause):
+        return None
+    return _resolved(clause, site.book, "clause after")
+
+
+# What follows the verb of a sentence that reports new words: "said he would", "said that", or
+# the next quote ('added, "…"').
+REPORTED_CLAUSE = re.compile(r"\s+(?:that|he|she|they|it|we|I|his|her|the)\b|[,:]?\s*$")
+
+
+def _reports_anew(site: QuoteSite, clause: re.Match[str]) -> bool:
+    """Whether the clause after a quote that ends a sentence opens a sentence of its own: in
+    '"…," Cruz told reporters. "This is the consequence." Ohio Gov. John Kasich said he would have
+    fired him.' Cruz goes on speaking; Kasich's words follow his verb, as Jason Miller's do in
+    '"…," he said. "…." Trump campaign spokesman Jason Miller added, "…"'."""
+    return site.ends_with_stop and site.in_paragraph is not None and clause.re is SUBJECT_THEN_VERB \
+        and bool(REPORTED_CLAUSE.match(clause.string, clause.end()))
 
 
 def _next_sentence_follows(site: QuoteSite) -> bool:
@@ -3818,6 +3837,10 @@ def _clause_before(site: QuoteSite) -> Attribution | None:
     # speaker of the same sentence is that speaker, whoever was named before the sentence.
     while len(clauses) > 1 and PERSONAL_SUBJECT.fullmatch(clauses[-1].group("who")):
         clauses.pop()
+    # 'Rush Limbaugh used his platform to discuss what he described as the "…"': so too a "he"
+    # or "she" after the person the sentence opens with.
+    if len(clauses) == 1 and site.subject and PERSONAL_SUBJECT.fullmatch(clauses[0].group("who")):
+        return Attribution(site.subject, site.book.titles.get(site.subject), _cue_phrase(clauses[0]), "clause before")
     return _resolved(clauses[-1] if clauses else None, site.book, "clause before")
 
 
@@ -3846,6 +3869,12 @@ def _introduced_by_name(site: QuoteSite) -> Attribution | None:
 
 def _signed_after(site: QuoteSite) -> Attribution | None:
     return _resolved(SIGNATURE.match(site.after), site.book, "name after a dash")
+
+
+def _lead_in_clause(site: QuoteSite) -> Attribution | None:
+    if not site.lead_in or site.before.strip(" \0"):
+        return None
+    return _resolved(site.lead_in, site.book, "clause closing the sentence before")
 
 
 def _same_speaker_goes_on(site: QuoteSite) -> Attribution | None:
@@ -3905,6 +3934,9 @@ SPEAKER_RULES = (
     SpeakerRule("subject of the sentence", _sentence_subject, False),
     # '"…," Kerry said. "…"': a new sentence of the quote, no clause of its own
     SpeakerRule("same speaker goes on", _same_speaker_goes_on, False),
+    # 'Dianne Bystrom agreed. "…"', 'Sam Lau said in a statement. "…"': a sentence that is only
+    # a speech clause introduces the quote that opens the next one
+    SpeakerRule("clause closing the sentence before", _lead_in_clause, True),
     # a paragraph that is only a quote goes on with the previous paragraph's speaker
     SpeakerRule("quote-only paragraph", _quote_only_paragraph, False),
 )
@@ -3931,6 +3963,7 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
     found: list[Quote] = []
     in_paragraph: Attribution | None = None
     sentence_speaker: tuple[int, Attribution] | None = None
+    last_heard: re.Match[str] | None = None
     # Speech clauses of earlier sentences ("Tom Barr spoke first.") are heard before the quote.
     clauses = list(_speech_clauses(masked))
     starts = sentence_starts(masked)
@@ -3943,7 +3976,8 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
             continue  # empty, or a transcript's "(CROSSTALK)": nobody's words
         sentence_from = sentence_start(masked, start, starts)
         while clauses and clauses[0].end() <= sentence_from:
-            _hear(clauses.pop(0), book)
+            last_heard = clauses.pop(0)
+            _hear(last_heard, book)
         while subjects and subjects[0][0] < sentence_from:
             book.last_person = subjects.pop(0)[1]
         next_start = spans[number + 1][0] if number + 1 < len(spans) else len(text)
@@ -3951,10 +3985,12 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
         rest_of_sentence = rest_of_sentence_from(masked, end, starts, cue_starts)
         in_sentence = sentence_speaker[1] if sentence_speaker and sentence_speaker[0] == sentence_from else None
         subject = subject_at.get(sentence_from) or _subject_after_opening(masked, sentence_from, book)
-        ends_with_stop = text[end - 2: end - 1] in (".", "!", "?") and _closes(text, start, end) \
+        # rstrip: a doubled closing mark ('' or ’’) is set as a space and '"' (as_double_quotes)
+        ends_with_stop = text[end - 3: end - 1].rstrip()[-1:] in (".", "!", "?") and _closes(text, start, end) \
             or text[end: end + 1] in (".", "!", "?")
         site = QuoteSite(words, masked, before, masked[end:next_start], rest_of_sentence, ends_with_stop, in_sentence,
-                         quote_only, has_cues, in_paragraph, subject, previous_speaker, book)
+                         quote_only, has_cues, in_paragraph, subject, previous_speaker, book,
+                         last_heard if last_heard and _closes_sentence_before(last_heard, sentence_from) else None)
         attribution = None if _names_a_work(words, before) else attribute(site)
         if attribution and next(rule for rule in SPEAKER_RULES if rule.name == attribution.rule).names_anew:
             in_paragraph = attribution
@@ -3964,10 +4000,25 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
     return found
 
 
+# What may follow the verb of a speech clause that is a sentence of its own: a few words and the
+# full stop or colon ("agreed.", "said in a statement."); a longer tail holds what was said.
+LEAD_IN_TAIL = re.compile(r"[^\0.!?:]{0,40}[.!?:]\s*")
+
+
+def _closes_sentence_before(clause: re.Match[str], sentence_from: int) -> bool:
+    """Whether a speech clause ends the sentence just before `sentence_from`."""
+    return bool(LEAD_IN_TAIL.fullmatch(clause.string, clause.end(), sentence_from))
+
+
 # Words that open a phrase of time or place before a sentence's subject: "On Monday, Clinton
-# tried", "Later that day, he called".
-OPENING_WORDS = NOT_NAMES | {"later", "earlier", "last", "speaking", "asked", "instead", "again"}
-OPENING_PHRASE = re.compile(r"(\w+)[^,\0\"“”.;:!?]{0,60},\s+")
+# tried", "Later that day, he called", "Here in Columbia, Sanders stepped up", "Like Corker,
+# Menendez rejected".
+OPENING_WORDS = NOT_NAMES | {"later", "earlier", "last", "speaking", "asked", "instead", "again", "here", "like", "unlike"}
+# The phrase may end in a town and its state, and a day: "Speaking at a town hall in Salem, New
+# Hampshire, Trump went after Bush", "At an event in Ames, Iowa, on Sunday, Mrs. Clinton tried"
+# (the state is no subject).
+OPENING_PHRASE = re.compile(r"(\w+)(?:[^,\0\"“”.;:!?]{0,60}?\sin\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?,\s+[A-Z][\w.]*"
+                            rf"(?:\s+[A-Z][\w.]*)?(?:,\s+{DAY_PHRASE})?(?=,)|[^,\0\"“”.;:!?]{{0,60}}),\s+")
 # A participle that opens a phrase about the subject: "Reading from a prepared text, Ben Carson
 # pronounced …", "Horrified at the prospect, Ramos believes …".
 OPENING_PARTICIPLE = re.compile(r"[A-Z][a-z]{2,}(?:ing|ed)")
@@ -3995,7 +4046,12 @@ def _subject_after_opening(masked: str, start: int, book: NameBook) -> str | Non
             return name
     elif lead := LEAD_WORD.match(masked, start):
         start = lead.end()
-    return book.last_person if PERSONAL_SUBJECT.match(masked, start) else None
+    return book.last_person if PERSONAL_SUBJECT.match(masked, start) or OWNER_OPENING.match(masked, start) else None
+
+
+# A sentence about what the person named before holds or does: 'His assumption was that "…"',
+# 'Her message to voters: "…"'.
+OWNER_OPENING = re.compile(r"(?:His|Her)\s+[a-z]")
 
 
 # A transcript's stage direction in quotes, "(CROSSTALK)", "[APPLAUSE]": nobody's words.
@@ -4091,8 +4147,10 @@ def _name_opening(text: str, start: int, book: NameBook) -> str | None:
     if name and len(name.split()) == 1:
         name = book.full_name(name)
     # One word names a person only once it has named a speaker: "Christie gloated" after
-    # "Christie said", but not "Democrats" or "Washington".
-    return name if name and (len(name.split()) >= 2 or name in book.names) and is_person(name) else None
+    # "Christie said", but not "Democrats" or "Washington". Prose never sets a person's name all
+    # in capitals: "FULL TEXT." is a label.
+    return name if name and (len(name.split()) >= 2 or name in book.names) and is_person(name) \
+        and not name.isupper() else None
 
 
 def _quote(words: str, attribution: Attribution | None, index: int, kind: QuoteKind) -> Quote:
@@ -4220,6 +4278,9 @@ def _adjacent_attribution(after: str) -> re.Match[str] | None:
         match = pattern.match(rest)
         if match:
             return match
+    # '," Trump spokesperson Ron Lieberman told …': a title in lower case before the name
+    if (titled := TITLED_SUBJECT.match(rest)) and titled.group("noun") in TITLE_NOUNS:
+        return SUBJECT_THEN_VERB.match(rest, titled.start("who"))
     return None
 
 
@@ -4353,12 +4414,12 @@ def _holder_of(match: re.Match[str]) -> str | None:
 CLAUSE_OPENERS = words_pattern("when where while who whom whose which as after before if because though since until".split())
 # A person's name and an apposition that runs up to a clause's subject: in 'Harry Bond, 30, of
 # Raleigh, N.C., said', 'Mark Holden, chairman of the board of Freedom Partners, the network's
-# funding arm, said' and 'J.J. Goldberg, editor at large of The Forward, wrote' the place or the
-# body the pattern took for the subject belongs to the apposition; the speaker heads it. The
-# apposition opens with an age, "of", an article or a lower-case word, as appositions do.
+# funding arm, said', 'J.J. Goldberg, editor at large of The Forward, wrote' and 'Mr. Daniloff,
+# now 81 and retired in Cambridge, Mass., said' the place or the body the pattern took for the
+# subject belongs to the apposition; the speaker heads it. The apposition opens with an age, "of", an article or a lower-case word, as appositions do.
 APPOSITION_HEAD = re.compile(
     rf"(?<![\w'’-])(?P<who>{NAME})(?:,\s*\d{{1,3}})?,\s+(?:of\s+(?:the\s+)?$|(?!(?:{CLAUSE_OPENERS})\b)"
-    rf"(?=(?:a|an|the|of)\s|[a-z])[^\0.;:!?\"“”]*?(?:,\s+|\s[a-z]+\s+of\s+[^,\0.;:!?\"“”]{{0,40}}?)$)"
+    rf"(?=(?:a|an|the|of)\s|[a-z])[^\0.;:!?\"“”]*?(?:,\s+|\s[a-z]+\s+of\s+[^,\0.;:!?\"“”]{{0,40}}?|\s(?:in|from)\s+)$)"
 )
 # How far back the head of an apposition is looked for: a name and an apposition of a few words.
 MAX_APPOSITION_CHARS = 160
@@ -4374,8 +4435,11 @@ def _apposition_head(match: re.Match[str]) -> str | None:
     if not head:
         return None
     name, _ = split_title(head.group("who"))
-    return name if name and len(name.split()) >= 2 and name.split()[0].lower() not in OPENING_WORDS \
-        and is_person(name) else None
+    if not name:
+        return None
+    # One word is a person's surname only after an honorific: "Mr. Daniloff", not "Washington".
+    named = len(name.split()) >= 2 or re.match(HONORIFIC, head.group("who"))
+    return name if named and name.split()[0].lower() not in OPENING_WORDS and is_person(name) else None
 
 
 def split_title(phrase: str) -> tuple[str | None, str | None]:

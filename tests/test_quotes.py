@@ -184,6 +184,9 @@ def quotes_of(*paragraphs: str) -> list[tuple[str, str | None]]:
     # a day between subject and verb; a lower-case title before the name
     (['Tom Barr on Saturday tweeted that the plan was "a joke."'], [("a joke.", "Tom Barr")]),
     (['Harbour chair Jo Mills dismissed the plan as "a joke."'], [("a joke.", "Jo Mills")]),
+    # a sentence that is only a speech clause introduces the quote opening the next one
+    (['Jo Mills agreed. "The harbour must reopen before the summer."'],
+     [("The harbour must reopen before the summer.", "Jo Mills")]),
     # after "told" or "urged" the name is the listener
     (['"Stay home," urged Tom Barr.'], [("Stay home", None)]),
 ])
