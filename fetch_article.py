@@ -3958,14 +3958,15 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
     masked = mask_spans(text, spans)
     previous_speaker = book.last_speaker
     quote_only = not WORD.search(masked.replace("\0", ""))
-    cue_starts = [match.start() for match in SPEECH_VERB_ANYWHERE.finditer(masked)]
+    cues = list(SPEECH_VERB_ANYWHERE.finditer(masked))
+    cue_starts = [cue.start() for cue in cues]
     has_cues = bool(cue_starts)
     found: list[Quote] = []
     in_paragraph: Attribution | None = None
     sentence_speaker: tuple[int, Attribution] | None = None
     last_heard: re.Match[str] | None = None
     # Speech clauses of earlier sentences ("Tom Barr spoke first.") are heard before the quote.
-    clauses = list(_speech_clauses(masked))
+    clauses = _speech_clauses(masked, cues)
     starts = sentence_starts(masked)
     subjects = _sentence_subjects(masked, starts, book)
     subject_at = dict(subjects)
@@ -4289,11 +4290,12 @@ def _last_match(text: str) -> re.Match[str] | None:
     return matches[-1] if matches else None
 
 
-def _speech_clauses(text: str) -> list[re.Match[str]]:
+def _speech_clauses(text: str, cues: list[re.Match[str]] | None = None) -> list[re.Match[str]]:
     """Every speech clause of a text, in order. Each holds a verb of saying, so the patterns are
     tried only near one: a subject starts at most MAX_CLAUSE_CHARS before its verb, and an
-    inverted clause starts at its verb (trying them at every word was a tenth of the time)."""
-    cues = list(SPEECH_VERB_ANYWHERE.finditer(text))
+    inverted clause starts at its verb (trying them at every word was a tenth of the time).
+    `cues`: the text's verbs of saying, when the caller has found them already."""
+    cues = list(SPEECH_VERB_ANYWHERE.finditer(text)) if cues is None else cues
     if not cues:
         return []
     matches = [match for start, stop in _cue_windows(cues, len(text))
@@ -4399,15 +4401,20 @@ def _holder_of(match: re.Match[str]) -> str | None:
     """The person a subject belongs to when it follows "Name of": the speaker in 'Senator Chris
     Murphy of Connecticut said' and 'George Zornick of The Nation wrote' is the person, not the
     state or paper; not in 'Secretary of State John Kerry said', where a title comes before "of"."""
+    found = _name_just_before(match, HOLDER_OF, MAX_HOLDER_CHARS)
+    if not found:
+        return None
+    words = found[0].split()
+    return found[0] if len(words) >= 2 and words[-1].lower() not in TITLE_WORDS and is_person(found[0]) else None
+
+
+def _name_just_before(match: re.Match[str], pattern: re.Pattern[str], reach: int) -> tuple[str, str] | None:
+    """The name (and its words as written) that `pattern` finds ending where a clause's subject
+    starts, at most `reach` characters before it."""
     start = match.start("who")
-    holder = HOLDER_OF.search(match.string, max(0, start - MAX_HOLDER_CHARS), start)
-    if not holder:
-        return None
-    name, _ = split_title(holder.group("who"))
-    if not name:
-        return None
-    words = name.split()
-    return name if len(words) >= 2 and words[-1].lower() not in TITLE_WORDS and is_person(name) else None
+    found = pattern.search(match.string, max(0, start - reach), start)
+    name = split_title(found.group("who"))[0] if found else None
+    return (name, found.group("who")) if found and name else None
 
 
 # Words that open a clause, not an apposition: "At Boca West, where it costs …, Jay DiPietro".
@@ -4430,15 +4437,12 @@ def _apposition_head(match: re.Match[str]) -> str | None:
     APPOSITION_HEAD); only for a subject before its verb."""
     if match.re is not SUBJECT_THEN_VERB:
         return None
-    start = match.start("who")
-    head = APPOSITION_HEAD.search(match.string, max(0, start - MAX_APPOSITION_CHARS), start)
-    if not head:
+    found = _name_just_before(match, APPOSITION_HEAD, MAX_APPOSITION_CHARS)
+    if not found:
         return None
-    name, _ = split_title(head.group("who"))
-    if not name:
-        return None
+    name, written = found
     # One word is a person's surname only after an honorific: "Mr. Daniloff", not "Washington".
-    named = len(name.split()) >= 2 or re.match(HONORIFIC, head.group("who"))
+    named = len(name.split()) >= 2 or re.match(HONORIFIC, written)
     return name if named and name.split()[0].lower() not in OPENING_WORDS and is_person(name) else None
 
 
@@ -4453,7 +4457,7 @@ def split_title(phrase: str) -> tuple[str | None, str | None]:
     cut = 0
     for position, word in enumerate(words[:-1]):
         if word.lower() in TITLE_NOUNS or word[:1].islower() and word.lower() not in NAME_PARTICLES \
-                or re.search(r"['’]s$", word):  # "NASA's Steve Clarke"
+                or POSSESSIVE.search(word):  # "NASA's Steve Clarke"
             cut = position + 1
     name = " ".join(words[cut:])
     title = " ".join(word for word in words[:cut] if word.lower().rstrip(".") not in COURTESY_TITLES) or None
@@ -4468,7 +4472,7 @@ def _title_before(text: str, position: int) -> str | None:
         if not word or word[-1] in ",.;:!?\"”" or word.lower() in ("including", "and", "by", "from", "said", "says", "to", "as", "with"):
             break
         title.insert(0, word)
-    while title and re.sub(r"['’]s$", "", title[-1].lower()) not in TITLE_NOUNS:
+    while title and POSSESSIVE.sub("", title[-1].lower()) not in TITLE_NOUNS:
         title.pop()
     return " ".join(title) or None
 
