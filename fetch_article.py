@@ -60,6 +60,7 @@ import difflib
 import enum
 import errno
 import fcntl
+import functools
 import hashlib
 import http
 import io
@@ -1543,10 +1544,24 @@ MARKUP_PIECE = re.compile(
 )
 
 
+# A start or end tag with MAX_TAG_ATTRIBUTES attributes, looked for wherever a '<' is (in scripts
+# too, so a page without one may be flagged, but one is never missed). Each attribute is taken
+# whole, as the tokenizer takes it, and never re-tried ((?=(…))\1 is an atomic group that Python
+# 3.10 can read), so a tag that falls short costs one pass over its attributes.
+MANY_ATTRIBUTES = re.compile(rb"</?[A-Za-z][^\s/>]*(?:(?=(" + TAG_ATTRIBUTE + rb"))\1){%d}" % MAX_TAG_ATTRIBUTES)
+
+
 def cap_tag_attributes(data: bytes) -> bytes:
     """The page with each tag's attributes past the first MAX_TAG_ATTRIBUTES left out; a page
-    with no such tag is returned as it is. Only a tag whose attributes take at least two bytes
-    each is counted."""
+    with no such tag is returned as it is."""
+    if not MANY_ATTRIBUTES.search(data):
+        return data  # one search in C: a tenth of the extraction's time went to reading every tag
+    return cap_each_tag(data)
+
+
+def cap_each_tag(data: bytes) -> bytes:
+    """cap_tag_attributes read tag by tag, as the tokenizer reads the page. Only a tag whose
+    attributes take at least two bytes each is counted."""
     if max((len(attributes) for _, attributes in MARKUP_PIECE.findall(data)), default=0) < 2 * MAX_TAG_ATTRIBUTES:
         return data  # no tag near the limit: found in C, sparing a Python step per tag
     kept: list[bytes] = []
@@ -1618,7 +1633,9 @@ def drop_never_content(root: lxml.html.HtmlElement, data: bytes = b"") -> None:
             noscript.drop_tree()
     forms = list(root.iter("form"))
     hidden = [element for element in root.xpath(HIDDEN_XPATH) if _is_hidden(element)]
-    page_chars = len(text_of(root)) if forms or hidden or long_noscripts else 0  # once: a page may hold thousands of forms
+    # The page's length is read once (a page may hold thousands of forms), and only when an
+    # element long enough to hold half of it asks.
+    page_chars = functools.cache(lambda: len(text_of(root)))
     for noscript in long_noscripts:
         if noscript.getparent() is not None and not _holds_most_text(noscript, page_chars):
             noscript.drop_tree()
@@ -1634,7 +1651,7 @@ def drop_never_content(root: lxml.html.HtmlElement, data: bytes = b"") -> None:
             element.drop_tree()
 
 
-def drop_hidden(hidden: list[Element], page_chars: int) -> None:
+def drop_hidden(hidden: list[Element], page_chars: Callable[[], int]) -> None:
     """Drop what the page hides from readers, but for tab panels (a hotel page's review, facts
     and rooms: hidden until clicked, yet read) and a story hidden until a script shows it (half
     the page's text or more). What a dropped element holds goes with it, and so does what a
@@ -1656,12 +1673,14 @@ def drop_hidden(hidden: list[Element], page_chars: int) -> None:
             kept.add(element)
 
 
-def _holds_most_text(element: Element, page_chars: int) -> bool:
+def _holds_most_text(element: Element, page_chars: Callable[[], int]) -> bool:
     """Whether an element holds most of the page's text: a form wrapping an old ASP.NET page
     laid out in table cells and <br>s, a story hidden until a script shows it; a search,
     sign-up or comment form, or a hidden menu, does not."""
-    share = short_text_of(element, int(SHARE_KEPT * page_chars))
-    return page_chars >= MIN_BODY_CHARS and share is None  # None: at least that long
+    if short_text_of(element, int(SHARE_KEPT * MIN_BODY_CHARS)) is not None:
+        return False  # too short to be half of a page long enough to count: the page is not read
+    chars = page_chars()
+    return chars >= MIN_BODY_CHARS and short_text_of(element, int(SHARE_KEPT * chars)) is None  # None: at least that long
 
 
 def _is_hidden(element: Element) -> bool:
@@ -2805,11 +2824,12 @@ def _section_kicker(scope: Element, page_url: str) -> Found | None:
     """A short link near the headline to a folder of the article's own URL ("World" ->
     /news/world for /news/world/aleppo-...) names its section."""
     article_path = url_path(page_url).rstrip("/")
-    folders = set(article_path.split("/"))
+    # An empty last segment ("", "#top", "/") leads to the page itself or the site's root: no folder.
+    segments = set(article_path.split("/")) - {""} | RELATIVE_SEGMENTS
     best = None
     for link in scope.iter("a"):
         href = link.get("href") or ""
-        text = text_of(link) if _last_segment(href) in folders | RELATIVE_SEGMENTS else None
+        text = text_of(link) if _last_segment(href) in segments else None
         if not text or len(text) > MAX_KICKER_CHARS:
             continue
         path = url_path(absolute_url(page_url, href) or "").rstrip("/")
@@ -3138,15 +3158,17 @@ def score_containers(root: Element) -> dict[Element, float]:
         if element.tag == "li" and element in holders:
             continue  # its own blocks score for it
         if element.tag != "p" and element in holders:
-            text, linked = inline_text(element, holders)
+            text = inline_text(element, holders)
             if len(text) >= MIN_PARAGRAPH_CHARS:
-                credit(element, max(0, len(text) - linked) + 10 * text.count(","))
+                credit(element, max(0, len(text) - inline_link_chars(element, holders)) + 10 * text.count(","))
             continue
-        if element.tag in ("span", "font", "center") or (
-                element.tag == "li" and len(element.text_content()) < MIN_LIST_PARAGRAPH_CHARS):
-            continue  # (a menu's items are many: their raw length rules them out before cleaning)
-        text = text_of(element)
-        if len(text) < (MIN_LIST_PARAGRAPH_CHARS if element.tag == "li" else MIN_PARAGRAPH_CHARS):
+        if element.tag in ("span", "font", "center"):
+            continue
+        shortest = MIN_LIST_PARAGRAPH_CHARS if element.tag == "li" else MIN_PARAGRAPH_CHARS
+        raw = element.text_content()
+        # Folding white space only shortens a text: most (a menu's many items) are ruled out unfolded.
+        text = clean_text(raw) if len(raw) >= shortest else ""
+        if len(text) < shortest:
             continue
         credit(element.getparent(), len(text) * (1 - link_density(element, text)) + 10 * text.count(","))
     return scores
@@ -3164,19 +3186,28 @@ def elements_holding_blocks(root: Element) -> set[Element]:
     return holders
 
 
-def inline_text(element: Element, holders: set[Element]) -> tuple[str, int]:
-    """The text written into a block beside its child blocks, inline elements' text included, and
-    how much of it is link text. Blogger posts and text pasted from Google Docs wrap every line in
-    <span> or <b> between <br>s, beside a date heading or an image div: that text is the post."""
-    pieces, linked = [element.text or ""], 0
+def inline_text(element: Element, holders: set[Element]) -> str:
+    """The text written into a block beside its child blocks, inline elements' text included.
+    Blogger posts and text pasted from Google Docs wrap every line in <span> or <b> between
+    <br>s, beside a date heading or an image div: that text is the post."""
+    pieces = [element.text or ""]
     for child in element:
-        if element.tag not in INLINE_WRAPPERS and isinstance(child.tag, str) and child.tag not in BLOCK_TAGS \
-                and child not in holders:
+        if _is_inline_child(element, child, holders):
             pieces.append(child.text_content())
-            links = [child] if child.tag == "a" else child.findall(".//a")
-            linked += sum(len(text_of(link)) for link in links)
         pieces.append(child.tail or "")
-    return clean_text(" ".join(pieces)), linked
+    return clean_text(" ".join(pieces))
+
+
+def inline_link_chars(element: Element, holders: set[Element]) -> int:
+    """How much of inline_text is link text."""
+    links = [link for child in element if _is_inline_child(element, child, holders)
+             for link in ([child] if child.tag == "a" else child.findall(".//a"))]
+    return sum(len(text_of(link)) for link in links)
+
+
+def _is_inline_child(element: Element, child: Element, holders: set[Element]) -> bool:
+    return element.tag not in INLINE_WRAPPERS and isinstance(child.tag, str) and child.tag not in BLOCK_TAGS \
+        and child not in holders
 
 
 def _class_weight(element: Element, furniture: dict[Element, bool]) -> float:

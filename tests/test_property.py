@@ -57,3 +57,21 @@ def test_arbitrary_json_ld(value):
     page = (PAGES / "several_json_ld.html").read_text(encoding="utf-8").replace(
         "<head>", f'<head><script type="application/ld+json">{block}</script>', 1)
     only_extraction_errors(page)
+
+
+# Pieces a tag's attributes are made of, the awkward ones too: quoted '<' and '>', names holding
+# a quote or '<', a name straight after a closing quote; rarely, what ends the tag early.
+ATTRIBUTE_PIECES = [' a="x"', " b", "/c", ' d=">"', " e='<p>'", 'i"j', " k = l", '"m', " <n", "\t", "<", "'o'p"] * 20 + [">", ' f="']
+# What may stand around the tag: a script or comment may hide a '<' that starts no tag.
+SURROUNDINGS = ["", "<p>text</p>", "<script>if (a<b) {", "</script>", "<!-- ", " -->", "<title>", '<a href="x">']
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SURROUNDINGS), max_size=3), st.sampled_from(["p", "/p", "script", "div"]),
+       st.lists(st.sampled_from(ATTRIBUTE_PIECES), min_size=240, max_size=600), st.lists(st.sampled_from(SURROUNDINGS), max_size=3))
+def test_a_tag_past_the_attribute_limit_is_never_missed_by_the_quick_search(before, name, pieces, after):
+    """cap_tag_attributes skips the tag-by-tag read when one search finds no tag near the limit;
+    that search must find every tag the tag-by-tag read would cut."""
+    data = ("".join(before) + f"<{name}" + "".join(pieces) + ">text" + "".join(after)).encode()
+    if fa.cap_each_tag(data) != data:
+        assert fa.MANY_ATTRIBUTES.search(data)
