@@ -1746,7 +1746,10 @@ def clean_text(value: object) -> str:
 def class_and_id(element: lxml.html.HtmlElement) -> str:
     """The element's class and id, as hints; cut short, since only a broken or hostile page has
     attributes long enough to make matching them slow."""
-    return f"{(element.get('class') or '')[:MAX_HINT_CHARS]} {(element.get('id') or '')[:MAX_HINT_CHARS]}".strip()
+    classes, name = element.get("class"), element.get("id")
+    if classes is None or name is None:  # most elements have neither, many one
+        return (classes or name or "")[:MAX_HINT_CHARS].strip()
+    return f"{classes[:MAX_HINT_CHARS]} {name[:MAX_HINT_CHARS]}".strip()
 
 
 # Boilerplate words that win even beside a content word ("related-articles", "story-share").
@@ -3646,7 +3649,9 @@ ROLE_RE = re.compile(ROLE)
 # Capitalised words in a row, "of" allowed between them: "U.S. Secretary of State John Kerry".
 # A run starts at a word's start: a capital inside a word ("iPhone") starts none, and the scan
 # skips the inside of words (four times faster on long pages).
-NAME_RUN = re.compile(rf"(?<!\w){NAME_WORD}(?:(?:\s+of)?\s+{NAME_WORD})+")
+# (The lookahead for a name word's first letter rules out most places at once: a quarter faster.)
+NAME_INITIALS = "A-Z" + "".join(sorted({particle[0] for particle in NAME_PARTICLES}))
+NAME_RUN = re.compile(rf"(?=[{NAME_INITIALS}])(?<!\w){NAME_WORD}(?:(?:\s+of)?\s+{NAME_WORD})+")
 # Capitalised words that are titles, not names: "U.S. Secretary of State John Kerry".
 TITLE_WORDS = {
     "president", "prime", "minister", "secretary", "state", "senator", "sen.", "rep.", "representative",
@@ -4244,14 +4249,15 @@ def mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
     """The paragraph with each quote's inside blanked out, so its words cannot pass for an
     attribution and its full stops cannot end a sentence; all but the stop that ends a closed
     quote ('… surprise everyone." Abu Amer is …'), which ends the sentence around it too."""
-    chars = list(text)
+    pieces, copied = [], 0
     for start, end in spans:
-        inside_end = min(end - 1, len(chars))
-        if end <= len(chars) and _closes(text, start, end) and text[end - 2] in ".!?":
+        inside_end = min(end - 1, len(text))
+        if end <= len(text) and _closes(text, start, end) and text[end - 2] in ".!?":
             inside_end -= 1
-        for i in range(start + 1, inside_end):
-            chars[i] = "\0"
-    return "".join(chars)
+        if inside_end > start + 1:
+            pieces += [text[copied: start + 1], "\0" * (inside_end - start - 1)]
+            copied = inside_end
+    return "".join([*pieces, text[copied:]])
 
 
 # A full stop (or ! or ?) that may end a sentence: white space and a capital or a quote follow.
