@@ -274,12 +274,12 @@ NEVER_CONTENT_CLASSES = re.compile(r"(?:^|[-_\s])(?:" + "|".join(map(re.escape, 
 NEVER_CONTENT_CLASS_BYTES = tuple(word.encode() for word in NEVER_CONTENT_CLASS_WORDS)
 # (Written as attributes' parents, "//@class[…]/..": libxml2 finds them two to three times faster
 # than testing every element, "//*[…]".)
-NEVER_CONTENT_XPATH = "//@class[" + " or ".join(f"contains(., '{word}')" for word in NEVER_CONTENT_CLASS_WORDS) + "]/.."
+NEVER_CONTENT_XPATH = lxml.etree.XPath("//@class[" + " or ".join(f"contains(., '{word}')" for word in NEVER_CONTENT_CLASS_WORDS) + "]/..")
 # Elements the page itself hides from readers (the `hidden` attribute, an inline display:none or
 # visibility:hidden): text kept for scripts or search engines, not the story (Mozilla
 # Readability's isProbablyVisible), unless it is one of a set of tab panels.
 HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
-HIDDEN_XPATH = "//@style[contains(., 'none') or contains(., 'hidden')]/.. | //@hidden/.."
+HIDDEN_XPATH = lxml.etree.XPath("//@style[contains(., 'none') or contains(., 'hidden')]/.. | //@hidden/..")
 # Real class and id attributes run under a few hundred characters.
 MAX_HINT_CHARS = 500
 # Elements never part of an article's text.
@@ -413,7 +413,7 @@ SOURCE_NOTE = re.compile(
 )
 # Text nodes that may start a source line, found by libxml2 before any Python runs.
 SOURCE_NOTE_WORDS = ("files from", "eporting by", "report from", "ritten by")
-SOURCE_NOTE_XPATH = ".//text()[" + " or ".join(f"contains(., '{words}')" for words in SOURCE_NOTE_WORDS) + "]"
+SOURCE_NOTE_XPATH = lxml.etree.XPath(".//text()[" + " or ".join(f"contains(., '{words}')" for words in SOURCE_NOTE_WORDS) + "]")
 # An image file under more captions than this is a lazy-loading placeholder shared by a list of
 # teasers (Times of India, BBC), not a photo reused by an older template (two figures, one file).
 MAX_CAPTIONS_PER_IMAGE = 2
@@ -1371,7 +1371,7 @@ def _article_of(page: ParsedPage, known: TemplateFinds, story: Story) -> Article
                                                  canonical_url.value if canonical_url else url))
     summary = extract_summary(page)
     # The page's own date is looked for only where no field gives one (it reads the whole tree).
-    published = extract_date(page, "published") or known.published or extract_page_date(page, headline)
+    published = extract_date(page, "published") or known.published or extract_page_date(page, headline, body.blocks[0].text if body.blocks else "")
     modified = extract_date(page, "modified")
     return Article(
         url=url,
@@ -1632,7 +1632,7 @@ def drop_never_content(root: lxml.html.HtmlElement, data: bytes = b"") -> None:
         elif noscript.getparent() is not None:
             noscript.drop_tree()
     forms = list(root.iter("form"))
-    hidden = [element for element in root.xpath(HIDDEN_XPATH) if _is_hidden(element)]
+    hidden = [element for element in HIDDEN_XPATH(root) if _is_hidden(element)]
     # The page's length is read once (a page may hold thousands of forms), and only when an
     # element long enough to hold half of it asks.
     page_chars = functools.cache(lambda: len(text_of(root)))
@@ -1646,7 +1646,7 @@ def drop_never_content(root: lxml.html.HtmlElement, data: bytes = b"") -> None:
     drop_hidden(hidden, page_chars)
     if data and not any(word in data for word in NEVER_CONTENT_CLASS_BYTES):
         return  # the page has none of those classes: spare the slow search
-    for element in root.xpath(NEVER_CONTENT_XPATH):
+    for element in NEVER_CONTENT_XPATH(root):
         if NEVER_CONTENT_CLASSES.search(element.get("class")[:MAX_HINT_CHARS]) and element.getparent() is not None:
             element.drop_tree()
 
@@ -2372,14 +2372,24 @@ NEAR_HEADLINE_BEFORE_CHARS = 150
 NOT_THE_STORY_DATE = re.compile(r"related|sidebar|widget|comment|teaser|recommend|popular|trending|"
                                 r"footer|more-?stories|tab-posts|carousel", re.I)
 NOT_THE_STORY_TAGS = {"aside", "footer", "nav"}
+# Elements a CMS names as the story's date, printed with no label ("01.02.2022" in
+# span.meta__date, div.news-date, p.datum): German, Austrian and Swiss public-sector and party
+# sites, older TYPO3 and Drupal themes. Picked out by libxml2 (a class holding the word, in any
+# case the themes write it), then matched as a whole word.
+DATE_CLASS = re.compile(r"(?:^|[-_\s])(?:date|datum|fecha|pubdate)(?:$|[-_\s])", re.I)
+DATE_CLASS_XPATH = lxml.etree.XPath("//@class[contains(., 'date') or contains(., 'Date') or contains(., 'datum')"
+                                    " or contains(., 'Datum') or contains(., 'fecha')]/..")
+# A classed date holds the date, maybe a weekday, a time and a zone; longer, it is a teaser.
+MAX_CLASSED_DATE_CHARS = 60
 # <time> elements read for a date: the story's own comes early; a page of thousands (an archive
 # listing) is not read through.
 MAX_TIMES_READ = 20
 MAX_HEADINGS_READ = 20
 # hAtom and schema.org microdata outside <meta>: <abbr class="published" title="...">, any
 # element with itemprop=datePublished (its content, datetime or title, else its text).
-MICRODATA_DATE_XPATH = ("//@itemprop[. = 'datePublished' or . = 'dateCreated']/parent::*[not(self::meta)]"
-                        " | //abbr[@title][contains(concat(' ', normalize-space(@class), ' '), ' published ')]")
+MICRODATA_DATE_XPATH = lxml.etree.XPath(
+    "//@itemprop[. = 'datePublished' or . = 'dateCreated']/parent::*[not(self::meta)]"
+    " | //abbr[@title][contains(concat(' ', normalize-space(@class), ' '), ' published ')]")
 # English as written in the United States puts the month first: 3/11/2020 is March 11.
 MONTH_FIRST_LANGUAGES = ("en-us", "en")
 # How far a newsroom's zone may be from UTC for the URL's day to stand in for a UTC time's: UTC+14
@@ -2486,7 +2496,7 @@ def _url_date(url: str | None) -> date | None:
         return None
 
 
-def extract_page_date(page: ParsedPage, headline: Found | None = None) -> Found | None:
+def extract_page_date(page: ParsedPage, headline: Found | None = None, opening: str = "") -> Found | None:
     """A publication date from the page itself: microdata or hAtom on an element, the first
     <time datetime> that is not another item's, else a date in the URL (given as a bare date: a
     precise timestamp beats it) or written near the headline (where the URL names no other day).
@@ -2500,7 +2510,30 @@ def extract_page_date(page: ParsedPage, headline: Found | None = None) -> Found 
     near = date_near_headline(anchor, _month_first(page.root)) if anchor is not None else None
     if near and (day is None or near.value[:10] == day.isoformat()):
         return near  # the URL's day written with its time, or a day the URL does not give
-    return Found(day.isoformat(), "url") if day else labelled_date(page.root, _month_first(page.root))
+    if day:
+        return Found(day.isoformat(), "url")
+    month_first = _month_first(page.root)
+    return labelled_date(page.root, month_first) or classed_date(page.root, month_first) \
+        or opening_date(opening, month_first)
+
+
+def opening_date(opening: str, month_first: bool = False) -> Found | None:
+    """The date a story's first paragraph opens with, as press releases and agency notices print
+    it ("01.02.2022 Der Arbeitsmarkt …", "March 3, 2021 – The council …")."""
+    iso = parse_date_text(opening[:MAX_DATELINE_CHARS], month_first, max_start=0)
+    return Found(iso, "date opening the story") if iso else None
+
+
+def classed_date(root: Element, month_first: bool = False) -> Found | None:
+    """The date in the first element whose class names it a date (see DATE_CLASS) and that
+    holds little else, outside lists of other stories, sidebars and comments."""
+    for element in DATE_CLASS_XPATH(root)[:MAX_TIMES_READ]:
+        if DATE_CLASS.search(class_and_id(element)) and _outside_other_stories(element):
+            text = short_text_of(element, MAX_CLASSED_DATE_CHARS)
+            iso = parse_date_text(text, month_first, max_start=0) if text else None
+            if iso:
+                return Found(iso, "element classed as a date")
+    return None
 
 
 def labelled_date(root: Element, month_first: bool = False) -> Found | None:
@@ -2550,7 +2583,7 @@ def _headline_element(root: Element, headline: Found | None) -> Element | None:
 
 
 def _microdata_dates(root: Element) -> Iterator[tuple[str | None, str]]:
-    for element in root.xpath(MICRODATA_DATE_XPATH)[:MAX_TIMES_READ]:
+    for element in MICRODATA_DATE_XPATH(root)[:MAX_TIMES_READ]:
         value = element.get("content") or element.get("datetime") or element.get("title") or text_of(element)
         yield value, "itemprop datePublished" if element.get("itemprop") else "abbr.published"
 
@@ -2558,10 +2591,15 @@ def _microdata_dates(root: Element) -> Iterator[tuple[str | None, str]]:
 def _story_times(root: Element) -> Iterator[Element]:
     """<time datetime> elements that are not in a list of other stories, a sidebar or comments."""
     for element in root.xpath("//time[@datetime]")[:MAX_TIMES_READ]:
-        # (not <body> and <html>: their classes are page-wide flags, "offcanvas-sidebar-mobile")
-        if not any(ancestor.tag in NOT_THE_STORY_TAGS or NOT_THE_STORY_DATE.search(class_and_id(ancestor)[:MAX_HINT_CHARS])
-                   for ancestor in element.iterancestors() if ancestor.tag not in ("body", "html")):
+        if _outside_other_stories(element):
             yield element
+
+
+def _outside_other_stories(element: Element) -> bool:
+    """Whether a dated element is outside lists of other stories, sidebars and comments."""
+    # (not <body> and <html>: their classes are page-wide flags, "offcanvas-sidebar-mobile")
+    return not any(ancestor.tag in NOT_THE_STORY_TAGS or NOT_THE_STORY_DATE.search(class_and_id(ancestor)[:MAX_HINT_CHARS])
+                   for ancestor in element.iterancestors() if ancestor.tag not in ("body", "html"))
 
 
 def _month_first(root: Element) -> bool:
@@ -2864,7 +2902,7 @@ def extract_source_note(page: ParsedPage, region: Element | None) -> Found | Non
     if not any(words.encode() in page.data for words in SOURCE_NOTE_WORDS):
         return None  # words the page's bytes do not hold no text node holds: spare the search
     scope = region if region is not None else page.root
-    for text_node in scope.xpath(SOURCE_NOTE_XPATH):
+    for text_node in SOURCE_NOTE_XPATH(scope):
         element = text_node.getparent()
         for candidate in (element, *list(element.iterancestors())[:2]):
             text = short_text_of(candidate, MAX_SOURCE_NOTE_CHARS)

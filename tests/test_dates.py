@@ -173,6 +173,31 @@ def test_labelled_date_not_read_when_unlabelled():
     assert fa.extract_article(html, "https://example.de/meldungen/gesetz.html").published is None
 
 
+@pytest.mark.parametrize("classes, expected", [
+    ("meta__date", "2022-02-01"), ("news-Datum", "2022-02-01"),
+    ("update", None),  # not a date's class
+])
+def test_date_in_an_element_classed_as_a_date(classes, expected):
+    html = labelled_page("", f"<h1>Klimaschutz im Bundestag</h1>{LABEL_BODY}<span class='{classes}'>01.02.2022</span>")
+    article = fa.extract_article(html, "https://example.de/themen/klimaschutz")
+    assert article.published == expected
+    assert expected is None or article.provenance["published"] == "element classed as a date"
+
+
+def test_classed_date_of_another_story_or_holding_more_than_a_date_is_not_read():
+    teaser = "<div class='date'>Am 01.02.2022 stand hier ein anderer, langer Satz über etwas.</div>"
+    sidebar = "<aside><span class='date'>03.02.2022</span></aside>"
+    html = labelled_page("", f"<h1>Klimaschutz im Bundestag</h1>{LABEL_BODY}{teaser}{sidebar}")
+    assert fa.extract_article(html, "https://example.de/themen/klimaschutz").published is None
+
+
+def test_date_opening_the_story():
+    # (no headline on the page, so no date is read beside one)
+    html = labelled_page("<title>Der Arbeitsmarkt im Januar</title>", "<p>01.02.2022 – " + LABEL_BODY[3:])
+    article = fa.extract_article(html, "https://example.de/news/arbeitsmarkt")
+    assert (article.published, article.provenance["published"]) == ("2022-02-01", "date opening the story")
+
+
 def test_shown_later_day_beats_field():
     head = '<meta property="article:published_time" content="2021-11-22T18:42:22+01:00">'
     html = labelled_page(head, f"<h1>Diese Hotels versprechen Erholung</h1><div>Von Fiona B.</div><div>Stand: 07.11.2023, 07:30 Uhr</div>{LABEL_BODY}")
