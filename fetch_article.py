@@ -457,6 +457,8 @@ CMS_ACCOUNTS = {"admin", "administrator", "wordpressadmin", "webmaster", "editor
 MIN_SITE_LABEL_CHARS = 4
 # Dates in article URLs: /2016/09/26/ or /20160926/.
 URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|$|[-_])")
+# ...and a day written the German way into a slug ("bericht_vom_22.04.2020_…"): day first, always.
+URL_DOTTED_DATE = re.compile(r"(?<![\d.])(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])\.((?:19|20)\d{2})(?![\d])")
 # The oldest articles publishers put online (newspaper archives) go back to the 1800s; an older
 # year is a placeholder.
 MIN_YEAR = 1800
@@ -2489,9 +2491,15 @@ def local_day_of_utc(found: Found, page: ParsedPage, candidates: list[tuple[str 
 
 
 def _url_date(url: str | None) -> date | None:
-    match = URL_DATE.search(url_path(url)) if url else None
+    path = url_path(url) if url else ""
+    if match := URL_DATE.search(path):
+        year, month, day = map(int, match.groups())
+    elif match := URL_DOTTED_DATE.search(path):
+        day, month, year = map(int, match.groups())
+    else:
+        return None
     try:
-        return date(*map(int, match.groups())) if match else None
+        return date(year, month, day)
     except ValueError:
         return None
 

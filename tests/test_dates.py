@@ -85,6 +85,16 @@ def test_url_day_beats_another_text_day():
     assert article.published == "2021-10-20"
 
 
+@pytest.mark.parametrize("url, expected", [
+    ("https://example.org/artikel/bericht_vom_22.04.2020_worauf_wartet", "2020-04-22"),
+    ("https://example.org/artikel/bericht-vom-2.4.2020", "2020-04-02"),
+    ("https://example.org/artikel/bericht-vom-32.04.2020", None),
+    ("https://example.org/artikel/bericht-1.22.04.2020", None),  # part of a longer number
+])
+def test_dotted_day_in_the_url(url, expected):
+    assert page(url=url).published == expected
+
+
 def test_sidebar_time_is_not_the_story_date():
     header = "<div class='meta'>22. Oktober 2019</div>"
     related = "<div class='related-posts'><time datetime='2009-04-11'>11. April 2009</time></div>"
