@@ -3743,6 +3743,10 @@ NOT_NAMES = {"the", "a", "an", "but", "and", "however", "meanwhile", "in", "on",
              *(pronoun.lower() for pronoun in SUBJECT_PRONOUNS), "what", "who", "how", "why", "then", "still", "now", "today", "yesterday",
              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "to", "from",
              "of", "according", "said", "says", "also", "so", "yet", "or", "nor", "because", "though"}
+# ...those a title may stand before, cut from a phrase's start ("the" stays: "the base chief").
+LEADING_NOT_NAMES = NOT_NAMES - {"the"}
+# Particles that never open a person's full name ("de Gaulle" alone is a surname), unlike "Abu Amer".
+PARTICLES_NOT_OPENING_NAMES = NAME_PARTICLES - {"abu"}
 # Real paragraphs run under 3,000 characters; a longer "paragraph" is a page that lost its
 # markup, and reading quotes in it would only cost time.
 MAX_QUOTE_PARAGRAPH_CHARS = 10_000
@@ -4544,7 +4548,7 @@ def split_title(phrase: str) -> tuple[str | None, str | None]:
     words = phrase.split()
     if words and words[0] == "the":
         return phrase, None
-    while len(words) > 1 and words[0].lower() in NOT_NAMES - {"the"}:
+    while len(words) > 1 and words[0].lower() in LEADING_NOT_NAMES:
         words.pop(0)  # "To LeBron James" at a sentence's start
     cut = 0
     for position, word in enumerate(words[:-1]):
@@ -4552,7 +4556,7 @@ def split_title(phrase: str) -> tuple[str | None, str | None]:
                 or POSSESSIVE.search(word):  # "NASA's Steve Clarke"
             cut = position + 1
     name = " ".join(words[cut:])
-    title = " ".join(word for word in words[:cut] if word.lower().rstrip(".") not in COURTESY_TITLES) or None
+    title = (" ".join(word for word in words[:cut] if word.lower().rstrip(".") not in COURTESY_TITLES) or None) if cut else None
     return (name or None), title
 
 
@@ -4614,7 +4618,7 @@ def names_in(text: str) -> Iterator[tuple[str, str | None]]:
         while words and (words[0].lower() in NOT_NAMES or words[0][:1].islower()):
             words.pop(0)
         name, title = split_title(" ".join(words)) if words else (None, None)
-        if name and len(name.split()) >= 2 and name.split()[0].lower() not in NAME_PARTICLES - {"abu"}:
+        if name and len(name.split()) >= 2 and name.split()[0].lower() not in PARTICLES_NOT_OPENING_NAMES:
             yield name, title
 
 
