@@ -3618,7 +3618,9 @@ def render_pull_quote(element: Element, position: int) -> PullQuote:
 
 # Opening quote marks and the marks that close them: straight and curly double quotes,
 # French guillemets (both ways round, as French and German print them) and German „ “.
-QUOTE_CLOSERS = {'"': '"', "“": "”", "„": "“”", "«": "»", "»": "«"}
+# An opening “ may be closed by a second “ as well as by ”: a slip of typing ('“It's unusual,“
+# said …') that would otherwise leave the quote open to the paragraph's end.
+QUOTE_CLOSERS = {'"': '"', "“": "”“", "„": "“”", "«": "»", "»": "«"}
 QUOTE_MARKS = ('"', "“", "„", "«", "»", "‘‘", "''")
 # Verbs of saying that tie a quote to a speaker. "characterized" and "seen as" are left out on
 # purpose: they frame a scare quote rather than report speech.
@@ -3635,13 +3637,19 @@ SPEECH_VERB_WORDS = """
     concluded concludes cited cites accused accuses charged charges contended contends mused muses
     assured assures confessed confesses demanded demands opined opines barked beamed exhorted
     remembered
+    yelled yells fumed fumes boomed gloated gloats scoffed scoffs snapped sniped retorted retorts
+    exclaimed exclaims surmised riffed griped gripes ranted raved thundered proclaimed proclaims
+    reiterated reiterates recounted recounts marveled marvelled whispered screamed bragged brags
+    elaborated reasoned speculated
 """.split()
 # Phrasal verbs of saying: "as Ridge put it", '," Bozell points out', '," Rubio shot back'.
-SPEECH_PHRASES = r"[Aa]ccording\s+to|put\s+it|point(?:s|ed)\s+out|sho(?:t|ots)\s+back|went\s+on"
+# ("went on to lead the party" is no speech.)
+SPEECH_PHRASES = (r"[Aa]ccording\s+to|put\s+it|point(?:s|ed)\s+out|sho(?:t|ots)\s+back|"
+                  r"went\s+on(?!\s+to\s+(?!(?:say|add|tell|note|explain|argue|write|ask)\b))")
 SPEECH_VERBS = words_pattern(SPEECH_VERB_WORDS) + "|" + SPEECH_PHRASES
 # A full stop belongs to a word only in initials and abbreviations ("U.S.", "J."), never at a
 # sentence's end ("said Jakob Kern.").
-HONORIFIC = r"(?:Dr|Mr|Mrs|Ms|Mx|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Prof|Rev|Supt|Insp|Const|Det)\."
+HONORIFIC = r"(?:Dr|Mr|Mrs|Ms|Mx|Sen|Rep|Del|Gov|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Prof|Rev|Supt|Insp|Const|Det)\."
 # One word of a name: "Kerry", "U.S.", "al-Aref", "O'Brien", or a particle that binds to the
 # surname ("Abu Amer", "Al Saud", "van der Berg").
 NAME_WORD = (rf"(?:{HONORIFIC}|(?:[A-Z]\.){{1,3}}(?![\w])|[A-Z][\w'’-]*|"
@@ -3663,6 +3671,9 @@ INVERTED_CUE_WORDS = """
     quipped quips joked jokes countered counters responded responds conceded concedes acknowledged
     stated states declared declares concluded concludes mused muses tweeted tweets
     assured confessed opined barked beamed agreed agrees remembered
+    yelled fumed boomed gloated scoffed snapped sniped retorted exclaimed surmised riffed griped
+    ranted raved thundered reiterated recounted marveled marvelled whispered screamed bragged
+    elaborated reasoned speculated
 """.split()
 INVERTED_CUES = words_pattern(INVERTED_CUE_WORDS) + r"|[Aa]ccording\s+to"
 # A party and state after a name: "Harry Reid (D-Nev.)", "Bernie Sanders (I-Vt.)", "Jason Holsman (D)".
@@ -3694,7 +3705,7 @@ NOT_BEFORE_NAME = words_pattern("""
 VERB_THEN_SUBJECT = re.compile(
     rf"\b(?P<cue>{INVERTED_CUES})\s+"
     rf"(?P<pre>(?:(?!(?:{NOT_BEFORE_NAME})\s)[\w.'’-]+\s+){{0,6}}?)(?P<who>{NAME}|{ROLE})"
-    rf"(?=\s*(?:[,.;:!?]|$)|{PARTY_TAG}|\s+(?:in|on|at|during|who|when|after|before|last|this|from|of)\b)"
+    rf"(?=\s*(?:[,.;:!?]|$)|{PARTY_TAG}|\s+\(|\s+(?:in|on|at|during|who|when|after|before|last|this|from|of)\b)"
     rf"(?:,\s*(?:\d{{1,3}},\s*)?(?P<app>[^,.\"“”«»]{{1,160}}))?"
 )
 PERSONAL_SUBJECT = re.compile(r"(?:[Hh]e|[Ss]he)\b")  # a pronoun that stands for one person named before
@@ -3710,7 +3721,7 @@ NAME_RUN = re.compile(rf"(?=[{NAME_INITIALS}])(?<!\w){NAME_WORD}(?:(?:\s+of)?\s+
 # Capitalised words that are titles, not names: "U.S. Secretary of State John Kerry".
 TITLE_WORDS = {
     "president", "prime", "minister", "secretary", "state", "senator", "sen.", "rep.", "representative",
-    "governor", "gov.", "mayor", "premier", "general", "gen.", "admiral", "adm.", "rear", "vice", "colonel",
+    "governor", "gov.", "del.", "mayor", "premier", "general", "gen.", "admiral", "adm.", "rear", "vice", "colonel",
     "col.", "lt.", "lieutenant", "major", "maj.", "captain", "capt.", "sgt.", "sergeant", "commander", "chief",
     "dr.", "dr", "mr.", "mr", "mrs.", "mrs", "ms.", "ms", "miss", "prof.", "professor", "rev.", "reverend",
     "father", "rabbi", "imam", "sheikh", "pope", "king", "queen", "prince", "princess", "sir", "dame", "lord",
@@ -3899,6 +3910,11 @@ def _clause_after(site: QuoteSite) -> Attribution | None:
     clause = _adjacent_attribution(site.after)
     if clause and _reports_anew(site, clause):
         return None
+    # 'Clinton suggested that his plan was unserious - "…," she said - and charged …': a "he"
+    # or "she" after a quote inside a sentence is the person the sentence opens with.
+    if clause and site.subject and PERSONAL_SUBJECT.fullmatch(clause.group("who")) \
+            and WORD.search(site.before.replace("\0", "")):
+        return Attribution(site.subject, site.book.titles.get(site.subject), _cue_phrase(clause), "clause after")
     return _resolved(clause, site.book, "clause after")
 
 
@@ -3978,6 +3994,18 @@ def _same_speaker_goes_on(site: QuoteSite) -> Attribution | None:
     return None
 
 
+# A phrase that opens a sentence and leaves the quote to carry it, with no name, number or
+# pronoun in it: "Indeed, ", "But ", "Unless further rivals quit the race, ".
+LEAD_PHRASE = re.compile(r"(?:(?:And|But|So|Yet|Still|Now|Indeed|Instead)\s+|[A-Z][a-z]*(?:\s+[a-z][a-z'’-]*){0,11},\s*)\0?")
+
+
+def _same_speaker_after_lead(site: QuoteSite) -> Attribution | None:
+    if site.in_paragraph and LEAD_PHRASE.fullmatch(site.before.lstrip(" ")) \
+            and not PERSONAL_SUBJECT.search(site.before) and WORD.search(site.before):
+        return site.in_paragraph._replace(rule="same speaker after a lead phrase")
+    return None
+
+
 # A verb of saying whose subject is a "which" or "that" clause: "a group which says".
 RELATIVE_SPEECH = re.compile(rf"\b(?:which|that)\s+(?:{SPEECH_VERBS})\b")
 
@@ -4029,6 +4057,9 @@ SPEAKER_RULES = (
     SpeakerRule("subject of the sentence", _sentence_subject, False),
     # '"…," Kerry said. "…"': a new sentence of the quote, no clause of its own
     SpeakerRule("same speaker goes on", _same_speaker_goes_on, False),
+    # '"…," he said. Indeed, "…"', 'But "…"': a sentence that opens with a lead phrase and goes
+    # on in a quote, with no clause of its own
+    SpeakerRule("same speaker after a lead phrase", _same_speaker_after_lead, False),
     # 'Dianne Bystrom agreed. "…"', 'Sam Lau said in a statement. "…"': a sentence that is only
     # a speech clause introduces the quote that opens the next one
     SpeakerRule("clause closing the sentence before", _lead_in_clause, True),
@@ -4093,6 +4124,10 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
             sentence_speaker = (sentence_from, attribution)
             book.heard(attribution.speaker, attribution.title)
         found.append(_quote(words, attribution, index, kind))
+    # What follows the last quote still tells whom a later "he" means: the person whose name
+    # opens the last quote's sentence or a later one ('Dottie Deans, the party's chairwoman,
+    # credited him for "…"' before '"…," she said'), and speech clauses after the last quote.
+    _read_in_order([clause for clause in clauses if clause.start() >= spans[-1][1]], subjects, book)
     return found
 
 
@@ -4135,14 +4170,32 @@ def _setting_end(masked: str, start: int) -> int | None:
 def _subject_after_opening(masked: str, start: int, book: NameBook) -> str | None:
     """The person a sentence is about when their name or "he"/"she" opens it, or follows an
     opening phrase of time or place ("In March, Trump blasted Disney for its "…"")."""
+    # "He apologized the next day, saying it was "…"", "Then he cut into Bush, calling him a "…"":
+    # a sentence that opens with "he" or "she" (after a conjunction) is about them, whatever
+    # comes before its first comma.
+    lead = LEAD_WORD.match(masked, start)
+    if PERSONAL_SUBJECT.match(masked, lead.end() if lead else start):
+        return book.last_person
     setting_end = _setting_end(masked, start)
     if setting_end is not None:
         start = setting_end
         if name := _subject_at(masked, start, book):
             return name
-    elif lead := LEAD_WORD.match(masked, start):
+    elif lead:
         start = lead.end()
     return book.last_person if PERSONAL_SUBJECT.match(masked, start) or OWNER_OPENING.match(masked, start) else None
+
+
+# Conjunctions that open a clause before the sentence's own subject. ("While", "though" and
+# "although" are left out: their clause is most often about the person the sentence goes on with.)
+SUBORDINATORS = {"unless", "whether", "if", "because", "once", "until"}
+# Months and days: a name that holds one is a time ("Last September", "Earlier Wednesday").
+CALENDAR_WORDS = {*MONTH_NAMES, "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+# Prepositions that open a phrase of place or time, never a subject: "At Boca West", "In New Hampshire".
+OPENING_PREPOSITIONS = {"in", "on", "at", "since", "after", "before", "during", "inside", "by", "for", "with",
+                        "to", "from", "of", "like", "unlike", "despite", "near", "outside", "across", "throughout"}
+# Words whose capitalised run at a sentence's start is no subject of it (_name_opening).
+SUBJECTLESS_OPENERS = OPENING_PREPOSITIONS | SUBORDINATORS
 
 
 # A sentence about what the person named before holds or does: 'His assumption was that "…"',
@@ -4160,8 +4213,12 @@ WORD_TOKEN = re.compile(r"[\w'’&-]+")
 def _names_a_work(words: str, before: str) -> bool:
     """Whether a quote inside a sentence is a name, not speech: a show, a book, a slogan or a
     nickname has every word capitalised ('star of "The Apprentice"', 'the "Gang of Eight"'); but
-    not one said after a comma or colon ('Priebus said, "Probably."')."""
-    if not WORD.search(before.replace("\0", "")) or before.rstrip(" \0").endswith((",", ":")):
+    not one said after a colon, or after a comma with a verb of saying before it ('Priebus said,
+    "Probably."'): after a comma with none, a title stands in apposition ('his 2002 book, "Make
+    Your Kid a Millionaire,"', 'on Mr. King's show, "Politicking."')."""
+    opening = before.rstrip(" \0")
+    if not WORD.search(before.replace("\0", "")) or opening.endswith(":") \
+            or opening.endswith(",") and SPEECH_VERB_ANYWHERE.search(before):
         return False
     tokens = WORD_TOKEN.findall(words)
     return bool(tokens) and tokens[0][0].isupper() and all(
@@ -4178,7 +4235,11 @@ def _read_without_quotes(text: str, book: NameBook) -> None:
         if subject:
             book.last_person = subject
         return
-    subjects = _sentence_subjects(text, sentence_starts(text), book)
+    _read_in_order(clauses, _sentence_subjects(text, sentence_starts(text), book), book)
+
+
+def _read_in_order(clauses: list[re.Match[str]], subjects: list[tuple[int, str]], book: NameBook) -> None:
+    """Hears speech clauses and sentence subjects (position, name) in text order."""
     events: list[tuple[int, re.Match[str] | str]] = [(match.start(), match) for match in clauses]
     for _, event in sorted(events + list(subjects), key=lambda pair: pair[0]):
         if isinstance(event, str):
@@ -4237,9 +4298,15 @@ def _name_opening(text: str, start: int, book: NameBook) -> str | None:
     if not match or POSSESSIVE.search(match.group(0)) or text[match.end(): match.end() + 2] in ("'s", "’s"):
         return None  # "Trump's campaign said": the campaign
     words = match.group(0).split()
+    if words[0].lower() in SUBJECTLESS_OPENERS:
+        # "At Boca West, where …": a place the sentence opens with, not its subject; "Unless Jo
+        # Mills returns, the club …": the subject of a clause that is not the sentence's
+        return None
     while words and words[0].lower() in NOT_NAMES:
         words.pop(0)
     name = split_title(" ".join(words))[0] if words else None
+    if name and any(word in CALENDAR_WORDS for word in name.split()):
+        return None  # "Last September, Glenn Beck called …": a time, not a person
     if name and len(name.split()) == 1:
         name = book.full_name(name)
     # One word names a person only once it has named a speaker: "Christie gloated" after
@@ -4427,8 +4494,21 @@ def _names_a_thing(match: re.Match[str]) -> bool:
     """Whether a subject and its verb of saying are a noun phrase: "Clinton's remarks",
     "Trump's claims" (a possessive before a verb in -s), "Central Asian states", "Southern states"."""
     cue = match.group("cue")
-    return cue.endswith("s") and bool(POSSESSIVE.search(match.group("who"))) \
+    return cue.endswith("s") and bool(POSSESSIVE.search(match.group("who")) or _after_noun_marker(match)) \
         or cue == "states" and match.end("who") + 1 == match.start("cue")
+
+
+# Words before an adjective and a plural noun: NOUN_MARKERS and "so many", "more", "most", "few".
+QUANTITY_MARKERS = NOUN_MARKERS | {"so", "more", "most", "few"}
+
+
+def _after_noun_marker(match: re.Match[str]) -> bool:
+    """Whether one capitalised word before a verb in -s follows a quantity or an article, as
+    an adjective before a plural noun does: "32% of Republican claims", "many Democratic calls"."""
+    if " " in match.group("who"):
+        return False
+    before = WORD_BEFORE.search(match.string, max(0, match.start("who") - MAX_WORD_BEFORE_CHARS), match.start("who"))
+    return before is not None and before.group(1).lower() in QUANTITY_MARKERS
 
 
 def _is_noun_use(text: str, cue: re.Match[str]) -> bool:

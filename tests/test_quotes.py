@@ -189,6 +189,40 @@ def quotes_of(*paragraphs: str) -> list[tuple[str, str | None]]:
      [("The harbour must reopen before the summer.", "Jo Mills")]),
     # after "told" or "urged" the name is the listener
     (['"Stay home," urged Tom Barr.'], [("Stay home", None)]),
+    # an opening “ closed by a second “, as a slip of typing
+    (['“We are ready,“ said Ann Lee. “Tomorrow too.”'], [("We are ready", "Ann Lee"), ("Tomorrow too.", "Ann Lee")]),
+    # the person who opens the last quote's sentence is whom a later "she" means
+    (['"We sail at dawn," said Tom Barr.', 'Jo Mills, the harbour master, credited him for "a fine season."',
+      '"It is easier now," she said.'],
+     [("We sail at dawn", "Tom Barr"), ("a fine season.", "Jo Mills"), ("It is easier now", "Jo Mills")]),
+    # a sentence that opens with a place, a time or a subordinate clause names no subject
+    (['"We sail at dawn," said Tom Barr.', 'At Harbour West, where it costs more, nothing changed.', '"It is easier now," he said.'],
+     [("We sail at dawn", "Tom Barr"), ("It is easier now", "Tom Barr")]),
+    (['"We sail at dawn," said Tom Barr.', 'Last September the harbour froze.', '"It is easier now," he said.'],
+     [("We sail at dawn", "Tom Barr"), ("It is easier now", "Tom Barr")]),
+    (['"We sail at dawn," said Tom Barr.', 'Unless Jo Mills returns, the club will close.', '"It is easier now," he said.'],
+     [("We sail at dawn", "Tom Barr"), ("It is easier now", "Tom Barr")]),
+    # "went on to lead" is no speech; "of Harbour claims" is a noun, not "Harbour" speaking
+    (['"We sail at dawn," said Tom Barr.', 'Tom Barr backed Jo Mills, who went on to lead the club.',
+      '"It is easier now," he said.'], [("We sail at dawn", "Tom Barr"), ("It is easier now", "Tom Barr")]),
+    (['"We sail at dawn," said Tom Barr.', 'The board rated 32% of Harbour claims as false.', '"It is easier now," he said.'],
+     [("We sail at dawn", "Tom Barr"), ("It is easier now", "Tom Barr")]),
+    # "he" opening a sentence is its subject, whatever comes before its first comma
+    (['"We sail at dawn," said Tom Barr.', 'He apologized the next day, saying it was "a mistake."'],
+     [("We sail at dawn", "Tom Barr"), ("a mistake.", "Tom Barr")]),
+    # a title after a comma with no verb of saying is a name, not speech
+    (['In his 2002 book, "Make Your Kid a Sailor," Tom Barr said little.'], [("Make Your Kid a Sailor", None)]),
+    # a sentence that opens with a lead phrase and goes on in a quote: the speaker goes on
+    (['"We sail at dawn," said Tom Barr. Indeed, "nobody will stay behind."'],
+     [("We sail at dawn", "Tom Barr"), ("nobody will stay behind.", "Tom Barr")]),
+    # "she said" inside a sentence that opens with a person is that person
+    (['Tom Barr spoke first.', 'Jo Mills called the plan unserious - "we need the details," she said - and left.'],
+     [("we need the details", "Jo Mills")]),
+    # more verbs of saying; an honorific's full stop ends no name
+    (['"Not a chance," scoffed Tom Barr.'], [("Not a chance", "Tom Barr")]),
+    (['Tom Barr fumed on Tuesday. "We lost."'], [("We lost.", "Tom Barr")]),
+    (['"It is misguided," said Mr. Barr (a view shared by many).'], [("It is misguided", "Barr")]),
+    (['"This is a waste," said Del. Jo Mills of Guam.'], [("This is a waste", "Jo Mills")]),
 ])
 def test_quote_rules(paragraphs, expected):
     assert quotes_of(*paragraphs) == expected
