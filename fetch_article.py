@@ -247,9 +247,13 @@ ARTICLE_TYPES = {
     "liveblogposting", "report", "scholarlyarticle", "techarticle", "socialmediaposting",
 }
 # class/id words of page furniture: sharing, comments, related stories, ads, newsletters, cookies.
+# (Older WordPress and Movable Type themes name comment parts in one word: commentlist,
+# commentbody, commentform, and "respond" and "nocomments" for the form's box and its "Comments are
+# closed." line; a reader's long comment would otherwise outscore a short post.)
 # ("related" also begins a word: WordPress Jetpack's jp-relatedposts, relatedArticles.)
 BOILERPLATE_HINTS = re.compile(
-    r"(?:^|[-_\s])(?:share|sharing|social|comment|comments|related[a-z]*|recommend|newsletter|signup|"
+    r"(?:^|[-_\s])(?:share|sharing|social|comments?(?:body|text|content|list|entry|container|box|form)?|nocomments|respond|"
+    r"related[a-z]*|recommend|newsletter|signup|"
     r"subscribe|subscription|promo|advert|ad|ads|adslot|advertisement|sponsor|cookie|consent|"
     r"banner|breadcrumbs?|nav|navbar|menu|footer|sidebar|sidebars?|popup|modal|outbrain|taboola|"
     r"trending|most-?popular|similar|similarlinks|tags|toolbar|widget|author-?bio|authorprofile|"
@@ -2582,6 +2586,8 @@ def labelled_date(root: Element, month_first: bool = False) -> Found | None:
     else:
         starts = sorted({start for stem in DATE_LABEL_STEMS for spelling in (stem, stem.capitalize(), stem.upper())
                          for start in _occurrences(text, spelling)})
+    # A label is a word of its own: "candidate" and "understand" hold no "date" or "stand".
+    starts = [start for start in starts if start == 0 or not WORD.match(text, start - 1)]
     windows = (WHITESPACE.sub(" ", text[max(0, start - 1): start + LABEL_WINDOW_CHARS]) for start in starts)
     labels = (window[match.end():] for window, start in zip(windows, starts)
               if (match := DATE_LABEL.match(window, 1 if start else 0)))
@@ -3649,11 +3655,12 @@ SPEECH_PHRASES = (r"[Aa]ccording\s+to|put\s+it|point(?:s|ed)\s+out|sho(?:t|ots)\
 SPEECH_VERBS = words_pattern(SPEECH_VERB_WORDS) + "|" + SPEECH_PHRASES
 # A full stop belongs to a word only in initials and abbreviations ("U.S.", "J."), never at a
 # sentence's end ("said Jakob Kern.").
-HONORIFIC = r"(?:Dr|Mr|Mrs|Ms|Mx|Sen|Rep|Del|Gov|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Prof|Rev|Supt|Insp|Const|Det)\."
+HONORIFIC_WORDS = "Dr Mr Mrs Ms Mx Sen Rep Del Gov Gen Lt Col Sgt Capt Cmdr Adm Maj Prof Rev Supt Insp Const Det".split()
+HONORIFIC = rf"(?:{words_pattern(HONORIFIC_WORDS)})\."
 # One word of a name: "Kerry", "U.S.", "al-Aref", "O'Brien", or a particle that binds to the
 # surname ("Abu Amer", "Al Saud", "van der Berg").
 NAME_WORD = (rf"(?:{HONORIFIC}|(?:[A-Z]\.){{1,3}}(?![\w])|[A-Z][\w'’-]*|"
-             rf"(?:{'|'.join(sorted(NAME_PARTICLES, key=len, reverse=True))})(?:-[A-Z][\w'’-]*)?(?![\w'’-]))")
+             rf"(?:{words_pattern(NAME_PARTICLES)})(?:-[A-Z][\w'’-]*)?(?![\w'’-]))")
 NAME = rf"(?:(?:the|The)\s+)?(?:{HONORIFIC}|(?:[A-Z]\.){{1,3}}(?![\w])|[A-Z][\w'’-]*)(?:\s+{NAME_WORD}){{0,5}}"
 PRONOUN = "(?:" + "|".join(word if word == "I" else f"[{word[0].upper()}{word[0]}]{word[1:]}" for word in SUBJECT_PRONOUNS) + ")"
 # A speaker named by role alone: "the minister", "a spokesperson for the ministry".
@@ -3711,6 +3718,7 @@ VERB_THEN_SUBJECT = re.compile(
 PERSONAL_SUBJECT = re.compile(r"(?:[Hh]e|[Ss]he)\b")  # a pronoun that stands for one person named before
 SPEECH_VERB_ANYWHERE = re.compile(rf"(?<!\w)(?:{SPEECH_VERBS})\b")  # (?<!\w): a third faster than \b here
 NAME_RE = re.compile(NAME)
+HONORIFIC_RE = re.compile(HONORIFIC)
 ROLE_RE = re.compile(ROLE)
 # Capitalised words in a row, "of" allowed between them: "U.S. Secretary of State John Kerry".
 # A run starts at a word's start: a capital inside a word ("iPhone") starts none, and the scan
@@ -3817,8 +3825,11 @@ def _ends_with_name(tokens: list[str], words: list[str]) -> bool:
         and tokens[-len(words) - 1].lower() not in NAME_PARTICLES
 
 
+ARTICLE_OPENING = re.compile(r"(?:the|an?) ", re.I)  # "the base chief", "a spokesman": a role, not a name
+
+
 def is_person(name: str) -> bool:
-    return not re.match(r"(?:the|an?) ", name, re.I) and not ORGANISATION_WORDS.search(name)
+    return not ARTICLE_OPENING.match(name) and not ORGANISATION_WORDS.search(name)
 
 
 def extract_quotes(blocks: tuple[Block, ...]) -> tuple[Quote, ...]:
@@ -4618,7 +4629,7 @@ def _apposition_head(match: re.Match[str]) -> str | None:
         return None
     name, written = found
     # One word is a person's surname only after an honorific: "Mr. Daniloff", not "Washington".
-    named = len(name.split()) >= 2 or re.match(HONORIFIC, written)
+    named = len(name.split()) >= 2 or HONORIFIC_RE.match(written)
     return name if named and name.split()[0].lower() not in OPENING_WORDS and is_person(name) else None
 
 
@@ -4642,7 +4653,7 @@ def split_title(phrase: str) -> tuple[str | None, str | None]:
 
 def _title_before(text: str, position: int) -> str | None:
     """Words right before a name that end in a title noun: "Republican senator", "WFP director"."""
-    words = re.split(r"\s+", text[:position].strip())
+    words = text[:position].rsplit(None, 5)  # (only the last five words are read)
     title: list[str] = []
     for word in reversed(words[-5:]):
         if not word or word[-1] in ",.;:!?\"”" or word.lower() in ("including", "and", "by", "from", "said", "says", "to", "as", "with"):

@@ -342,6 +342,16 @@ def load_wceb(names: list[str], wceb_data: Path, scrapinghub_data: Path) -> dict
             for name in names}
 
 
+# Dragnet's gold puts the readers' comments after this line. The issue asks for no comments in
+# `text`, so Dragnet is also scored against the gold before it (the article alone).
+COMMENTS_MARKER = "!@#$%^&*()  COMMENTS"
+
+
+def article_only(gold: str) -> str:
+    """A gold text without the readers' comments Dragnet appends to it."""
+    return gold.split(COMMENTS_MARKER, 1)[0]
+
+
 def timed_call(system: Callable[[str], str], html: str) -> tuple[str, float, str | None]:
     """(output, ms, refusal message or None); our ExtractionError is an empty output."""
     started = time.perf_counter()
@@ -365,7 +375,7 @@ def run_wceb(systems: list[str], datasets: dict[str, list[tuple[str, str, str]]]
     gc_was_on = gc.isenabled()
     try:
         for dataset, pages in datasets.items():
-            results[dataset] = {name: {"f1": [], "ms": [], "refusals": Counter()} for name in systems}
+            results[dataset] = {name: {"f1": [], "article_f1": [], "ms": [], "refusals": Counter()} for name in systems}
             for number, (_, html, gold) in enumerate(pages):
                 gc.collect()
                 gc.disable()
@@ -373,6 +383,7 @@ def run_wceb(systems: list[str], datasets: dict[str, list[tuple[str, str, str]]]
                     output, ms, refusal = timed_call(WCEB_SYSTEMS[name], html)
                     result = results[dataset][name]
                     result["f1"].append(token_f1(output, gold))
+                    result["article_f1"].append(token_f1(output, article_only(gold)))
                     result["ms"].append(ms)
                     if refusal is not None:
                         result["refusals"][refusal] += 1
@@ -422,6 +433,11 @@ def render_wceb_table(results: dict[str, dict[str, dict]], systems: list[str]) -
     return "\n".join(lines)
 
 
+def render_article_only(dataset: str, by_system: dict[str, dict], systems: list[str]) -> str:
+    scores = ", ".join(f"{name} {statistics.fmean(by_system[name]['article_f1']):.3f}" for name in systems)
+    return f"{dataset} scored against its gold without the readers' comments (the article alone): {scores}"
+
+
 def render_refusals(results: dict[str, dict[str, dict]]) -> str:
     """Per data set, how many pages we refuse and the commonest reasons."""
     lines = []
@@ -453,6 +469,9 @@ def wceb_main(options, parser: argparse.ArgumentParser) -> int:
     print(f"WCEB token F1 (mean per page, macro over data sets), {fetch_article.__file__}; {machine()}")
     print(render_wceb_table(results, systems))
     print()
+    if "dragnet" in results:
+        print(render_article_only("dragnet", results["dragnet"], systems))
+        print()
     print("fetch_article refusals (ExtractionError, scored as empty output):")
     print(render_refusals(results))
     return 0

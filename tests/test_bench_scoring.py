@@ -87,6 +87,12 @@ def test_wceb_refusals_score_as_empty_and_are_counted():
     assert bench.timed_call(lambda html: "kept", "<p>x</p>")[::2] == ("kept", None)
 
 
+def test_dragnet_gold_without_its_comments_is_the_article_alone():
+    gold = "The post.\n\n!@#$%^&*()  COMMENTS\n\n    Eva\n    Great post!"
+    assert bench.article_only(gold).split() == ["The", "post."]
+    assert bench.article_only("No comments here.") == "No comments here."
+
+
 meta_spec = importlib.util.spec_from_file_location("metadata_bench", PROJECT / "bench" / "metadata.py")
 meta_bench = importlib.util.module_from_spec(meta_spec)
 meta_spec.loader.exec_module(meta_bench)

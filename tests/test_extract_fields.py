@@ -548,6 +548,19 @@ def test_a_short_blog_post_beats_the_long_comment_thread_under_it():
     assert text == "A short post: we moved the shop to the harbour, with commas, clauses, and a new sign."
 
 
+def test_comment_parts_named_in_one_word_are_furniture():
+    """Older WordPress and Movable Type themes name the comment parts in one word: commentlist,
+    commentbody, commentform, respond, nocomments."""
+    post = "<p>We moved the shop to the harbour last week, with a new sign and longer hours.</p>"
+    comment = ("<p>" + "A reader writes at length about the old shop, the harbour, the sign, and more, " * 4 + "</p>")
+    html = (f"<html><body><h1>We moved</h1><div class='storycontent'>{post}</div>"
+            f"<ol class='commentlist'><li><div class='commentbody'>{comment}</div></li></ol>"
+            "<div id='respond'><h3>Leave a Reply</h3><form id='commentform'><p>Name (required)</p></form></div>"
+            "<p class='nocomments'>Comments are closed.</p></body></html>")
+    text = fa.extract_article(html, "https://example.com/blog/moved").text
+    assert text == "We moved the shop to the harbour last week, with a new sign and longer hours."
+
+
 def test_a_story_printed_twice_for_scripts_is_read_once():
     story = "".join(f"<p>Paragraph {n} of the story, with commas, clauses, and words enough to be read.</p>" for n in range(4))
     html = (f"<html><body><h1>A story</h1><div class='article'>{story}</div>"
