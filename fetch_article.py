@@ -1735,6 +1735,11 @@ def _first_class(element: Element) -> str | None:
 def select(root: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlElement]:
     """A tiny CSS subset: 'tag.class', '.class', 'tag', and descendants ('a b'). A class also
     matches with a hash appended ('imageMedia-IspZw'), as newer templates write them."""
+    return _selector_xpath(selector)(root)
+
+
+@functools.cache  # the templates' few selectors, compiled once rather than on every page
+def _selector_xpath(selector: str) -> lxml.etree.XPath:
     path = "."
     for part in selector.split():
         tag, _, class_name = part.partition(".")
@@ -1743,7 +1748,7 @@ def select(root: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlEle
             f" or contains(concat(' ', normalize-space(@class)), ' {class_name}-')]"
         ) if class_name else ""
         path += f"//{tag or '*'}{test}"
-    return root.xpath(path)
+    return lxml.etree.XPath(path)
 
 
 def text_of(element: lxml.html.HtmlElement | None) -> str:
@@ -3628,6 +3633,7 @@ def render_pull_quote(element: Element, position: int) -> PullQuote:
 # said …') that would otherwise leave the quote open to the paragraph's end.
 QUOTE_CLOSERS = {'"': '"', "“": "”“", "„": "“”", "«": "»", "»": "«"}
 QUOTE_MARKS = ('"', "“", "„", "«", "»", "‘‘", "''")
+QUOTE_MARK = re.compile("|".join(map(re.escape, QUOTE_MARKS)))
 # Verbs of saying that tie a quote to a speaker. "characterized" and "seen as" are left out on
 # purpose: they frame a scare quote rather than report speech.
 SPEECH_VERB_WORDS = """
@@ -3835,7 +3841,7 @@ def is_person(name: str) -> bool:
 def extract_quotes(blocks: tuple[Block, ...]) -> tuple[Quote, ...]:
     """Quoted statements in the body, each with its speaker, in page order."""
     quoting = [index for index, block in enumerate(blocks)
-               if block.kind is BlockKind.QUOTE or any(mark in block.text for mark in QUOTE_MARKS)]
+               if block.kind is BlockKind.QUOTE or QUOTE_MARK.search(block.text)]
     if not quoting:
         return ()
     book = NameBook()
@@ -4368,9 +4374,12 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
         position = close + 1
 
 
+OPENING_MARK = re.compile("[" + "".join(QUOTE_CLOSERS) + "]")
+
+
 def _next_opening(text: str, position: int) -> int | None:
-    indexes = [i for i in (text.find(mark, position) for mark in QUOTE_CLOSERS) if i != -1]
-    return min(indexes) if indexes else None
+    found = OPENING_MARK.search(text, position)
+    return found.start() if found else None
 
 
 def _closes(text: str, start: int, end: int) -> bool:
