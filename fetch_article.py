@@ -3695,8 +3695,11 @@ PARTY_TAG = r"\s*\([A-Z]{1,2}(?:-[\w. ]{1,20})?\)"
 DAY_PHRASE = r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:morning|afternoon|evening|night))?"
 # "Kerry told reporters", "Bebars Mishal, a civil defence worker, said", "McCain, who described",
 # "Trump reportedly said".
+# The letters a subject can start with: a capital, a pronoun's, "the" and "a"/"an" (ROLE, NAME).
+# (Looked ahead for first, it rules out most places at once: an eighth faster.)
+SUBJECT_INITIALS = "A-Z" + "".join(sorted({pronoun[0] for pronoun in SUBJECT_PRONOUNS if pronoun.islower()} | {"t", "a"}))
 SUBJECT_THEN_VERB = re.compile(
-    rf"(?<![\w'’-])(?P<who>{PRONOUN}|{ROLE}|{NAME})(?:{PARTY_TAG})?(?:,\s*\d{{1,3}}(?=,))?(?:,\s*(?P<app>[^,\"“”«»]{{1,160}}?),)?(?:,?\s+who)?"
+    rf"(?=[{SUBJECT_INITIALS}])(?<![\w'’-])(?P<who>{PRONOUN}|{ROLE}|{NAME})(?:{PARTY_TAG})?(?:,\s*\d{{1,3}}(?=,))?(?:,\s*(?P<app>[^,\"“”«»]{{1,160}}?),)?(?:,?\s+who)?"
     rf",?\s+(?:(?:also|then|later|again|previously|once|had|has|have|would|will)\s+)?(?:{DAY_PHRASE}\s+)?"
     rf"(?:[a-z]+ly\s+)?(?P<cue>{SPEECH_VERBS})\b"
 )
