@@ -229,6 +229,7 @@ MONTH_TABLES = {
     "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
 }
 MONTH_NAMES = tuple(name.capitalize() for name in MONTH_TABLES["en"].split())
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = "(?:" + "|".join(MONTH_NAMES) + ")"
 # "Sep", "Sept.", "Sept" all begin with these; patterns add [a-z]* for the rest of the name.
 MONTH_ABBREVIATIONS = tuple(name[:3].lower() for name in MONTH_NAMES)
@@ -3692,7 +3693,7 @@ INVERTED_CUES = words_pattern(INVERTED_CUE_WORDS) + r"|[Aa]ccording\s+to"
 # A party and state after a name: "Harry Reid (D-Nev.)", "Bernie Sanders (I-Vt.)", "Jason Holsman (D)".
 PARTY_TAG = r"\s*\([A-Z]{1,2}(?:-[\w. ]{1,20})?\)"
 # A day between a subject and its verb: "Priebus later Thursday told", "Trump on Saturday tweeted".
-DAY_PHRASE = r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:morning|afternoon|evening|night))?"
+DAY_PHRASE = rf"(?:on\s+)?(?:{'|'.join(WEEKDAYS)})(?:\s+(?:morning|afternoon|evening|night))?"
 # "Kerry told reporters", "Bebars Mishal, a civil defence worker, said", "McCain, who described",
 # "Trump reportedly said".
 # The letters a subject can start with: a capital, a pronoun's, "the" and "a"/"an" (ROLE, NAME).
@@ -3764,13 +3765,15 @@ ORGANISATION_WORDS = re.compile(
     r"Agency|Association|Party|Army|Forces|Court|University|Company|Corp|Inc|News|Press|Reuters|House|Office|"
     r"Commission|Committee|Bank|Union|Kremlin|Government|Police|Service|Centre|Center|Foundation|Board)\b"
 )
-# Words that open a sentence but start no name: "The", "However", "Meanwhile".
-NOT_NAMES = {"the", "a", "an", "but", "and", "however", "meanwhile", "in", "on", "at", "since", "while",
-             "after", "before", "during", "some", "many", "inside", "indicating", "by", "for", "with", "when", "as",
-             "if", "his", "her", "their", "its", "this", "that", "these", "those", "one", "there",
-             *(pronoun.lower() for pronoun in SUBJECT_PRONOUNS), "what", "who", "how", "why", "then", "still", "now", "today", "yesterday",
-             "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "to", "from",
-             "of", "according", "said", "says", "also", "so", "yet", "or", "nor", "because", "though"}
+# Prepositions that open a phrase of place or time, never a subject: "At Boca West", "In New Hampshire".
+OPENING_PREPOSITIONS = {"in", "on", "at", "since", "after", "before", "during", "inside", "by", "for", "with",
+                        "to", "from", "of", "like", "unlike", "despite", "near", "outside", "across", "throughout"}
+# Words that open a sentence but start no name: "The", "However", "Meanwhile", and the prepositions.
+NOT_NAMES = {*OPENING_PREPOSITIONS, "the", "a", "an", "but", "and", "however", "meanwhile", "while",
+             "some", "many", "indicating", "when", "as", "if", "his", "her", "their", "its", "this", "that",
+             "these", "those", "one", "there", *(pronoun.lower() for pronoun in SUBJECT_PRONOUNS), "what", "who",
+             "how", "why", "then", "still", "now", "today", "yesterday", *(day.lower() for day in WEEKDAYS),
+             "according", "said", "says", "also", "so", "yet", "or", "nor", "because", "though"}
 # ...those a title may stand before, cut from a phrase's start ("the" stays: "the base chief").
 LEADING_NOT_NAMES = NOT_NAMES - {"the"}
 # Particles that never open a person's full name ("de Gaulle" alone is a surname), unlike "Abu Amer".
@@ -4210,10 +4213,7 @@ def _subject_after_opening(masked: str, start: int, book: NameBook) -> str | Non
 # "although" are left out: their clause is most often about the person the sentence goes on with.)
 SUBORDINATORS = {"unless", "whether", "if", "because", "once", "until"}
 # Months and days: a name that holds one is a time ("Last September", "Earlier Wednesday").
-CALENDAR_WORDS = {*MONTH_NAMES, "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
-# Prepositions that open a phrase of place or time, never a subject: "At Boca West", "In New Hampshire".
-OPENING_PREPOSITIONS = {"in", "on", "at", "since", "after", "before", "during", "inside", "by", "for", "with",
-                        "to", "from", "of", "like", "unlike", "despite", "near", "outside", "across", "throughout"}
+CALENDAR_WORDS = {*MONTH_NAMES, *WEEKDAYS}
 # Words whose capitalised run at a sentence's start is no subject of it (_name_opening).
 SUBJECTLESS_OPENERS = OPENING_PREPOSITIONS | SUBORDINATORS
 
