@@ -368,6 +368,9 @@ CELL_WIDTH = re.compile(r"\s*(\d{1,4})\s*(%|px)?\s*$")
 # text stands for the cell (FrontPage wraps a cell in <font>; stray spaces and <br>s are the rest).
 INLINE_WRAPPERS = ("font", "span", "center")
 CELL_FILLED_SHARE = 0.8
+# What a table-laid page wraps a cell's whole story in: inline styling, and the <blockquote> that
+# editors of that era (FrontPage, Dreamweaver) used to indent a text, not to quote one.
+CELL_WRAPPERS = (*INLINE_WRAPPERS, "blockquote")
 # A block holding the best one and this share of text more is the same block in a wrapper.
 FILLED_SHARE = 0.9
 # Posts of one list share at least this share of their classes.
@@ -3044,7 +3047,10 @@ def _twin_posts(best: Element, scores: dict[Element, float], threshold: float) -
     parent = unit.getparent()
     if unit is best or parent is None or unit.tag in NOT_POSTS or (_first_class(unit) is None and unit.tag in GENERIC_BLOCKS):
         return []
-    twins = [element for element in parent if element is not unit and _is_twin_post(element, unit, scores, threshold)]
+    # A post of a blog's front page may be much shorter than the longest one: one that holds a
+    # post body's worth of prose is a twin however long the longest is.
+    floor = min(threshold, MIN_POST_BODY_SCORE)
+    twins = [element for element in parent if element is not unit and _is_twin_post(element, unit, scores, floor)]
     return [unit, *twins] if twins else []
 
 
@@ -3108,8 +3114,18 @@ def _table_cell_chunks(best: Element, scores: dict[Element, float]) -> list[Elem
     return [cell for cell in unit.getroottree().getroot().iter(unit.tag)
             if cell is not unit and cell.find(f".//{unit.tag}") is None and not is_boilerplate(cell)
             and not any(map(is_side_column, (cell, *cell.iterancestors("td"))))
-            and (scores.get(cell, 0.0) >= floor
-                 or (scores.get(cell, 0.0) >= MIN_SIBLING_SCORE and _column_of(cell) == column))]
+            and _scores_as_cell_part(cell, scores, floor, column)]
+
+
+def _scores_as_cell_part(cell: Element, scores: dict[Element, float], floor: float,
+                         column: tuple[Element | None, int]) -> bool:
+    """A cell scores as a part of a table-laid story by its own score or, when that falls short,
+    by the block inside it that holds its text (an indenting <blockquote>, a list), which its
+    paragraphs credit rather than the cell."""
+    score = scores.get(cell, 0.0)
+    if score < floor:
+        score = max(scores.get(element, 0.0) for element in cell.iter())
+    return score >= floor or (score >= MIN_SIBLING_SCORE and _column_of(cell) == column)
 
 
 def _column_of(cell: Element) -> tuple[Element | None, int]:
@@ -3122,9 +3138,9 @@ def _column_of(cell: Element) -> tuple[Element | None, int]:
 
 
 def _cell_it_fills(best: Element) -> Element | None:
-    """The table cell an inline wrapper fills (FrontPage's <td><font>...</font></td>): the story's
-    other cells are then found as if the cell had won."""
-    if best.tag not in INLINE_WRAPPERS:
+    """The table cell a wrapper fills (FrontPage's <td><font>...</font></td>, an indenting
+    <blockquote>): the story's other cells are then found as if the cell had won."""
+    if best.tag not in CELL_WRAPPERS:
         return None
     cell = next(best.iterancestors("td"), None)
     if cell is None or not _only_wrappers_between(best, cell):
@@ -3136,7 +3152,7 @@ def _only_wrappers_between(element: Element, ancestor: Element) -> bool:
     for between in element.iterancestors():
         if between is ancestor:
             return True
-        if between.tag not in INLINE_WRAPPERS:
+        if between.tag not in CELL_WRAPPERS:
             return False
     return False
 

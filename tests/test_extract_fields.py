@@ -673,3 +673,31 @@ AUTHOR_STORY = "".join(f"<p>Paragraph {n} of the story, with commas, clauses, an
 def test_authors_are_people_named_in_the_byline(head, byline, expected):
     html = f"<html><head><title>A story</title>{head}</head><body><article><h1>A story</h1>{byline}{AUTHOR_STORY}</article></body></html>"
     assert fa.extract_article(html, "https://www.example.com/news/story").authors == expected
+
+
+def test_a_story_indented_in_blockquotes_down_table_rows_is_read_from_each():
+    # Table-laid pages of FrontPage's era indent each part of a text with <blockquote>: the best
+    # block fills its cell, and the other cells, scored by the blockquote inside them, are parts too.
+    def part(name: str, paragraphs: int) -> str:
+        return "".join(f"<p>Letter {name}, paragraph {n}, with commas, clauses, and words enough to be read as prose.</p>"
+                       for n in range(paragraphs))
+    html = ("<html><body><h1>Letters to the editor</h1><table>"
+            "<tr><td><a href='/'>Home</a> | <a href='/back'>Back issues</a></td></tr>"
+            f"<tr><td><blockquote>{part('one', 12)}</blockquote></td></tr>"
+            f"<tr><td><blockquote>{part('two', 3)}</blockquote></td></tr>"
+            "</table></body></html>")
+    text = fa.extract_article(html, "https://example.com/letters").text
+    assert "Letter one, paragraph 11" in text and "Letter two, paragraph 2" in text and "Back issues" not in text
+
+
+def test_a_blogs_short_post_beside_a_long_one_is_read():
+    # A blog's front page: posts as twin wrappers; a short post holds a post body's worth of prose
+    # though it scores far below the longest post.
+    def post(name: str, paragraphs: int) -> str:
+        body = "".join(f"<p>Post {name}, paragraph {n}, with commas, clauses, and words enough to be read.</p>"
+                       for n in range(paragraphs))
+        return f"<div class='post'><h3>Post {name}</h3><div class='body'>{body}</div></div>"
+    html = (f"<html><body><h1>A blog</h1><div class='posts'>{post('long', 20)}{post('short', 2)}</div>"
+            "<div class='sidebar'><a href='/1'>Archive</a> <a href='/2'>About me</a></div></body></html>")
+    text = fa.extract_article(html, "https://example.com/blog").text
+    assert "Post long, paragraph 19" in text and "Post short, paragraph 1" in text and "Archive" not in text
