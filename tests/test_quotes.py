@@ -223,6 +223,40 @@ def quotes_of(*paragraphs: str) -> list[tuple[str, str | None]]:
     (['Tom Barr fumed on Tuesday. "We lost."'], [("We lost.", "Tom Barr")]),
     (['"It is misguided," said Mr. Barr (a view shared by many).'], [("It is misguided", "Barr")]),
     (['"This is a waste," said Del. Jo Mills of Guam.'], [("This is a waste", "Jo Mills")]),
+    # mixed quotes: a title of the campaign or the press before the sentence's subject
+    (['Harbour party nominee Jo Mills, on Monday, referred to the plan as "a sinking ship."'],
+     [("a sinking ship.", "Jo Mills")]),
+    (['Radio talk host Tom Barr used his show to mock what he called a "paper harbour."'],
+     [("paper harbour.", "Tom Barr")]),
+    (['Harbour front-runner Jo Mills defended her deputy as a "very decent sailor."'],
+     [("very decent sailor.", "Jo Mills")]),
+    # ...an opening of sequence or time before it
+    (['Tom Barr spoke first.', 'Early in the race, Barr attacked the club, calling it "a failed harbour."'],
+     [("a failed harbour.", "Tom Barr")]),
+    # ...a name with the state it comes from
+    (['Senator Jo Mills of Vermont, a member of the finance committee, backs a "harbour tax" of sorts.'],
+     [("harbour tax", "Jo Mills")]),
+    # ...a long opening full of commas, the name and its verb after the last comma
+    (['Preceded at the lectern by Ann Lee, the harbour master, Tom Barr launched into a lament for the "lost boats."'],
+     [("lost boats.", "Tom Barr")]),
+    # ...but a plural noun after a name is no verb ("Barr supporters ripped")
+    (['Tom Barr left.', 'In Dover, which hosts the race, Barr supporters ripped the signs away, calling the club "a disgrace."'],
+     [("a disgrace.", None)]),
+    # a phrase with a person and a participle that runs to the quote: that person speaks
+    (['Tom Barr and Jo Mills met on Monday.', 'The board issued a statement – Barr saying he was "very pleased" and '
+      'Mills calling it "a good start."'], [("very pleased", "Tom Barr"), ("a good start.", "Jo Mills")]),
+    (['Sailors were annoyed by the lack of detail, with Senator Jo Mills calling it "a paper plan."'],
+     [("a paper plan.", "Jo Mills")]),
+    # capitalised words someone gave as a name to a person or a thing: their words, not a title
+    (['Tom Barr and Jo Mills met on Monday.', 'Mills refers to the captain as "Tommy." Barr called Mills "Madam Harbour."'],
+     [("Tommy.", "Jo Mills"), ("Madam Harbour.", "Tom Barr")]),
+    (['First, Tom Barr identified the judge as "Spanish," then he left.'], [("Spanish", "Tom Barr")]),
+    # ...but not a name a thing or a person is known by, with no object before it
+    (['Tom Barr read a blog called "The Harbour Diary" on Monday.'], [("The Harbour Diary", None)]),
+    (['Tom Barr, known online as "Harbour Hawk," left on Monday.'], [("Harbour Hawk", None)]),
+    # a clause after a quote that ends its sentence is the next sentence's
+    (["Jo Mills labeled the plan ''unfit for the harbour.'' When the vote came, Ann Lee said it would wait."],
+     [("unfit for the harbour.", "Jo Mills")]),
 ])
 def test_quote_rules(paragraphs, expected):
     assert quotes_of(*paragraphs) == expected
