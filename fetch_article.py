@@ -2028,8 +2028,8 @@ def _same_words(h1_text: str, title: str, names: set[str]) -> bool:
     space after a colon missing: the same words, only the punctuation differs. A title that adds
     a symbol ("▷ Headline | Presseportal") is decorated, one that only straightens quotes and
     dashes is less well set: neither is taken."""
-    return WORD.findall(h1_text) == WORD.findall(title) and _symbols(title) <= _symbols(h1_text) \
-        and h1_text.translate(TYPOGRAPHY) != title.translate(TYPOGRAPHY)
+    return WORD.findall(h1_text) == WORD.findall(title) and h1_text.translate(TYPOGRAPHY) != title.translate(TYPOGRAPHY) \
+        and _symbols(title) <= _symbols(h1_text)
 
 
 def _symbols(text: str) -> set[str]:
@@ -2248,10 +2248,13 @@ def site_names(page: ParsedPage) -> set[str]:
     return {squeezed(name) for name in names if name} - {""}
 
 
+NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")  # (\w is what str.isalnum() holds, and "_")
+
+
 def squeezed(value: str) -> str:
     """Letters and digits only, case folded: "Börsen-Zeitung" and "boersen zeitung" differ,
     "Le Monde" and "lemonde" do not."""
-    return "".join(character for character in value.casefold() if character.isalnum())
+    return NOT_LETTER_OR_DIGIT.sub("", value.casefold())
 
 
 # Where the names in a byline end: a date, a time, a year, a handle, "updated".
@@ -2591,12 +2594,9 @@ def labelled_date(root: Element, month_first: bool = False) -> Found | None:
     # pattern searched through the whole folded text was a tenth of a page's extraction.
     lowered = text.lower()
     if len(lowered) == len(text):  # (lower() lengthens a few letters, "İ"; then each spelling is sought)
-        starts = sorted({start for stem in DATE_LABEL_STEMS for start in _occurrences(lowered, stem)})
+        starts = _word_starts(lowered, DATE_LABEL_STEMS)
     else:
-        starts = sorted({start for stem in DATE_LABEL_STEMS for spelling in (stem, stem.capitalize(), stem.upper())
-                         for start in _occurrences(text, spelling)})
-    # A label is a word of its own: "candidate" and "understand" hold no "date" or "stand".
-    starts = [start for start in starts if start == 0 or not WORD.match(text, start - 1)]
+        starts = _word_starts(text, [spelling for stem in DATE_LABEL_STEMS for spelling in (stem, stem.capitalize(), stem.upper())])
     windows = (WHITESPACE.sub(" ", text[max(0, start - 1): start + LABEL_WINDOW_CHARS]) for start in starts)
     labels = (window[match.end():] for window, start in zip(windows, starts)
               if (match := DATE_LABEL.match(window, 1 if start else 0)))
@@ -2607,14 +2607,17 @@ def labelled_date(root: Element, month_first: bool = False) -> Found | None:
     return None
 
 
-def _occurrences(text: str, word: str) -> Iterator[int]:
-    """Where `word` occurs in `text`, the first MAX_LABEL_OCCURRENCES times."""
-    start = text.find(word)
-    for _ in range(MAX_LABEL_OCCURRENCES):
-        if start == -1:
-            return
-        yield start
-        start = text.find(word, start + 1)
+def _word_starts(text: str, words: Iterable[str]) -> list[int]:
+    """Where each of `words` begins a word of `text` ("candidate" and "understand" hold no label
+    "date" or "stand"), the first MAX_LABEL_OCCURRENCES times each, in order."""
+    return sorted({match.start() for word in words
+                   for match in itertools.islice(_word_start(word).finditer(text), MAX_LABEL_OCCURRENCES)})
+
+
+@functools.cache
+def _word_start(word: str) -> re.Pattern[str]:
+    # The word first, so that re looks for it as fast as str.find; then the letter before it is checked.
+    return re.compile(re.escape(word) + rf"(?<!\w{re.escape(word)})")
 
 
 def _headline_element(root: Element, headline: Found | None) -> Element | None:
