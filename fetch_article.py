@@ -1402,7 +1402,8 @@ def _article_of(page: ParsedPage, known: TemplateFinds, story: Story) -> Article
                                                  canonical_url.value if canonical_url else url))
     summary = extract_summary(page)
     # The page's own date is looked for only where no field gives one (it reads the whole tree).
-    published = extract_date(page, "published") or known.published or extract_page_date(page, headline, body.blocks[0].text if body.blocks else "")
+    opening = body.blocks[0].text if body.blocks else ""
+    published = extract_date(page, "published") or known.published or extract_page_date(page, headline, opening)
     modified = extract_date(page, "modified")
     return Article(
         url=url,
@@ -2416,8 +2417,8 @@ NOT_THE_STORY_DATE = re.compile(r"related|sidebar|widget|comment|teaser|recommen
                                 r"footer|more-?stories|tab-posts|carousel", re.I)
 NOT_THE_STORY_TAGS = {"aside", "footer", "nav"}
 # Elements a CMS names as the story's date, printed with no label ("01.02.2022" in
-# span.meta__date, div.news-date, p.datum): German, Austrian and Swiss public-sector and party
-# sites, older TYPO3 and Drupal themes. Picked out by libxml2 (a class holding the word, in any
+# span.meta__date, div.news-date, p.datum): German public-sector and party sites, Blogger's
+# date-header, the BBC's older story-date, forums' post dates. Picked out by libxml2 (a class holding the word, in any
 # case the themes write it), then matched as a whole word.
 DATE_CLASS = re.compile(r"(?:^|[-_\s])(?:date|datum|fecha|pubdate)(?:$|[-_\s])", re.I)
 DATE_CLASS_XPATH = lxml.etree.XPath("//@class[contains(., 'date') or contains(., 'Date') or contains(., 'datum')"
@@ -2548,8 +2549,10 @@ def _url_date(url: str | None) -> date | None:
 def extract_page_date(page: ParsedPage, headline: Found | None = None, opening: str = "") -> Found | None:
     """A publication date from the page itself: microdata or hAtom on an element, the first
     <time datetime> that is not another item's, else a date in the URL (given as a bare date: a
-    precise timestamp beats it) or written near the headline (where the URL names no other day).
-    A headline taken from a social title is looked for among the page's headings."""
+    precise timestamp beats it) or written near the headline (where the URL names no other day);
+    last a date labelled further down, one in an element classed as a date, and one opening the
+    story's first paragraph (`opening`). A headline taken from a social title is looked for among
+    the page's headings."""
     found = first_date(_microdata_dates(page.root))
     found = found or first_date((element.get("datetime"), "time[datetime]") for element in _story_times(page.root))
     if found:
