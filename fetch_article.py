@@ -3874,17 +3874,12 @@ def extract_quotes(blocks: tuple[Block, ...]) -> tuple[Quote, ...]:
         return ()
     book = NameBook()
     quotes: list[Quote] = []
-    for index, block in enumerate(blocks):
+    for index, block in enumerate(blocks[:quoting[-1] + 1]):
         if len(quotes) >= MAX_QUOTES:
             break
         if block.kind is BlockKind.HEADING or len(block.text) > MAX_QUOTE_PARAGRAPH_CHARS:
             continue
-        for name, title in names_in(block.text):
-            book.register(name)
-            if title and title.split()[-1].lower() in TITLE_NOUNS:
-                book.titles.setdefault(name, title)
-        if index > quoting[-1]:
-            continue  # after the last quote only names count (a surname quoted earlier, in full here)
+        _register_names(block.text, book)
         found = quotes_in_paragraph(block, index, book)
         # A quote left open at a paragraph's end is taken up by the next paragraph's opening
         # quote, which names the speaker of both.
@@ -3893,7 +3888,26 @@ def extract_quotes(blocks: tuple[Block, ...]) -> tuple[Quote, ...]:
             quotes[-1] = dataclasses.replace(quotes[-1], speaker=found[0].speaker, speaker_title=found[0].speaker_title,
                                              cue=found[0].cue, rule=found[0].rule and "quote goes on in the next paragraph")
         quotes += found
+    if len(quotes) < MAX_QUOTES:
+        _register_fuller_names(blocks[quoting[-1] + 1:], quotes, book)
     return tuple(_with_full_names(quotes[:MAX_QUOTES], book))
+
+
+def _register_names(text: str, book: NameBook) -> None:
+    for name, title in names_in(text):
+        book.register(name)
+        if title and title.split()[-1].lower() in TITLE_NOUNS:
+            book.titles.setdefault(name, title)
+
+
+def _register_fuller_names(blocks: tuple[Block, ...], quotes: list[Quote], book: NameBook) -> None:
+    """After the last quote, names count only as a speaker's name in full ("Clarke said", then
+    "NASA's Steve Clarke" further on): a block that holds no speaker's last word is not read."""
+    last_words = {quote.speaker.split()[-1] for quote in quotes if quote.speaker}
+    for block in blocks:
+        if block.kind is not BlockKind.HEADING and len(block.text) <= MAX_QUOTE_PARAGRAPH_CHARS \
+                and any(word in block.text for word in last_words):
+            _register_names(block.text, book)
 
 
 def _with_full_names(quotes: list[Quote], book: NameBook) -> Iterator[Quote]:
