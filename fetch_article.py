@@ -5505,16 +5505,22 @@ def _positive_float(value: str) -> float:
     return number
 
 
+# A comment in a URL list: '#' at a line's start or after white space ("https://a.example/x   # why");
+# a '#' inside a URL is its fragment, and a URL holds no white space.
+LIST_COMMENT = re.compile(r"(?:^|\s)#.*")
+
+
 def read_url_list(source: str, stdin: TextIO | None = None) -> list[str]:
-    """URLs from a file (or '-' for stdin), one per line; blank lines and '#' comments skipped."""
+    """URLs from a file (or '-' for stdin), one per line; blank lines and '#' comments skipped,
+    a byte-order mark (lists saved by Windows editors) ignored."""
     if source == "-":
-        lines = (stdin or sys.stdin).read().splitlines()
+        text = (stdin or sys.stdin).read()
     else:
         try:
-            lines = Path(source).read_text(encoding="utf-8").splitlines()
+            text = Path(source).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise UsageError(f"cannot read the URL list {source}: {getattr(error, 'strerror', None) or error}") from None
-    urls = (line.split("#", 1)[0].strip() if line.lstrip().startswith("#") else line.strip() for line in lines)
+    urls = (LIST_COMMENT.sub("", line).strip() for line in text.removeprefix("\ufeff").splitlines())
     return [url for url in urls if url]
 
 
@@ -5524,6 +5530,8 @@ def check_url(url: str) -> None:
         port = parts.port
     except ValueError as error:  # "http://[::1/x", a port over 65535
         raise UsageError(f"not a valid URL: {error}") from None
+    if not parts.scheme and "." in url.split("/", 1)[0] and " " not in url:
+        raise UsageError(f"not an http(s) URL (no scheme: https://{url} ?)")  # "example.com/story"
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or port == 0:
         raise UsageError("not an http(s) URL")
 

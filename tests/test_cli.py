@@ -161,6 +161,23 @@ def test_input_file_and_stdin(server, tmp_path, fixed_clock):
     assert run(["-i", str(tmp_path / "missing.txt")], fixed_clock)[0] == fa.ExitCode.USAGE
 
 
+def test_url_list_comments_after_a_url_and_a_byte_order_mark(tmp_path):
+    listing = tmp_path / "urls.txt"
+    listing.write_text("\ufeffhttps://a.example/one   # the council story\n"
+                       "https://a.example/two#section\n\t# indented comment\nhttps://a.example/three\t# tab\n",
+                       encoding="utf-8")
+    assert fa.read_url_list(str(listing)) == ["https://a.example/one", "https://a.example/two#section",
+                                              "https://a.example/three"]
+    assert fa.read_url_list("-", io.StringIO("\ufeffhttps://a.example/one # x\n")) == ["https://a.example/one"]
+
+
+def test_a_url_without_a_scheme_gets_a_hint(tmp_path, fixed_clock, capsys):
+    code, _ = run(["-o", str(tmp_path), "example.com/story"], fixed_clock)
+    assert code == fa.ExitCode.USAGE
+    err = error_lines(capsys.readouterr().err, "example.com/story")
+    assert len(err) == 1 and "https://example.com/story" in err[0]
+
+
 def test_html_takes_one_url(fixed_clock):
     assert run(["--html", str(CBC_PAGE), "https://a.example/1", "https://a.example/2"], fixed_clock)[0] == fa.ExitCode.USAGE
 
