@@ -5643,6 +5643,10 @@ def main(
     if options.html and len(urls) != 1:
         log.error("--html takes exactly one URL (got %d)", len(urls))
         return ExitCode.USAGE
+    if options.html and not options.html.is_file():
+        # checked before the run: a typo in a local path is no failed capture for the archive's history
+        log.error("cannot read --html file %s: %s", options.html, "not a file" if options.html.exists() else "no such file")
+        return ExitCode.USAGE
     session = session or build_session(options.user_agent)
     started = time.monotonic()
     try:
@@ -5662,7 +5666,8 @@ def run_urls(urls: list[str], options: argparse.Namespace, session: requests.Ses
              clock: Callable[[], datetime], out: TextIO, started: float) -> ExitCode:
     """Archive each URL in turn, whatever befalls the others; the worst exit code wins."""
     worst = ExitCode.OK
-    counts = {Status.ARCHIVED: 0, Status.UNCHANGED: 0, Status.FAILED: 0}
+    counts = {Status.PRINTED: 0} if options.stdout else {Status.ARCHIVED: 0, Status.UNCHANGED: 0}
+    counts[Status.FAILED] = 0
     image_run = ImageRun()
     for url in urls:
         now = clock()

@@ -178,6 +178,20 @@ def test_a_url_without_a_scheme_gets_a_hint(tmp_path, fixed_clock, capsys):
     assert len(err) == 1 and "https://example.com/story" in err[0]
 
 
+def test_a_missing_html_file_writes_nothing_to_the_archive(tmp_path, fixed_clock, capsys):
+    code, lines = run(["-o", str(tmp_path / "archive"), "--html", str(tmp_path / "typo.html")], fixed_clock)
+    assert code == fa.ExitCode.USAGE and lines == []
+    assert not (tmp_path / "archive").exists()
+    assert "typo.html: no such file" in capsys.readouterr().err
+
+
+def test_stdout_counts_what_it_printed(tmp_path, fixed_clock, capsys):
+    code, _ = run(["-v", "--stdout", "--html", str(CBC_PAGE), "https://a.example/1"], fixed_clock)
+    assert code == 0
+    summary = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "printed=1 failed=0" in summary and "archived" not in summary
+
+
 def test_html_takes_one_url(fixed_clock):
     assert run(["--html", str(CBC_PAGE), "https://a.example/1", "https://a.example/2"], fixed_clock)[0] == fa.ExitCode.USAGE
 
