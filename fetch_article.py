@@ -1110,8 +1110,11 @@ def _get(session: requests.Session, url: str, budget: Budget, headers: dict[str,
             raise UnreachableError(f"network error: {_short_reason(error)}") from None
         if budget.spent:  # the budget's timer shut the connection, whatever it was waiting for
             raise FetchError(f"too slow: no answer within the {budget.seconds:g} s time limit") from None
-        if isinstance(error, requests.Timeout):
-            raise FetchError("timed out") from None
+        if isinstance(error, requests.Timeout) or _cause_of_kind(error, urllib3.exceptions.ReadTimeoutError):
+            # in the user's terms (--timeout), not urllib3's ("read timeout=0.5"): each try's share of it
+            tries = (RETRY_POLICY.read or 0) + 1
+            raise FetchError(f"no answer: the server took the connection and sent nothing in {attempt_timeout:g} s, "
+                             f"{tries} times (the time limit is {budget.seconds:g} s)") from None
         raise FetchError(f"network error: {_short_reason(error)}") from None
 
 

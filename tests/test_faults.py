@@ -122,6 +122,15 @@ def test_a_dripping_server_is_cut_off_at_the_deadline(server, tmp_path, fixed_cl
     assert one_error_line(capsys.readouterr().err, server.url("/drip"), "too slow")
 
 
+def test_a_server_that_never_answers_is_reported_in_the_users_terms(server, tmp_path, fixed_clock, capsys):
+    server.route("/hang", lambda handler: time.sleep(3))
+    code, _ = run(["--timeout", "2", "-o", str(tmp_path), server.url("/hang")], fixed_clock)
+    assert code == 3
+    err = capsys.readouterr().err
+    assert one_error_line(err, server.url("/hang"), "no answer") and one_error_line(err, server.url("/hang"), "the time limit is 2 s")
+    assert "read timeout=" not in err
+
+
 @pytest.mark.parametrize("location, words", [("/loop", "redirects"), ("ftp://example.com/file", "not http(s)")])
 def test_bad_redirects(server, tmp_path, fixed_clock, capsys, location, words):
     server.route("/loop", (302, {"Location": location}, b""))
