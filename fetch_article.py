@@ -982,7 +982,8 @@ def _is_ip_literal(host: str) -> bool:
 class DeadlineRetry(Retry):
     """urllib3's Retry, bounded by a moment on the monotonic clock: no retry starts after it,
     and no backoff or Retry-After wait runs past it. A name that does not resolve is not
-    retried: DNS has already tried its servers, and asking again only makes a dead host slow."""
+    retried: DNS has already tried its servers, and asking again only makes a dead host slow;
+    nor is a failed TLS handshake (an http:// server, a bad certificate: the same next time)."""
 
     deadline_at = float("inf")
 
@@ -997,7 +998,7 @@ class DeadlineRetry(Retry):
         return retry
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None) -> DeadlineRetry:
-        if isinstance(error, urllib3.exceptions.NameResolutionError):
+        if isinstance(error, (urllib3.exceptions.NameResolutionError, urllib3.exceptions.SSLError)):
             raise urllib3.exceptions.MaxRetryError(_pool, url, error) from error
         if response is not None and self._wait(response) >= self.deadline_at - time.monotonic():
             # no time to wait and ask again: the answer we have (a 503, a 429) is the answer
@@ -1106,6 +1107,11 @@ def _get(session: requests.Session, url: str, budget: Budget, headers: dict[str,
             raise FetchError(f"redirected to a URL that is not http(s): {error}") from None
         if isinstance(error, requests.exceptions.InvalidURL):
             raise FetchError(f"not a valid URL: {_short_reason(error)}") from None
+        if isinstance(error, requests.exceptions.SSLError):
+            # a plain prefix for the library's text; "wrong version number" is what an http:// server answers
+            reason = _short_reason(error)
+            hint = ": is this an http:// server?" if "WRONG_VERSION_NUMBER" in reason else ""
+            raise FetchError(f"TLS handshake failed{hint} ({reason})") from None
         if _cause_of_kind(error, urllib3.exceptions.ConnectTimeoutError):  # includes refused and unresolved
             raise UnreachableError(f"network error: {_short_reason(error)}") from None
         if budget.spent:  # the budget's timer shut the connection, whatever it was waiting for
@@ -5492,7 +5498,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-o", "--archive-dir", metavar="DIR", type=Path, default=DEFAULT_ARCHIVE_DIR, help="archive folder (default: archive/ beside this script)")
     parser.add_argument("--timeout", metavar="SECONDS", type=_positive_float, default=DEFAULT_DEADLINE, help=f"bound on each URL's whole fetch, retries included (default: {DEFAULT_DEADLINE:g})")
     parser.add_argument("--user-agent", metavar="STRING", default=USER_AGENT, help=f"User-Agent header (default: {USER_AGENT})")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    parser.add_argument("-q", "--quiet", action="store_true", help="on stderr, errors only (no warnings); stdout still lists the folders")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="tell more on stderr (-vv for debugging)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser

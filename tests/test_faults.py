@@ -16,6 +16,7 @@ import time
 import tracemalloc
 
 import pytest
+import urllib3.connection
 from warcio.archiveiterator import ArchiveIterator
 
 import conftest
@@ -120,6 +121,17 @@ def test_a_dripping_server_is_cut_off_at_the_deadline(server, tmp_path, fixed_cl
     code, _ = run(["--timeout", "5", "-o", str(tmp_path), server.url("/drip")], fixed_clock)
     assert code == 3 and time.monotonic() - started < 6.5
     assert one_error_line(capsys.readouterr().err, server.url("/drip"), "too slow")
+
+
+def test_https_to_a_plain_http_server_says_so_in_words_and_is_not_retried(server, tmp_path, fixed_clock, capsys, monkeypatch):
+    handshakes = []
+    wrap = urllib3.connection.ssl_wrap_socket
+    monkeypatch.setattr(urllib3.connection, "ssl_wrap_socket", lambda *args, **kwargs: handshakes.append(1) or wrap(*args, **kwargs))
+    server.route("/story", html_response(b"<html><body><p>x</p></body></html>"))
+    url = server.url("/story").replace("http://", "https://")
+    code, _ = run(["-o", str(tmp_path), url], fixed_clock)
+    assert code == 3 and len(handshakes) == 1  # the same answer every time: not asked again
+    assert one_error_line(capsys.readouterr().err, url, "TLS handshake failed: is this an http:// server?")
 
 
 def test_a_server_that_never_answers_is_reported_in_the_users_terms(server, tmp_path, fixed_clock, capsys):
