@@ -5088,7 +5088,7 @@ def render_capture_files(page: Page, article: Article, images: tuple[Image, ...]
                          previous_name: str | None, name: str) -> dict[str, bytes]:
     """A capture folder's files by name, images and WARC aside: page.html, article.json,
     article.md and, after a previous version (its folder named `previous_name`, this one's
-    `name`, both relative to the archive), changes.diff."""
+    `name`, both relative to the archive) whose article.md differs, changes.diff."""
     local = {image.src: f"images/{image.file}" for image in images if image.file}
     markdown = render_markdown(article, page.capture, local)
     changes = None
@@ -5100,8 +5100,9 @@ def render_capture_files(page: Page, article: Article, images: tuple[Image, ...]
         "article.json": render_json(article_document(page.capture, article, images, changes)).encode("utf-8"),
         "article.md": markdown.encode("utf-8"),
     }
-    if previous is not None and previous_name is not None:
-        files["changes.diff"] = render_changes_diff(previous.markdown, markdown, previous_name, name).encode("utf-8")
+    diff = "" if previous is None or previous_name is None else render_changes_diff(previous.markdown, markdown, previous_name, name)
+    if diff:  # (a capture forced on an unchanged article has nothing to show: no empty file)
+        files["changes.diff"] = diff.encode("utf-8")
     return files
 
 

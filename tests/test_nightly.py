@@ -7,6 +7,7 @@ import io
 import json
 import threading
 import time
+from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
@@ -104,6 +105,7 @@ def test_force_captures_an_unchanged_article(server, tmp_path, fixed_clock):
     code, lines = run(["--force", "--no-images", "-o", str(tmp_path), server.url("/story")], fixed_clock)
     assert code == 0 and lines[0].endswith("-2")
     assert "If-None-Match" not in route.requests[-1]  # --force asks unconditionally
+    assert not (Path(lines[0]) / "changes.diff").exists()  # nothing changed: no empty diff
 
 
 def test_warc_holds_the_exchange_and_the_page_byte_for_byte(server, tmp_path, fixed_clock):
