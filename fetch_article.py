@@ -5131,23 +5131,43 @@ def render_json(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
+# Text set into Markdown as text: what CommonMark would read as markup is escaped. Anywhere in a
+# line: emphasis, code, links and images, raw HTML, the escape itself, and "&" before what reads as
+# an entity; at a line's start: a heading, a block quote, a list item or rule, a setext underline.
+MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<])|&(?=#?\w+;)")
+MARKDOWN_LINE_START = re.compile(r"^([#>+=~|-])|^(\d{1,9})([.)])(?=\s|$)")
+
+
+def markdown_text(text: str) -> str:
+    """Text that renders as itself: "# 1 in the polls" is no heading, "1. The first" no list, a
+    literal "<b>" no HTML."""
+    escaped = MARKDOWN_INLINE.sub(lambda match: "\\" + match.group(0), text)
+    return MARKDOWN_LINE_START.sub(lambda match: f"\\{match.group(1)}" if match.group(1) else f"{match.group(2)}\\{match.group(3)}",
+                                   escaped)
+
+
+def markdown_url(url: str) -> str:
+    """A URL as a link's destination: spaces, parentheses and angle brackets percent-encoded."""
+    return url.translate({ord(" "): "%20", ord("("): "%28", ord(")"): "%29", ord("<"): "%3C", ord(">"): "%3E"})
+
+
 def render_markdown(article: Article, capture: Capture | None = None, local_images: dict[str, str] | None = None) -> str:
     """The article for reading, figures and pull quotes where they stood; images link the
-    local copies in images/ where there are some."""
-    lines = [f"# {article.headline}", ""] if article.headline else []
+    local copies in images/ where there are some. The page's text is escaped (markdown_text)."""
+    lines = [f"# {markdown_text(article.headline)}", ""] if article.headline else []
     if article.deck:
-        lines += [f"*{article.deck}*", ""]
+        lines += [f"*{markdown_text(article.deck)}*", ""]
     byline = _byline_markdown(article)
     if byline:
         lines += [byline, ""]
     lines += _body_markdown(article, local_images or {})
     if article.source_note:
-        lines += [f"*{article.source_note}*", ""]
+        lines += [f"*{markdown_text(article.source_note)}*", ""]
     if article.quotes:
         lines += ["## Quotes", ""] + [_quote_markdown(quote) for quote in article.quotes] + [""]
     original = capture.final_url if capture else (article.canonical_url or article.url)
     if original:
-        lines += [f"[Original article]({original})", ""]
+        lines += [f"[Original article]({markdown_url(original)})", ""]
     return "\n".join(lines)
 
 
@@ -5155,7 +5175,7 @@ def _byline_markdown(article: Article) -> str:
     """'By A, B · Published … · Updated …', as far as the article says."""
     byline = []
     if article.authors:
-        byline.append("By " + ", ".join(article.authors))
+        byline.append("By " + ", ".join(map(markdown_text, article.authors)))
     if article.published:
         byline.append(f"Published {article.published}")
     if article.modified and article.modified != article.published:
@@ -5172,27 +5192,27 @@ def _body_markdown(article: Article, local_images: dict[str, str]) -> list[str]:
     for figure in article.figures:
         inserts.setdefault(figure.position, []).append(_figure_markdown(figure, local_images.get(figure.src or "")))
     for quote in article.pull_quotes:
-        attribution = f"\n>\n> — {quote.attribution}" if quote.attribution else ""
-        inserts.setdefault(quote.position, []).append(f"> {quote.text}{attribution}")
+        attribution = f"\n>\n> — {markdown_text(quote.attribution)}" if quote.attribution else ""
+        inserts.setdefault(quote.position, []).append(f"> {markdown_text(quote.text)}{attribution}")
     for index in range(len(paragraphs) + 1):
         for block in inserts.get(index, []):
             lines += [block, ""]
         if index < len(paragraphs):
             paragraph = paragraphs[index]
-            lines += [f"## {paragraph}" if paragraph in headings else paragraph, ""]
+            lines += [f"## {markdown_text(paragraph)}" if paragraph in headings else markdown_text(paragraph), ""]
     return lines
 
 
 def _quote_markdown(quote: Quote) -> str:
-    speaker = f"**{quote.speaker}**" if quote.speaker else "*unattributed*"
-    title = f" ({quote.speaker_title})" if quote.speaker_title else ""
-    return f"- {speaker}{title} — “{quote.text}”"
+    speaker = f"**{markdown_text(quote.speaker)}**" if quote.speaker else "*unattributed*"
+    title = f" ({markdown_text(quote.speaker_title)})" if quote.speaker_title else ""
+    return f"- {speaker}{title} — “{markdown_text(quote.text)}”"
 
 
 def _figure_markdown(figure: Figure, local: str | None = None) -> str:
-    text = f"![{figure.alt or ''}]({local or figure.src})"
+    text = f"![{markdown_text(figure.alt or '')}]({markdown_url(local or figure.src or '')})"
     caption = " ".join(part for part in (figure.caption, f"({figure.credit})" if figure.credit else None) if part)
-    return f"{text}\n*{caption}*" if caption else text
+    return f"{text}\n*{markdown_text(caption)}*" if caption else text
 
 
 def slug_for_url(url: str) -> str:
