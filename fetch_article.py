@@ -5163,8 +5163,8 @@ def render_markdown(article: Article, capture: Capture | None = None, local_imag
     lines += _body_markdown(article, local_images or {})
     if article.source_note:
         lines += [f"*{markdown_text(article.source_note)}*", ""]
-    if article.quotes:
-        lines += ["## Quotes", ""] + [_quote_markdown(quote) for quote in article.quotes] + [""]
+    if article.quotes:  # set apart from the story's own subheadings by a rule
+        lines += ["---", "", "## Quotes", ""] + [_quote_markdown(quote) for quote in article.quotes] + [""]
     original = capture.final_url if capture else (article.canonical_url or article.url)
     if original:
         lines += [f"[Original article]({markdown_url(original)})", ""]
@@ -5177,10 +5177,29 @@ def _byline_markdown(article: Article) -> str:
     if article.authors:
         byline.append("By " + ", ".join(map(markdown_text, article.authors)))
     if article.published:
-        byline.append(f"Published {article.published}")
+        byline.append(f"Published {reader_date(article.published)}")
     if article.modified and article.modified != article.published:
-        byline.append(f"Updated {article.modified}")
+        byline.append(f"Updated {reader_date(article.modified)}")
     return " · ".join(byline)
+
+
+def reader_date(iso: str) -> str:
+    """A date as a reader reads it: '26 September 2016', '26 September 2016, 06:43 UTC−4'
+    (the page's own offset, as the value keeps it); anything else as it is."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    day = f"{moment.day} {MONTH_NAMES[moment.month - 1]} {moment.year}"
+    if len(iso) <= len("2016-09-26"):
+        return day
+    offset = moment.utcoffset()
+    if offset is None:
+        return f"{day}, {moment:%H:%M}"
+    hours, minutes = divmod(abs(int(offset.total_seconds())) // 60, 60)
+    sign = "+" if offset.total_seconds() > 0 else "−"
+    zone = "UTC" if not (hours or minutes) else f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
+    return f"{day}, {moment:%H:%M} {zone}"
 
 
 def _body_markdown(article: Article, local_images: dict[str, str]) -> list[str]:
@@ -5212,7 +5231,7 @@ def _quote_markdown(quote: Quote) -> str:
 def _figure_markdown(figure: Figure, local: str | None = None) -> str:
     text = f"![{markdown_text(figure.alt or '')}]({markdown_url(local or figure.src or '')})"
     caption = " ".join(part for part in (figure.caption, f"({figure.credit})" if figure.credit else None) if part)
-    return f"{text}\n*{markdown_text(caption)}*" if caption else text
+    return f"{text}\n\n*{markdown_text(caption)}*" if caption else text  # the caption a paragraph of its own
 
 
 def slug_for_url(url: str) -> str:

@@ -47,3 +47,25 @@ def test_the_headline_and_an_image_with_awkward_alt_text_and_url():
     assert '<img src="https://a.example/img/harbour%20(1)%20final.jpg" alt="The [old] harbour"' in out \
         or '<img src="https://a.example/img/harbour%20%281%29%20final.jpg" alt="The [old] harbour"' in out
     assert "<em>Boats at *dawn* (A_Person)</em>" in out  # the credit read from "Photo: …"
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("2016-09-26", "26 September 2016"),
+    ("2016-09-26T06:43:00-04:00", "26 September 2016, 06:43 UTC−4"),
+    ("2016-09-26T10:43:00+00:00", "26 September 2016, 10:43 UTC"),
+    ("2020-01-01T05:30:00+05:30", "1 January 2020, 05:30 UTC+5:30"),
+    ("2016-09-26T10:43:00", "26 September 2016, 10:43"),
+])
+def test_dates_read_as_a_reader_reads_them(value, shown):
+    assert fa.reader_date(value) == shown
+
+
+def test_captions_stand_apart_and_the_quotes_section_is_set_off_from_the_story():
+    figure = '<figure><img src="https://a.example/img/boats.jpg" alt="Boats"><figcaption>Boats at dawn</figcaption></figure>'
+    quote = "<p>“We will reopen the harbour before the summer,” said Jo Mills, the harbour master.</p>"
+    page = (f"<html><body><article><h1>Harbour vote</h1><time datetime='2016-09-26T06:43:00-04:00'></time>"
+            f"{FILLER}{figure}{quote}{FILLER}</article></body></html>")
+    out = COMMONMARK.render(fa.render_markdown(fa.extract_article(page, "https://a.example/news/vote")))
+    assert '<p><img src="https://a.example/img/boats.jpg" alt="Boats" /></p>\n<p><em>Boats at dawn</em></p>' in out
+    assert "<hr />\n<h2>Quotes</h2>" in out
+    assert "Published 26 September 2016, 06:43 UTC−4" in out
