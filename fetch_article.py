@@ -85,17 +85,21 @@ from typing import Any, NamedTuple, TextIO, TypeAlias, cast
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-import charset_normalizer
-import lxml.etree
-import lxml.html
-import requests
-import urllib3
-import urllib3.connection
-import urllib3.exceptions
-from bs4.dammit import EncodingDetector
-from urllib3.util.retry import Retry
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
+try:
+    import charset_normalizer
+    import lxml.etree
+    import lxml.html
+    import requests
+    import urllib3
+    import urllib3.connection
+    import urllib3.exceptions
+    from bs4.dammit import EncodingDetector
+    from urllib3.util.retry import Retry
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+except ModuleNotFoundError as missing:  # a Python without the dependencies: one line that says what to do
+    sys.exit(f"fetch_article: the package {(missing.name or '?').split('.')[0]} is missing: install the dependencies "
+             f"with 'python -m pip install -r requirements.txt' beside this file, or run 'uv run fetch_article.py'")
 
 # ---------------------------------------------------------------- constants
 
@@ -5512,6 +5516,7 @@ def archive_lock(archive_root: Path) -> Iterator[None]:
 
 EXIT_CODE_HELP = """exit codes:
   0    every URL archived
+  1    set-up: a package it needs is missing
   2    usage: bad arguments, or a URL that is not http(s)
   3    fetch failed: network error, HTTP error, not HTML, too large, too slow
   4    not an article: no body text found

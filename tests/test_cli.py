@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 from datetime import datetime, timezone
 
 import pytest
 
 import fetch_article as fa
-from conftest import PAGES, html_response
+from conftest import PAGES, PROJECT, html_response
 
 CBC_PAGE = PAGES / "cbc_template.html"
 CBC_URL = "https://www.cbc.ca/news/canada/nova-scotia/sable-island-keepers-1.1234567"
@@ -190,6 +192,16 @@ def test_stdout_counts_what_it_printed(tmp_path, fixed_clock, capsys):
     assert code == 0
     summary = capsys.readouterr().err.strip().splitlines()[-1]
     assert "printed=1 failed=0" in summary and "archived" not in summary
+
+
+def test_a_missing_dependency_is_one_line_that_says_how_to_install():
+    script = ("import runpy, sys; sys.modules['lxml'] = None; sys.argv = ['fetch_article.py', '--help'];"
+              f"runpy.run_path({str(PROJECT / 'fetch_article.py')!r}, run_name='__main__')")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "fetch_article: the package lxml is missing: install the dependencies with 'python -m pip install -r "
+        "requirements.txt' beside this file, or run 'uv run fetch_article.py'"]
 
 
 def test_html_takes_one_url(fixed_clock):
