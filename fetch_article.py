@@ -1002,6 +1002,9 @@ class DeadlineRetry(Retry):
         return retry
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None) -> DeadlineRetry:
+        where = f"{_pool.scheme}://{_pool.host}:{_pool.port}{url}" if _pool is not None and (url or "").startswith("/") else url
+        log.debug("%s %s: %s; asking again if the policy allows", method, where,
+                  f"HTTP {response.status}" if response is not None else _short_reason(error) if error else "no answer")
         if isinstance(error, (urllib3.exceptions.NameResolutionError, urllib3.exceptions.SSLError)):
             raise urllib3.exceptions.MaxRetryError(_pool, url, error) from error
         if response is not None and self._wait(response) >= self.deadline_at - time.monotonic():
@@ -1073,6 +1076,7 @@ def fetch_page(session: requests.Session, url: str, budget: Budget, now: datetim
     comes back as a Page with status 304 and no body."""
     with guarded(Guard(budget)):
         response = _get(session, url, budget, conditional)
+        log_exchanges(response)
         with response:
             if response.status_code == http.HTTPStatus.NOT_MODIFIED and conditional:
                 return Page(b"", _capture(url, response, b"", None, ("", ""), now), _exchanges(response, b""))
@@ -1086,10 +1090,20 @@ def fetch_page(session: requests.Session, url: str, budget: Budget, now: datetim
             if declared_length.isdigit() and int(declared_length) > MAX_PAGE_BYTES:
                 raise FetchError(f"page too large ({int(declared_length):,} bytes; the cap is {MAX_PAGE_BYTES:,})")
             body = b"".join(read_body(response, budget, MAX_PAGE_BYTES))
+    log.debug("%s: %s bytes read", response.url, f"{len(body):,}")
     if not mime and not looks_like_markup(body):
         raise FetchError("not an HTML page (no content type, and the body is not markup)")
     encoding = decode_html(body, charset_from_content_type(content_type))[1:]
     return Page(body, _capture(url, response, body, content_type, encoding, now), _exchanges(response, body))
+
+
+def log_exchanges(response: requests.Response) -> None:
+    """With -vv, each HTTP exchange of a fetch: the redirects, then the answer (its body is
+    logged when read)."""
+    for hop in (*response.history, response):
+        where = "" if hop is response else f" -> {hop.headers.get('Location', '?')}"
+        log.debug("%s %s: %s %s in %.0f ms%s", hop.request.method, hop.url, hop.status_code, hop.reason or "",
+                  hop.elapsed.total_seconds() * 1000, where)
 
 
 def _get(session: requests.Session, url: str, budget: Budget, headers: dict[str, str] | None = None) -> requests.Response:
@@ -5544,7 +5558,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--timeout", metavar="SECONDS", type=_positive_float, default=DEFAULT_DEADLINE, help=f"bound on each URL's whole fetch, retries included (default: {DEFAULT_DEADLINE:g})")
     parser.add_argument("--user-agent", metavar="STRING", default=USER_AGENT, help=f"User-Agent header (default: {USER_AGENT})")
     parser.add_argument("-q", "--quiet", action="store_true", help="on stderr, errors only (no warnings); stdout still lists the folders")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="tell more on stderr (-vv for debugging)")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="tell more on stderr; -vv adds each HTTP exchange and retry")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 

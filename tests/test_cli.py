@@ -204,6 +204,17 @@ def test_a_missing_dependency_is_one_line_that_says_how_to_install():
         "requirements.txt' beside this file, or run 'uv run fetch_article.py'"]
 
 
+def test_vv_shows_each_http_exchange_and_retry(server, tmp_path, fixed_clock, capsys):
+    server.route("/old", (301, {"Location": "/story"}, b""))
+    server.route("/story", (503, {}, b""), html_response(CBC_PAGE.read_bytes()))
+    code, _ = run(["-vv", "--no-images", "-o", str(tmp_path), server.url("/old")], fixed_clock)
+    assert code == 0
+    err = capsys.readouterr().err
+    assert f"GET {server.url('/old')}: 301" in err and f"-> /story" in err
+    assert f"GET {server.url('/story')}: HTTP 503; asking again" in err
+    assert f"GET {server.url('/story')}: 200 OK in " in err and f"{server.url('/story')}: {len(CBC_PAGE.read_bytes()):,} bytes read" in err
+
+
 def test_html_takes_one_url(fixed_clock):
     assert run(["--html", str(CBC_PAGE), "https://a.example/1", "https://a.example/2"], fixed_clock)[0] == fa.ExitCode.USAGE
 
