@@ -5678,7 +5678,9 @@ def report_images(url: str, images: tuple[Image, ...]) -> None:
 def configure_logging(verbosity: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("fetch_article: %(levelname)s: %(message)s"))
+    # At a terminal each line first clears the progress line (show_progress) it would run into.
+    clear = "\r\x1b[K" if sys.stderr.isatty() else ""
+    handler.setFormatter(logging.Formatter(clear + "fetch_article: %(levelname)s: %(message)s"))
     log.handlers[:] = [handler]
     log.setLevel(level)
     log.propagate = False
@@ -5730,6 +5732,17 @@ def main(
         return ExitCode.INTERRUPTED
 
 
+def show_progress(number: int, total: int, url: str, started: float, quiet: bool) -> None:
+    """At a terminal (never under cron: stderr is then a pipe or a file), the URL in flight, how
+    far through the list, and the time so far, on one line rewritten in place."""
+    if quiet or not sys.stderr.isatty():
+        return
+    elapsed = int(time.monotonic() - started)
+    line = f"[{number}/{total} · {elapsed // 60}:{elapsed % 60:02d}] {url}" if number <= total else ""
+    sys.stderr.write("\r\x1b[K" + line[:max(20, shutil.get_terminal_size().columns - 1)])
+    sys.stderr.flush()
+
+
 def run_urls(urls: list[str], options: argparse.Namespace, session: requests.Session,
              clock: Callable[[], datetime], out: TextIO, started: float) -> ExitCode:
     """Archive each URL in turn, whatever befalls the others; the worst exit code wins."""
@@ -5737,7 +5750,8 @@ def run_urls(urls: list[str], options: argparse.Namespace, session: requests.Ses
     counts = {Status.PRINTED: 0} if options.stdout else {Status.ARCHIVED: 0, Status.UNCHANGED: 0}
     counts[Status.FAILED] = 0
     image_run = ImageRun()
-    for url in urls:
+    for number, url in enumerate(urls, 1):
+        show_progress(number, len(urls), url, started, options.quiet)
         now = clock()
         error_text: str | None
         try:
@@ -5764,6 +5778,7 @@ def run_urls(urls: list[str], options: argparse.Namespace, session: requests.Ses
                 "folder": str(outcome.folder.relative_to(options.archive_dir)) if outcome.folder else None,
         }):
             worst = max(worst, ExitCode.ARCHIVE_FAILED)
+    show_progress(len(urls) + 1, len(urls), "", started, options.quiet)  # the line cleared for what follows
     summary = " ".join(f"{status.value}={count}" for status, count in counts.items())
     level = logging.WARNING if counts[Status.FAILED] else logging.INFO
     log.log(level, "%s in %.1fs", summary, time.monotonic() - started)

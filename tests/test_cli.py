@@ -215,6 +215,25 @@ def test_vv_shows_each_http_exchange_and_retry(server, tmp_path, fixed_clock, ca
     assert f"GET {server.url('/story')}: 200 OK in " in err and f"{server.url('/story')}: {len(CBC_PAGE.read_bytes()):,} bytes read" in err
 
 
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_at_a_terminal_and_never_in_a_pipe(server, tmp_path, fixed_clock, monkeypatch, capsys):
+    server.route("/story", html_response(CBC_PAGE.read_bytes()))
+    urls = [server.url("/story"), server.url("/gone")]
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    run(["--no-images", "-o", str(tmp_path / "a"), *urls], fixed_clock)
+    shown = terminal.getvalue()
+    assert f"[1/2 · 0:00] {urls[0]}" in shown and f"[2/2 · 0:00] {urls[1]}" in shown
+    assert f"\r\x1b[Kfetch_article: ERROR: {urls[1]}" in shown  # an error line starts clean
+    monkeypatch.undo()
+    run(["--no-images", "-o", str(tmp_path / "b"), *urls], fixed_clock)  # stderr captured: not a terminal
+    assert "[1/2" not in capsys.readouterr().err
+
+
 def test_html_takes_one_url(fixed_clock):
     assert run(["--html", str(CBC_PAGE), "https://a.example/1", "https://a.example/2"], fixed_clock)[0] == fa.ExitCode.USAGE
 
