@@ -129,10 +129,10 @@ def test_warc_holds_the_exchange_and_the_page_byte_for_byte(server, tmp_path, fi
     assert image == PNG
 
 
-def test_images_are_downloaded_and_a_missing_one_is_only_a_warning(server, tmp_path, fixed_clock, capsys):
+def test_images_are_downloaded_and_a_missing_one_is_only_a_note(server, tmp_path, fixed_clock, capsys):
     serve_story(server, page_bytes(server))
     server.route("/img/sable-horses.jpg", (404, {"Content-Type": "text/html"}, b"gone"))
-    code, lines = run(["-o", str(tmp_path), server.url("/story")], fixed_clock)
+    code, lines = run(["-v", "-o", str(tmp_path), server.url("/story")], fixed_clock)
     assert code == 0
     folder = tmp_path / lines[0].split(str(tmp_path) + "/")[1]
     assert [p.name for p in (folder / "images").iterdir()] == ["01-sable-light.jpg"]
