@@ -1802,6 +1802,15 @@ def short_text_of(element: lxml.html.HtmlElement, limit: int) -> str | None:
     return text if len(text) < limit else None
 
 
+def fold_whitespace(text: str) -> str:
+    """WHITESPACE.sub(" ", text), a run at either end kept as one space: str.split() finds the
+    same runs (both go by str.isspace) three times faster than the regex replaces them."""
+    inner = " ".join(text.split())
+    if not inner:
+        return " " if text else ""
+    return (" " if text[0].isspace() else "") + inner + (" " if text[-1].isspace() else "")
+
+
 def clean_text(value: object) -> str:
     """White space folded to single spaces (no-break spaces too) and trimmed."""
     return " ".join(str(value or "").split())
@@ -2389,6 +2398,9 @@ TEXT_DATE_PATTERNS = ((DAY_MONTH_NAME_YEAR, "dMy"), (MONTH_NAME_DAY_YEAR, "Mdy")
 # month-name patterns, the slowest.
 FOUR_DIGIT_YEAR = re.compile(r"(?:19|20)\d{2}")
 TWO_DIGIT_YEAR_PATTERNS = ((DAY_DOT_MONTH_YEAR, "dmy"),)
+# What the dotted day cannot do without, a digit, a dot and a digit ("02.12"): a text without
+# one is spared its scan, which tries every position (most texts near a headline have none).
+DOTTED_NUMBERS = re.compile(r"\d\.\s?\d")
 # Pages without a date near the headline that label one further down, in the article's foot or
 # an info box: "Datum: 18.10.2021", "Veröffentlicht: 30.07.2019 09:35 Uhr", "Published on May 3,
 # 2022", "Stand: 07.11.2023", "Publié le 3 mai 2022". Read only where no other date was found.
@@ -2627,7 +2639,7 @@ def labelled_date(root: Element, month_first: bool = False) -> Found | None:
         starts = _word_starts(lowered, DATE_LABEL_STEMS)
     else:
         starts = _word_starts(text, [spelling for stem in DATE_LABEL_STEMS for spelling in (stem, stem.capitalize(), stem.upper())])
-    windows = (WHITESPACE.sub(" ", text[max(0, start - 1): start + LABEL_WINDOW_CHARS]) for start in starts)
+    windows = (fold_whitespace(text[max(0, start - 1): start + LABEL_WINDOW_CHARS]) for start in starts)
     labels = (window[match.end():] for window, start in zip(windows, starts)
               if (match := DATE_LABEL.match(window, 1 if start else 0)))
     for after in itertools.islice(labels, MAX_DATE_LABELS_READ):
@@ -2640,7 +2652,8 @@ def labelled_date(root: Element, month_first: bool = False) -> Found | None:
 def _word_starts(text: str, words: Iterable[str]) -> list[int]:
     """Where each of `words` begins a word of `text` ("candidate" and "understand" hold no label
     "date" or "stand"), the first MAX_LABEL_OCCURRENCES times each, in order."""
-    return sorted({match.start() for word in words
+    # (`word in text` first: most pages hold few of the words, and str's search is the faster one)
+    return sorted({match.start() for word in words if word in text
                    for match in itertools.islice(_word_start(word).finditer(text), MAX_LABEL_OCCURRENCES)})
 
 
@@ -2704,7 +2717,7 @@ def _date_starts(text: str) -> list[int]:
 
 def _text_after(element: Element, limit: int) -> str:
     """The page's text after an element (not its own), up to about `limit` characters."""
-    return WHITESPACE.sub(" ", " ".join(_texts_after(element, limit)))[:limit]
+    return fold_whitespace(" ".join(_texts_after(element, limit)))[:limit]
 
 
 def _texts_after(element: Element, limit: int) -> Iterator[str]:
@@ -2751,7 +2764,7 @@ def _text_before(element: Element, limit: int) -> str:
             pieces.append(parent.text)
             size += len(parent.text)
         node = parent
-    return WHITESPACE.sub(" ", " ".join(reversed(pieces)))[-limit:]
+    return fold_whitespace(" ".join(reversed(pieces)))[-limit:]
 
 
 def parse_date_text(text: str, month_first: bool = False, max_start: int | None = None) -> str | None:
@@ -2771,7 +2784,9 @@ def parse_date_text(text: str, month_first: bool = False, max_start: int | None 
 
 
 def _date_patterns(text: str) -> tuple[tuple[re.Pattern[str], str], ...]:
-    return TEXT_DATE_PATTERNS if FOUR_DIGIT_YEAR.search(text) else TWO_DIGIT_YEAR_PATTERNS
+    if FOUR_DIGIT_YEAR.search(text):
+        return TEXT_DATE_PATTERNS
+    return TWO_DIGIT_YEAR_PATTERNS if DOTTED_NUMBERS.search(text) else ()
 
 
 def _read_day(match: re.Match[str], order: str, month_first: bool) -> date | None:
@@ -3962,9 +3977,9 @@ class Attribution(NamedTuple):
     rule: str
 
 
-@dataclass(frozen=True)
-class QuoteSite:
-    """One quoted passage and what surrounds it, as the speaker rules read it."""
+class QuoteSite(NamedTuple):
+    """One quoted passage and what surrounds it, as the speaker rules read it. (A named tuple:
+    one is built for each quote, and a frozen dataclass of this many fields was slower to build.)"""
 
     words: str  # the quoted words
     masked: str  # the paragraph with every quote's inside blanked out
@@ -4177,6 +4192,10 @@ SPEAKER_RULES = (
 )
 
 
+# Whether a rule's clause names the speaker anew, by rule name (each quote looks it up).
+NAMES_ANEW = {rule.name: rule.names_anew for rule in SPEAKER_RULES}
+
+
 def attribute(site: QuoteSite) -> Attribution | None:
     return next((found for rule in SPEAKER_RULES if (found := rule.find(site))), None)
 
@@ -4229,7 +4248,7 @@ def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]
                          quote_only, has_cues, in_paragraph, subject, previous_speaker, book,
                          last_heard if last_heard and _closes_sentence_before(last_heard, sentence_from) else None)
         attribution = None if _names_a_work(words, before) else attribute(site)
-        if attribution and next(rule for rule in SPEAKER_RULES if rule.name == attribution.rule).names_anew:
+        if attribution and NAMES_ANEW[attribution.rule]:
             in_paragraph = attribution
             sentence_speaker = (sentence_from, attribution)
             book.heard(attribution.speaker, attribution.title)
@@ -4270,15 +4289,20 @@ OPENING_PARTICIPLE = re.compile(r"[A-Z][a-z]{2,}(?:ing|ed)")
 # A conjunction or adverb that may open a sentence before "he" or "she" without a comma: "Then
 # he cut into Bush, calling him a "…"", "And he made a point of saying …".
 LEAD_WORD = re.compile(r"(?:And|But|Then|So|Yet|Later|Still|Now|Instead|Meanwhile)\s+")
+FIRST_WORD = re.compile(r"\w+")
 
 
 def _setting_end(masked: str, start: int) -> int | None:
     """Where an opening phrase that sets the time, place or manner before the subject ends, if
     the sentence at `start` opens with one."""
+    # OPENING_PHRASE's first group is always the whole first word (a shorter one would leave its
+    # letters to the stretch after it, which then fails sooner): that word is checked first, and
+    # the phrase, slow to match, is looked for only after an opening word.
+    word = FIRST_WORD.match(masked, start)
+    if not (word and (word.group().lower() in OPENING_WORDS or OPENING_PARTICIPLE.fullmatch(word.group()))):
+        return None
     opening = OPENING_PHRASE.match(masked, start)
-    if opening and (opening.group(1).lower() in OPENING_WORDS or OPENING_PARTICIPLE.fullmatch(opening.group(1))):
-        return opening.end()
-    return None
+    return opening.end() if opening else None
 
 
 def _subject_after_opening(masked: str, start: int, book: NameBook) -> str | None:
@@ -4421,6 +4445,14 @@ def _last_sentence_subject(text: str, book: NameBook) -> str | None:
 
 
 POSSESSIVE = re.compile(r"['’]s$")
+# The same ending for str.endswith, on words and names that hold no line break (so "$" is their
+# end): a regex call for each word of each name was a noticeable share of reading names.
+POSSESSIVE_ENDINGS = ("'s", "’s")
+
+
+def _without_possessive(name: str) -> str:
+    """POSSESSIVE.sub("", name) for a name with no line break in it."""
+    return name[:-2] if name.endswith(POSSESSIVE_ENDINGS) else name
 
 
 # A dateline before a story's first sentence: "NEW YORK - ", "WASHINGTON (AP) — ", "Washington (AFP) – ".
@@ -4441,6 +4473,8 @@ SUBJECT_TITLE_NOUNS = TITLE_NOUNS | {
 
 def _subject_at(text: str, start: int, book: NameBook) -> str | None:
     """The person (full name) whose name opens the sentence at `start`, if one does."""
+    if text[start: start + 1] in QUOTE_CLOSERS:
+        return None  # a sentence that opens with a quote: no pattern below starts with a quote mark
     if start == 0 and (dateline := DATELINE.match(text)):
         start = dateline.end()
     # A title in lower case goes first: in "Fox News host Megyn Kelly" the capitals open with the network.
@@ -4452,7 +4486,7 @@ def _subject_at(text: str, start: int, book: NameBook) -> str | None:
 def _name_opening(text: str, start: int, book: NameBook) -> str | None:
     """The person (full name) whose name, with any capitalised title, stands at `start`."""
     match = NAME_RUN.match(text, start) or NAME_RE.match(text, start)  # "Former Secretary of State Madeleine Albright"
-    if not match or POSSESSIVE.search(match.group(0)) or text[match.end(): match.end() + 2] in ("'s", "’s"):
+    if not match or match.group(0).endswith(POSSESSIVE_ENDINGS) or text[match.end(): match.end() + 2] in POSSESSIVE_ENDINGS:
         return None  # "Trump's campaign said": the campaign
     words = match.group(0).split()
     if words[0].lower() in SUBJECTLESS_OPENERS:
@@ -4597,7 +4631,9 @@ def sentence_end(text: str) -> int:
     return len(text)
 
 
-WORD_BEFORE_STOP = re.compile(r"([\w.]+)[.!?]$")
+# (?<![\w.]): the leftmost match starts a run of such characters anyway; tried only there, the
+# search no longer runs the rest of each word to the stop from every letter.
+WORD_BEFORE_STOP = re.compile(r"(?<![\w.])([\w.]+)[.!?]$")
 INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")  # "U.S", "J"
 
 
@@ -4751,11 +4787,19 @@ def _holder_of(match: re.Match[str]) -> str | None:
     """The person a subject belongs to when it follows "Name of": the speaker in 'Senator Chris
     Murphy of Connecticut said' and 'George Zornick of The Nation wrote' is the person, not the
     state or paper; not in 'Secretary of State John Kerry said', where a title comes before "of"."""
-    found = _name_just_before(match, HOLDER_OF, MAX_HOLDER_CHARS)
+    found = _name_just_before(match, HOLDER_OF, MAX_HOLDER_CHARS) if _ends_with_of(match) else None
     if not found:
         return None
     words = found[0].split()
     return found[0] if len(words) >= 2 and words[-1].lower() not in TITLE_WORDS and is_person(found[0]) else None
+
+
+def _ends_with_of(match: re.Match[str]) -> bool:
+    """Whether "of" (or "of the") and white space come right before a clause's subject, as
+    HOLDER_OF needs: most subjects have neither, and are spared its search (a name tried at each
+    of MAX_HOLDER_CHARS places)."""
+    start = match.start("who")
+    return match.string[max(0, start - MAX_HOLDER_CHARS): start].rstrip().endswith(("of", "the"))
 
 
 def _name_just_before(match: re.Match[str], pattern: re.Pattern[str], reach: int) -> tuple[str, str] | None:
@@ -4785,7 +4829,9 @@ MAX_APPOSITION_CHARS = 160
 def _apposition_head(match: re.Match[str]) -> str | None:
     """The person an apposition belongs to when a clause's subject lies inside it (see
     APPOSITION_HEAD); only for a subject before its verb."""
-    if match.re is not SUBJECT_THEN_VERB:
+    # (APPOSITION_HEAD holds a comma after the name: with none before the subject, nothing is searched)
+    start = match.start("who")
+    if match.re is not SUBJECT_THEN_VERB or "," not in match.string[max(0, start - MAX_APPOSITION_CHARS): start]:
         return None
     found = _name_just_before(match, APPOSITION_HEAD, MAX_APPOSITION_CHARS)
     if not found:
@@ -4807,7 +4853,7 @@ def split_title(phrase: str) -> tuple[str | None, str | None]:
     cut = 0
     for position, word in enumerate(words[:-1]):
         if word.lower() in TITLE_NOUNS or word[:1].islower() and word.lower() not in NAME_PARTICLES \
-                or POSSESSIVE.search(word):  # "NASA's Steve Clarke"
+                or word.endswith(POSSESSIVE_ENDINGS):  # "NASA's Steve Clarke"
             cut = position + 1
     name = " ".join(words[cut:])
     title = (" ".join(word for word in words[:cut] if word.lower().rstrip(".") not in COURTESY_TITLES) or None) if cut else None
@@ -4868,11 +4914,12 @@ def names_in(text: str) -> Iterator[tuple[str, str | None]]:
     """(name, title) for names of two words or more: 'Bebars Mishal', 'Aref al-Aref', and
     ('John Kerry', 'U.S. Secretary of State') from 'U.S. Secretary of State John Kerry'."""
     for match in NAME_RUN.finditer(text):
-        words = POSSESSIVE.sub("", match.group(0)).split()  # "Barack Obama's administration"
+        words = _without_possessive(match.group(0)).split()  # "Barack Obama's administration"
         while words and (words[0].lower() in NOT_NAMES or words[0][:1].islower()):
             words.pop(0)
         name, title = split_title(" ".join(words)) if words else (None, None)
-        if name and len(name.split()) >= 2 and name.split()[0].lower() not in PARTICLES_NOT_OPENING_NAMES:
+        name_words = name.split() if name else []
+        if name and len(name_words) >= 2 and name_words[0].lower() not in PARTICLES_NOT_OPENING_NAMES:
             yield name, title
 
 
