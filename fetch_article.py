@@ -82,7 +82,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO, TypeAlias, cast
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 try:
@@ -5299,6 +5299,39 @@ def _figure_markdown(figure: Figure, local: str | None = None) -> str:
     return f"{text}\n\n*{markdown_text(caption)}*" if caption else text  # the caption a paragraph of its own
 
 
+# Query parameters that say how a reader came to a page (campaigns, ad clicks, newsletters),
+# never which page it is.
+TRACKING_PARAMETER = re.compile(r"utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref_src", re.I)
+
+
+def history_key(url: str) -> str:
+    """The address one article's captures share, however it was reached: https, the host in
+    lower case, no fragment, no tracking parameters ("…/story#comments", "…/story?utm_source=x"
+    and "http://…/story" are "https://…/story")."""
+    parts = urlsplit(url)
+    query = "&".join(pair for pair in parts.query.split("&")
+                     if pair and not TRACKING_PARAMETER.fullmatch(pair.split("=", 1)[0]))
+    return urlunsplit(("https", parts.netloc.lower(), parts.path or "/", query, ""))
+
+
+def article_key(url: str, canonical_url: str | None) -> str:
+    """The history an article belongs to: its page's canonical URL when that names a page of the
+    same site (not its front page: some sites point every page's canonical there), else the
+    URL it was reached by."""
+    if canonical_url:
+        canonical, reached = urlsplit(history_key(canonical_url)), urlsplit(history_key(url))
+        if canonical.path.strip("/") and canonical.hostname and reached.hostname \
+                and canonical.hostname.removeprefix("www.") == reached.hostname.removeprefix("www."):
+            return history_key(canonical_url)
+    return history_key(url)
+
+
+def capture_key(document: dict) -> str:
+    """The history key of a capture already in the archive, from its article.json."""
+    url, canonical = document["capture"].get("url"), document["article"].get("canonical_url")
+    return article_key(url if isinstance(url, str) else "", canonical if isinstance(canonical, str) else None)
+
+
 def slug_for_url(url: str) -> str:
     """'https://www.cbc.ca/news/world/aleppo-airstrikes-1.3778667' -> 'cbc.ca-news-world-aleppo-airstrikes-1.3778667'.
 
@@ -5337,11 +5370,12 @@ def capture_folder_name(slug: str, number: int) -> str:
     return slug if number == 1 else f"{slug}-{number}"
 
 
-def read_latest_capture(archive_root: Path, url: str) -> PreviousCapture | None:
-    """The newest capture folder of `url`: date folders newest first, then -N suffixes. A
-    damaged folder (edited by hand, cut short) is a warning and passed over, never repaired: the
-    next capture is then simply a new version beside it."""
-    slug = slug_for_url(url)
+def read_latest_capture(archive_root: Path, key: str) -> PreviousCapture | None:
+    """The newest capture folder of the article whose history key is `key` (see article_key):
+    date folders newest first, then -N suffixes. A damaged folder (edited by hand, cut short) is
+    a warning and passed over, never repaired: the next capture is then simply a new version
+    beside it."""
+    slug = slug_for_url(key)
     own_name = re.compile(rf"{re.escape(slug)}(?:-(\d+))?")
     found = []
     for folder in archive_root.glob(f"*/{slug}*"):
@@ -5350,7 +5384,7 @@ def read_latest_capture(archive_root: Path, url: str) -> PreviousCapture | None:
             found.append((day, int(match.group(1) or 1), folder))
     for _, _, folder in sorted(found, reverse=True):
         previous = read_capture(folder)
-        if previous is not None and previous.document["capture"].get("url") == url:
+        if previous is not None and capture_key(previous.document) == key:
             return previous
     return None
 
@@ -5397,13 +5431,13 @@ def staging_folder(archive_root: Path, now: datetime, slug: str) -> Iterator[Pat
 
 
 def write_capture(staging: Path, archive_root: Path, page: Page, article: Article,
-                  images: tuple[Image, ...] = (), previous: PreviousCapture | None = None) -> Path:
+                  images: tuple[Image, ...] = (), previous: PreviousCapture | None = None, key: str | None = None) -> Path:
     """Finish the capture built in `staging` (which already holds the images that came): write
     its files and the WARC, rename it into place as archive/<date>/<slug>[-N]/ and sync it."""
     day = staging.parent
     try:
         # The name is decided once: the archive's lock keeps any other run from taking it.
-        target = _next_free_folder(day, slug_for_url(page.capture.url))
+        target = _next_free_folder(day, slug_for_url(key or history_key(page.capture.url)))
         previous_name = str(previous.folder.relative_to(archive_root)) if previous else None
         files = render_capture_files(page, article, images, previous, previous_name, str(target.relative_to(archive_root)))
         for name, content in files.items():
@@ -5690,25 +5724,29 @@ def archive_url(url: str, options: argparse.Namespace, session: requests.Session
             page = obtain_page(url, options, session, budget, now)
             article = extract_article(page_text(page), page.capture.final_url)
             return Outcome(Status.PRINTED, None, page.capture.sha256, render_json(article_document(page.capture, article)).rstrip("\n"))
-        previous = read_latest_capture(options.archive_dir, url)
+        previous = read_latest_capture(options.archive_dir, history_key(url))  # for a conditional request
         baseline = None if options.force else previous  # what "unchanged" is judged against
         page = obtain_page(url, options, session, budget, now, baseline.conditional_headers() if baseline else None)
         if baseline and page.capture.status == http.HTTPStatus.NOT_MODIFIED:
             log.info("%s: not modified since %s", url, baseline.folder)
             return Outcome(Status.UNCHANGED, baseline.folder, baseline.document["capture"].get("sha256"))
         article = extract_article(page_text(page), page.capture.final_url)
+        key = article_key(url, article.canonical_url)
+        if key != history_key(url):  # the page names its canonical address: its history is that one's
+            previous = read_latest_capture(options.archive_dir, key)
+            baseline = None if options.force else previous
         log.info("%s: %r, %d paragraphs, %d figures, %d quotes", url, article.headline,
                  len(article.text.split("\n\n")), len(article.figures), len(article.quotes))
         if baseline and not changed_fields(baseline.document["article"], dataclasses.asdict(article)):
             log.info("%s: the article is the same as in %s", url, baseline.folder)
             return Outcome(Status.UNCHANGED, baseline.folder, baseline.document["capture"].get("sha256"))
-        with staging_folder(options.archive_dir, now, slug_for_url(url)) as staging:
+        with staging_folder(options.archive_dir, now, slug_for_url(key)) as staging:
             images: tuple[Image, ...] = ()
             if not (options.no_images or options.html):
                 images = fetch_images(session, article.figures, staging / "images", budget,
                                       page.capture.final_url, image_run)
                 report_images(url, images)
-            folder = write_capture(staging, options.archive_dir, page, article, images, previous)
+            folder = write_capture(staging, options.archive_dir, page, article, images, previous, key)
     return Outcome(Status.ARCHIVED, folder, page.capture.sha256)
 
 

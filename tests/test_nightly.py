@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 import fetch_article as fa
@@ -198,3 +199,42 @@ def test_index_keeps_earlier_lines_and_records_failures(server, tmp_path, fixed_
     assert lines[-1]["error"] == "HTTP 404 Not Found" and lines[-1]["folder"] is None
     assert set(lines[0]) == {"date", "url", "status", "folder", "sha256", "error"}
     assert "archived=0 unchanged=1 failed=1 in " in capsys.readouterr().err
+
+
+def test_one_history_per_article_however_its_url_is_spelled(server, tmp_path, fixed_clock):
+    """'#section', '?utm_source=…', and an address whose page names the story's canonical URL
+    all continue the story's one series of captures; only a real change makes a new version."""
+    canonical = server.url("/story")
+
+    def page(extra: str = "") -> bytes:
+        story = "".join(f"<p>Paragraph {n} of the harbour story, with commas, clauses, and enough words.</p>" for n in range(4))
+        return (f"<html><head><link rel='canonical' href='{canonical}'><title>Harbour</title></head><body>"
+                f"<article><h1>The harbour reopens</h1>{story}{extra}</article></body></html>").encode()
+
+    server.route("/story", html_response(page()))
+    server.route("/story?utm_source=twitter", html_response(page()))
+    server.route("/amp/story", html_response(page("<p>A paragraph added later, with news of the first boats in.</p>")))
+    spellings = [canonical + "#comments", canonical + "?utm_source=twitter", server.url("/amp/story")]
+    folders = []
+    for url in [canonical, *spellings]:
+        code, lines = run(["--no-images", "-o", str(tmp_path), url], fixed_clock)
+        assert code == 0
+        folders.append(Path(lines[0]))
+    first, with_fragment, with_tracking, changed = folders
+    assert with_fragment == first and with_tracking == first  # the same article, unchanged: no new folder
+    assert changed.parent == first.parent and changed.name == first.name + "-2"  # the AMP page: the story's next version
+    diff = (changed / "changes.diff").read_text(encoding="utf-8")
+    assert diff.startswith(f"--- {first.relative_to(tmp_path)}/article.md") and "+A paragraph added later" in diff
+    document = json.loads((changed / "article.json").read_text(encoding="utf-8"))
+    assert document["capture"]["url"] == server.url("/amp/story")  # the URL as asked is kept
+
+
+@pytest.mark.parametrize("url, canonical, key", [
+    ("http://News.example/a/story?utm_source=x&fbclid=1#top", None, "https://news.example/a/story"),
+    ("https://news.example/a/story?id=7&utm_medium=y", None, "https://news.example/a/story?id=7"),
+    ("https://news.example/amp/story", "https://www.news.example/a/story", "https://www.news.example/a/story"),
+    ("https://news.example/a/story", "https://news.example/", "https://news.example/a/story"),  # a front page is no canonical
+    ("https://news.example/a/story", "https://other.example/a/story", "https://news.example/a/story"),  # nor another site
+])
+def test_history_keys(url, canonical, key):
+    assert fa.article_key(url, canonical) == key
