@@ -5314,13 +5314,19 @@ def history_key(url: str) -> str:
     return urlunsplit(("https", parts.netloc.lower(), parts.path or "/", query, ""))
 
 
+# Path segments that say how a page is served, not which page it is ("/story/amp", "/index.html").
+SERVING_SEGMENTS = {"amp", "index.html", "index.htm", "index.php"}
+
+
 def article_key(url: str, canonical_url: str | None) -> str:
-    """The history an article belongs to: its page's canonical URL when that names a page of the
-    same site (not its front page: some sites point every page's canonical there), else the
-    URL it was reached by."""
+    """The history an article belongs to: its page's canonical URL when that names the same page
+    on the same site (its path holds the reached URL's last word: "/amp/story" and
+    "/news/story.amp" are "/news/story"), else the URL it was reached by. Some sites point every
+    page's canonical at the front page or a section: those are no canonical."""
     if canonical_url:
         canonical, reached = urlsplit(history_key(canonical_url)), urlsplit(history_key(url))
-        if canonical.path.strip("/") and canonical.hostname and reached.hostname \
+        words = [segment for segment in reached.path.split("/") if segment and segment.lower() not in SERVING_SEGMENTS]
+        if words and words[-1].split(".")[0] in canonical.path and canonical.hostname and reached.hostname \
                 and canonical.hostname.removeprefix("www.") == reached.hostname.removeprefix("www."):
             return history_key(canonical_url)
     return history_key(url)

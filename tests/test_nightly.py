@@ -235,6 +235,9 @@ def test_one_history_per_article_however_its_url_is_spelled(server, tmp_path, fi
     ("https://news.example/amp/story", "https://www.news.example/a/story", "https://www.news.example/a/story"),
     ("https://news.example/a/story", "https://news.example/", "https://news.example/a/story"),  # a front page is no canonical
     ("https://news.example/a/story", "https://other.example/a/story", "https://news.example/a/story"),  # nor another site
+    ("https://news.example/world/story-123", "https://news.example/world/", "https://news.example/world/story-123"),  # a section
+    ("https://news.example/news/story-123.amp", "https://news.example/news/story-123", "https://news.example/news/story-123"),
+    ("https://news.example/news/story-123/amp", "https://news.example/news/story-123", "https://news.example/news/story-123"),
 ])
 def test_history_keys(url, canonical, key):
     assert fa.article_key(url, canonical) == key
