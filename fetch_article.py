@@ -59,7 +59,6 @@ import dataclasses
 import difflib
 import enum
 import errno
-import fcntl
 import functools
 import hashlib
 import http
@@ -5364,6 +5363,31 @@ DAY_FOLDER = re.compile(r"\d{4}-\d{2}-\d{2}")
 STAGING_SUFFIX = ".partial"
 INDEX_NAME = "index.jsonl"
 LOCK_NAME = ".lock"
+# Opening the index and the lock never follows a symbolic link where the system can say so
+# (Windows has no such flag, nor links an ordinary user makes).
+NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def lock_or_fail(descriptor: int) -> None:
+    """Take the archive's lock without waiting; BlockingIOError if another process holds it. The
+    system lets go of it when the process dies: flock on Linux and macOS, msvcrt's byte lock on
+    Windows (imported here, so that --help and --stdout run where fcntl does not exist)."""
+    try:
+        import fcntl
+    except ImportError:
+        import msvcrt  # Windows
+        try:
+            msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            raise BlockingIOError("the lock is held") from None
+        return
+    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def read_at(descriptor: int, size: int, offset: int) -> bytes:
+    """os.pread, which Windows lacks (the position moves: callers append or rewrite from 0)."""
+    os.lseek(descriptor, offset, os.SEEK_SET)
+    return os.read(descriptor, size)
 
 
 def day_folder(archive_root: Path, now: datetime) -> Path:
@@ -5560,13 +5584,13 @@ def append_index(archive_root: Path, entry: dict) -> bool:
     path = archive_root / INDEX_NAME
     line = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
     try:
-        descriptor = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        descriptor = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | NO_FOLLOW, 0o644)
     except OSError as error:
         log.error("cannot append to %s: %s", path, _refusal(error))
         return False
     try:
         size = os.fstat(descriptor).st_size
-        if size and os.pread(descriptor, 1, size - 1) != b"\n":
+        if size and read_at(descriptor, 1, size - 1) != b"\n":
             line = b"\n" + line  # a line torn by an older version or a crash stays on its own
         written = os.write(descriptor, line)
         if written != len(line):
@@ -5593,18 +5617,19 @@ def archive_lock(archive_root: Path) -> Iterator[None]:
     lock file left by a killed run never blocks the next night."""
     try:
         archive_root.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(archive_root / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        descriptor = os.open(archive_root / LOCK_NAME, os.O_RDWR | os.O_CREAT | NO_FOLLOW, 0o644)
     except OSError as error:
         raise ArchiveError(f"cannot write the archive at {archive_root}: {_refusal(error)}") from None
     try:
         try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            lock_or_fail(descriptor)
         except BlockingIOError:
-            holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            holder = read_at(descriptor, 32, 0).decode("ascii", "replace").strip() or "unknown"
             raise LockedError(f"another run (pid {holder}) is archiving into {archive_root}") from None
         try:
             os.ftruncate(descriptor, 0)
-            os.pwrite(descriptor, str(os.getpid()).encode("ascii"), 0)
+            os.lseek(descriptor, 0, os.SEEK_SET)
+            os.write(descriptor, str(os.getpid()).encode("ascii"))
             remove_stale_staging(archive_root)
         except OSError as error:
             raise ArchiveError(cannot_write(archive_root, error)) from None

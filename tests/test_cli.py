@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 from datetime import datetime, timezone
 
 import pytest
@@ -258,3 +259,22 @@ def test_capture_date_is_the_local_date(tmp_path, monkeypatch):
 def test_version(capsys, fixed_clock):
     assert run(["--version"], fixed_clock)[0] == 0
     assert fa.__version__ in capsys.readouterr().out
+
+
+def test_without_fcntl_help_runs_and_the_archive_locks_another_way(tmp_path):
+    """Where fcntl does not exist (Windows), the lock is msvcrt's: here a stand-in module that
+    records the call, with fcntl made unavailable."""
+    script = textwrap.dedent(f"""
+        import sys, types
+        sys.modules["fcntl"] = None
+        calls = []
+        sys.modules["msvcrt"] = types.SimpleNamespace(LK_NBLCK=2, locking=lambda fd, mode, size: calls.append((mode, size)))
+        sys.path.insert(0, {str(PROJECT)!r})
+        import fetch_article as fa
+        assert fa.main(["--help"]) == 0
+        code = fa.main(["-o", {str(tmp_path / "archive")!r}, "--html", {str(CBC_PAGE)!r}, "--no-images", "https://a.example/story"])
+        print(code, calls)
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip().splitlines()[-1] == "0 [(2, 1)]", result.stderr
+    assert (tmp_path / "archive" / "index.jsonl").is_file()
