@@ -29,8 +29,8 @@ The folder is built under a temporary name and renamed into place, so it appears
 at all. A URL archived before is asked for conditionally; an unchanged article writes no folder
 and names the latest one. archive/index.jsonl gets one line per URL per run.
 
-stdout carries data (the folder written for each URL, one per line); stderr carries diagnostics
-and is quiet unless something fails, so cron mails only failures. -v tells more.
+stdout carries data: a line per URL, "archived" or "unchanged", a tab, and the folder; stderr
+carries diagnostics and is quiet unless something fails, so cron mails only failures. -v tells more.
 
 From cron, every night at 06:15 (the folders go to the log; cron mails stderr, empty unless
 something failed):
@@ -5669,7 +5669,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-o", "--archive-dir", metavar="DIR", type=Path, default=DEFAULT_ARCHIVE_DIR, help="archive folder (default: archive/ beside this script)")
     parser.add_argument("--timeout", metavar="SECONDS", type=_positive_float, default=DEFAULT_DEADLINE, help=f"bound on each URL's whole fetch, retries included (default: {DEFAULT_DEADLINE:g})")
     parser.add_argument("--user-agent", metavar="STRING", default=USER_AGENT, help=f"User-Agent header (default: {USER_AGENT})")
-    parser.add_argument("-q", "--quiet", action="store_true", help="on stderr, errors only (no warnings); stdout still lists the folders")
+    parser.add_argument("-q", "--quiet", action="store_true", help="on stderr, errors only (no warnings); stdout still has its line per URL")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="tell more on stderr; -vv adds each HTTP exchange and retry")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -5887,7 +5887,8 @@ def run_urls(urls: list[str], options: argparse.Namespace, session: requests.Ses
             outcome = Outcome(Status.FAILED)
         else:
             error_text = None
-            print(outcome.output or outcome.folder, file=out, flush=True)
+            # the JSON with --stdout; else the status and the folder, a tab between (cut -f2: the folder)
+            print(outcome.output or f"{outcome.status.value}\t{outcome.folder}", file=out, flush=True)
         if outcome.status in counts:
             counts[outcome.status] += 1
         if not options.stdout and not append_index(options.archive_dir, {

@@ -101,3 +101,10 @@ def server():
 def html_response(body: str | bytes, content_type: str = "text/html; charset=utf-8", status: int = 200, **headers):
     data = body.encode("utf-8") if isinstance(body, str) else body
     return status, {"Content-Type": content_type, **headers}, data
+
+
+def folders_of(stdout: str) -> list[str]:
+    """What a run printed, each archive line's folder taken from after its status and tab
+    ("archived\t/…/2026-11-25/slug"); JSON (--stdout) lines as they are."""
+    return [line.split("\t", 1)[1] if line.startswith(("archived\t", "unchanged\t")) else line
+            for line in stdout.splitlines()]

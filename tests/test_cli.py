@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 import pytest
 
 import fetch_article as fa
-from conftest import PAGES, PROJECT, html_response
+from conftest import PAGES, PROJECT, folders_of, html_response
 
 CBC_PAGE = PAGES / "cbc_template.html"
 CBC_URL = "https://www.cbc.ca/news/canada/nova-scotia/sable-island-keepers-1.1234567"
@@ -22,7 +22,7 @@ CBC_URL = "https://www.cbc.ca/news/canada/nova-scotia/sable-island-keepers-1.123
 def run(argv, fixed_clock, stdin_text=""):
     out = io.StringIO()
     code = fa.main(argv, clock=fixed_clock, stdin=io.StringIO(stdin_text), stdout=out)
-    return code, out.getvalue().splitlines()
+    return code, folders_of(out.getvalue())
 
 
 def tree(root):
@@ -278,3 +278,12 @@ def test_without_fcntl_help_runs_and_the_archive_locks_another_way(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip().splitlines()[-1] == "0 [(2, 1)]", result.stderr
     assert (tmp_path / "archive" / "index.jsonl").is_file()
+
+
+def test_stdout_says_archived_or_unchanged_then_the_folder(tmp_path, fixed_clock):
+    argv = ["--html", str(CBC_PAGE), "--no-images", "-o", str(tmp_path), CBC_URL]
+    first, second = (io.StringIO(), io.StringIO())
+    assert fa.main(argv, clock=fixed_clock, stdout=first) == 0 and fa.main(argv, clock=fixed_clock, stdout=second) == 0
+    status, folder = first.getvalue().rstrip("\n").split("\t")
+    assert status == "archived" and os.path.isdir(folder)
+    assert second.getvalue() == f"unchanged\t{folder}\n"

@@ -21,7 +21,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 import conftest
 import fetch_article as fa
-from conftest import PAGES, PROJECT, html_response
+from conftest import PAGES, PROJECT, folders_of, html_response
 
 STORY = (PAGES / "cbc_template.html").read_bytes()
 
@@ -29,7 +29,7 @@ STORY = (PAGES / "cbc_template.html").read_bytes()
 def run(argv, clock):
     out = io.StringIO()
     code = fa.main(["--no-images", *argv], clock=clock, stdout=out)
-    return code, out.getvalue().splitlines()
+    return code, folders_of(out.getvalue())
 
 
 def captures(archive):
@@ -368,7 +368,7 @@ def story_with_figures(srcs) -> bytes:
 def run_with_images(argv, clock):
     out = io.StringIO()
     code = fa.main(argv, clock=clock, stdout=out)
-    return code, out.getvalue().splitlines()
+    return code, folders_of(out.getvalue())
 
 
 def archived_images(lines, archive):

@@ -13,7 +13,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 import fetch_article as fa
-from conftest import PAGES, html_response
+from conftest import PAGES, folders_of, html_response
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # enough of a PNG for a server to serve
 
@@ -43,7 +43,7 @@ def serve_story(server, body: bytes, etag: str = '"v1"'):
 def run(argv, clock):
     out = io.StringIO()
     code = fa.main(argv, clock=clock, stdout=out)
-    return code, out.getvalue().splitlines()
+    return code, folders_of(out.getvalue())
 
 
 def snapshot(folder):
