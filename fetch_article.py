@@ -4272,7 +4272,7 @@ def _closes_sentence_before(clause: re.Match[str], sentence_from: int) -> bool:
 # Words that open a phrase of time or place before a sentence's subject: "On Monday, Clinton
 # tried", "Later that day, he called", "Here in Columbia, Sanders stepped up", "Like Corker,
 # Menendez rejected".
-OPENING_WORDS = NOT_NAMES | {"later", "earlier", "last", "speaking", "asked", "instead", "again", "here", "like", "unlike",
+OPENING_WORDS = NOT_NAMES | {"later", "earlier", "last", "speaking", "asked", "instead", "again", "here",
                              # a sequence or a stretch of time: "First, Trump identified the judge as …",
                              # "Early in his campaign, Trump attacked …", "Within minutes, he called …"
                              "first", "second", "finally", "early", "within", "amid", "following", "over", "under",
@@ -4443,14 +4443,13 @@ def _last_sentence_subject(text: str, book: NameBook) -> str | None:
     return _subject_at(text, 0, book)
 
 
-POSSESSIVE = re.compile(r"['’]s$")
-# The same ending for str.endswith, on words and names that hold no line break (so "$" is their
-# end): a regex call for each word of each name was a noticeable share of reading names.
+# A possessive's ending, matched with str.endswith (a regex call for each word of each name was a
+# noticeable share of reading names).
 POSSESSIVE_ENDINGS = ("'s", "’s")
 
 
 def _without_possessive(name: str) -> str:
-    """POSSESSIVE.sub("", name) for a name with no line break in it."""
+    """'Barack Obama's' -> 'Barack Obama'."""
     return name[:-2] if name.endswith(POSSESSIVE_ENDINGS) else name
 
 
@@ -4703,7 +4702,7 @@ def _names_a_thing(match: re.Match[str]) -> bool:
     """Whether a subject and its verb of saying are a noun phrase: "Clinton's remarks",
     "Trump's claims" (a possessive before a verb in -s), "Central Asian states", "Southern states"."""
     cue = match.group("cue")
-    return cue.endswith("s") and bool(POSSESSIVE.search(match.group("who")) or _after_noun_marker(match)) \
+    return cue.endswith("s") and bool(match.group("who").endswith(POSSESSIVE_ENDINGS) or _after_noun_marker(match)) \
         or cue == "states" and match.end("who") + 1 == match.start("cue")
 
 
@@ -4867,7 +4866,7 @@ def _title_before(text: str, position: int) -> str | None:
         if not word or word[-1] in ",.;:!?\"”" or word.lower() in ("including", "and", "by", "from", "said", "says", "to", "as", "with"):
             break
         title.insert(0, word)
-    while title and POSSESSIVE.sub("", title[-1].lower()) not in TITLE_NOUNS:
+    while title and _without_possessive(title[-1].lower()) not in TITLE_NOUNS:
         title.pop()
     return " ".join(title) or None
 
@@ -5850,15 +5849,19 @@ def main(
         return ExitCode.INTERRUPTED
 
 
-def show_progress(number: int, total: int, url: str, started: float, quiet: bool) -> None:
-    """At a terminal (never under cron: stderr is then a pipe or a file), the URL in flight, how
-    far through the list, and the time so far, on one line rewritten in place."""
+def show_progress(line: str, quiet: bool) -> None:
+    """At a terminal (never under cron: stderr is then a pipe or a file), `line` in place of the
+    last one; an empty line clears it."""
     if quiet or not sys.stderr.isatty():
         return
-    elapsed = int(time.monotonic() - started)
-    line = f"[{number}/{total} · {elapsed // 60}:{elapsed % 60:02d}] {url}" if number <= total else ""
     sys.stderr.write("\r\x1b[K" + line[:max(20, shutil.get_terminal_size().columns - 1)])
     sys.stderr.flush()
+
+
+def progress_line(number: int, total: int, url: str, started: float) -> str:
+    """The URL in flight, how far through the list, and the time so far: '[3/20 · 0:42] https://…'."""
+    elapsed = int(time.monotonic() - started)
+    return f"[{number}/{total} · {elapsed // 60}:{elapsed % 60:02d}] {url}"
 
 
 def run_urls(urls: list[str], options: argparse.Namespace, session: requests.Session,
@@ -5869,7 +5872,7 @@ def run_urls(urls: list[str], options: argparse.Namespace, session: requests.Ses
     counts[Status.FAILED] = 0
     image_run = ImageRun()
     for number, url in enumerate(urls, 1):
-        show_progress(number, len(urls), url, started, options.quiet)
+        show_progress(progress_line(number, len(urls), url, started), options.quiet)
         now = clock()
         error_text: str | None
         try:
@@ -5897,7 +5900,7 @@ def run_urls(urls: list[str], options: argparse.Namespace, session: requests.Ses
                 "folder": str(outcome.folder.relative_to(options.archive_dir)) if outcome.folder else None,
         }):
             worst = max(worst, ExitCode.ARCHIVE_FAILED)
-    show_progress(len(urls) + 1, len(urls), "", started, options.quiet)  # the line cleared for what follows
+    show_progress("", options.quiet)  # the line cleared for what follows
     summary = " ".join(f"{status.value}={count}" for status, count in counts.items())
     level = logging.WARNING if counts[Status.FAILED] else logging.INFO
     log.log(level, "%s in %.1fs", summary, time.monotonic() - started)
