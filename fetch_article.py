@@ -3066,6 +3066,11 @@ def body_parts(best: Element, scores: dict[Element, float]) -> tuple[Element, ..
         return (best,)
     threshold = max(MIN_SIBLING_SCORE, scores[best] * SIBLING_SCORE_SHARE)
     parts = [element for element in parent if element is best or _continues_story(element, scores, threshold)]
+    # A story whose rest is folded behind a "Read more" button (News Corp Australia's sites) begins
+    # before the button: the expander's siblings are its opening paragraphs.
+    outer = parent.getparent()
+    if outer is not None and _is_read_more_expander(parent, class_and_id(parent)):
+        parts += [element for element in outer if element is not parent and _continues_story(element, scores, threshold)]
     parts += [element for element in _same_class_chunks(best, parent, scores) if element not in parts]
     parts += [element for element in _table_cell_chunks(best, scores) if element not in parts]
     parts += [element for element in _twin_posts(best, scores, threshold) if element not in parts]

@@ -620,6 +620,18 @@ def test_the_rest_of_a_story_behind_a_read_more_button_is_read():
     assert "Folded paragraph 2" in text and "Another story" not in text and "Read more" not in text
 
 
+def test_the_opening_before_a_read_more_button_is_read_with_the_folded_rest():
+    opening = ("<div class='intro'><p><strong>The opening line of the story, with commas: a team has been doing the rounds "
+               "of the newsrooms, in the past few days, to allay their concerns. It failed.</strong></p></div>")
+    first = "<p>The first paragraph, before the button, with commas, clauses, and words enough to be read.</p>"
+    rest = "".join(f"<p>Folded paragraph {n}, the story's rest, with commas, clauses, and words.</p>" for n in range(6))
+    html = (f"<html><body><h1>A story</h1><div class='story-body'>{opening}{first}<div id='read-more'>"
+            f"<div id='read-more-link'><a href='#'>Read more</a></div><div id='read-more-content'>{rest}</div>"
+            f"</div></div></body></html>")
+    text = fa.extract_article(html, "https://example.com/story").text
+    assert text.startswith("The opening line") and "The first paragraph" in text and text.endswith("Folded paragraph 5, the story's rest, with commas, clauses, and words.")
+
+
 def test_a_control_character_after_a_line_break_is_dropped_not_fatal():
     # libxml2 keeps control characters it reads from bytes; lxml refuses to set them (found by fuzzing)
     story = "".join(f"<p>Paragraph {n} of the story,<br>\x01\x1b with commas, clauses, and words enough.</p>" for n in range(3))
