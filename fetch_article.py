@@ -15,6 +15,7 @@
 Usage:
     python fetch_article.py [URL ...]          archive each URL (default: the CBC Aleppo story)
     python fetch_article.py -i urls.txt        URLs one per line ('#' comments; '-' reads stdin)
+    python fetch_article.py --feed FEED_URL    every article an RSS/Atom feed or a sitemap lists
     python fetch_article.py --html page.html URL   use a saved page instead of the network
     python fetch_article.py --stdout URL       print the article JSON, write nothing
 
@@ -40,7 +41,7 @@ Exit codes (with several URLs every URL is attempted and the worst code is retur
     0    every URL archived
     2    usage: bad arguments, or a URL that is not http(s)
     3    fetch failed: network error, HTTP error, not HTML, too large, too slow
-    4    not an article: no body text found
+    4    not an article: no body text found; or a feed that is not one
     5    the archive could not be written
     6    another run is archiving into the same folder
     70   internal error: a bug in fetch_article (the line names the URL; -v shows the traceback)
@@ -76,6 +77,8 @@ import tempfile
 import threading
 import time
 import unicodedata
+import urllib.robotparser
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
@@ -5642,6 +5645,263 @@ def archive_lock(archive_root: Path) -> Iterator[None]:
         os.close(descriptor)  # closing the last descriptor releases the flock
 
 
+# ---------------------------------------------------------------- feeds and sitemaps (input)
+
+# A feed's or sitemap's bytes (after gunzip). RSS and Atom feeds are tens of kB and a news sitemap
+# (at most 1,000 URLs) a few hundred; 16 MiB holds a 50,000-URL sitemap and bounds the parse
+# (lxml's tree takes several times the bytes).
+MAX_FEED_BYTES = 16 * 1024 * 1024
+# A line of an -i list naming a feed or sitemap rather than an article.
+FEED_PREFIX = "feed:"
+GZIP_MAGIC = b"\x1f\x8b"
+# An entity declared in a document type's internal subset: <!DOCTYPE rss [ … <!ENTITY …
+ENTITY_DECLARATION = re.compile(rb"<!DOCTYPE[^\[>]*\[[^\]]*?<!ENTITY")
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
+
+
+class FeedError(FetchArticleError):
+    """A feed or sitemap that is not one: not XML, not RSS, Atom or a sitemap, or refused."""
+
+    exit_code = ExitCode.NOT_AN_ARTICLE
+
+
+class FeedItem(NamedTuple):
+    """An article a feed or sitemap lists, and when it says it was published (ISO, or None)."""
+
+    url: str
+    published: str | None
+
+
+class Feed(NamedTuple):
+    """What one feed or sitemap lists: articles, or (a sitemap index) other sitemaps."""
+
+    items: list[FeedItem]
+    sitemaps: list[str]
+
+
+XmlElement: TypeAlias = lxml.etree._Element
+
+
+def fetch_feed(session: requests.Session, url: str, budget: Budget) -> tuple[bytes, str]:
+    """GET a feed or sitemap within the budget: its bytes (a gzipped sitemap unpacked) and the
+    URL reached. Any content type is read: feeds are served as XML, RSS, Atom, text and HTML."""
+    with guarded(Guard(budget)):
+        response = _get(session, url, budget, {"Accept": FEED_ACCEPT})
+        log_exchanges(response)
+        with response:
+            if response.status_code >= http.HTTPStatus.BAD_REQUEST:
+                raise FetchError(f"HTTP {response.status_code} {response.reason or ''}".strip())
+            body = b"".join(read_body(response, budget, MAX_FEED_BYTES))
+    return gunzipped(body, MAX_FEED_BYTES), response.url
+
+
+def gunzipped(body: bytes, cap: int) -> bytes:
+    """A sitemap served gzipped as a file (sitemap.xml.gz, no Content-Encoding) unpacked, up to
+    `cap` bytes: a small file that unpacks to gigabytes stops there."""
+    if not body.startswith(GZIP_MAGIC):
+        return body
+    unpacker = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        data = unpacker.decompress(body, cap + 1)
+    except zlib.error as error:
+        raise FeedError(f"not a feed: a broken gzip file ({error})") from None
+    if len(data) > cap:
+        raise TooLargeError(f"too large (unpacks to over the {cap:,}-byte cap)")
+    return data
+
+
+def parse_feed(body: bytes, url: str) -> Feed:
+    """The articles an RSS (2.0 or 1.0) or Atom feed or a sitemap lists, or the sitemaps a
+    sitemap index lists; links resolved against `url`. Pure: no network, disk or clock."""
+    root = parse_xml(body)
+    kind = lxml.etree.QName(root).localname
+    if kind == "sitemapindex":
+        return Feed([], [loc for entry in root.iter("{*}sitemap") if (loc := _link(url, _child_text(entry, "loc")))])
+    readers = {"rss": ("item", _rss_item), "RDF": ("item", _rss_item), "feed": ("entry", _atom_item),
+               "urlset": ("url", _sitemap_item)}
+    if kind not in readers:
+        raise FeedError(f"not a feed: the document is <{kind}>, not RSS, Atom or a sitemap")
+    tag, read_item = readers[kind]
+    return Feed([item for element in root.iter("{*}" + tag) if (item := read_item(element, url))], [])
+
+
+def parse_xml(body: bytes) -> XmlElement:
+    """A feed's XML, read as hostile input: no DTD loaded, no entity expanded, nothing fetched
+    from the network; a document that declares entities is refused outright."""
+    if ENTITY_DECLARATION.search(body):
+        # (feeds have no use for entities; expanding them is what billion-laughs and external-entity attacks need)
+        raise FeedError("refused: the feed declares XML entities")
+    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                                  remove_comments=True, remove_pis=True)
+    try:
+        return lxml.etree.fromstring(body, parser)
+    except lxml.etree.XMLSyntaxError as error:
+        raise FeedError(f"not a feed: broken XML ({WHITESPACE.sub(' ', str(error))[:200]})") from None
+
+
+def _rss_item(item: XmlElement, feed_url: str) -> FeedItem | None:
+    guid = item.find("{*}guid")
+    permalink = guid is not None and (guid.get("isPermaLink") or "true").strip().lower() != "false"
+    link = _child_text(item, "link") or (guid.text if permalink and guid is not None else None)
+    return _feed_item(feed_url, link, _child_text(item, "pubDate", "date", "published", "updated"))
+
+
+def _atom_item(entry: XmlElement, feed_url: str) -> FeedItem | None:
+    links = [link for link in entry.iterfind("{*}link") if (link.get("rel") or "alternate").strip() == "alternate"]
+    base = entry.base or feed_url  # xml:base, where the feed sets one
+    href = links[0].get("href") if links else None
+    return _feed_item(base, href, _child_text(entry, "published", "updated"))
+
+
+def _sitemap_item(entry: XmlElement, sitemap_url: str) -> FeedItem | None:
+    news = entry.find("{*}news")
+    published = _child_text(news, "publication_date") if news is not None else None
+    return _feed_item(sitemap_url, _child_text(entry, "loc"), published or _child_text(entry, "lastmod"))
+
+
+def _feed_item(base: str, link: str | None, published: str | None) -> FeedItem | None:
+    url = _link(base, link)
+    return FeedItem(url, normalize_date(published.strip()) if published else None) if url else None
+
+
+def _link(base: str, link: str | None) -> str | None:
+    """An http(s) link resolved against the feed's address; None for anything else."""
+    url = absolute_url(base, link.strip()) if link and link.strip() else None
+    return url if url and origin_of(url) is not None else None
+
+
+def _child_text(element: XmlElement, *names: str) -> str | None:
+    """The text of the first child named one of `names` (in any namespace) that has any."""
+    for name in names:
+        for child in element.iterfind("{*}" + name):
+            if child.text and child.text.strip():
+                return child.text
+    return None
+
+
+def chosen_items(items: Iterable[FeedItem], newest: int | None, since: date | None) -> list[FeedItem]:
+    """The items to archive: those dated on or after `since` (an undated item is kept: nothing
+    says it is old), then the `newest` most recent (undated ones count as older than any dated
+    one), in the feed's order."""
+    kept = [item for item in items if not (since and item.published and date.fromisoformat(item.published[:10]) < since)]
+    if newest is not None and len(kept) > newest:
+        ranked = sorted(range(len(kept)), key=lambda index: _moment_of(kept[index].published), reverse=True)
+        chosen = set(ranked[:newest])
+        kept = [item for index, item in enumerate(kept) if index in chosen]
+    return kept
+
+
+def _moment_of(published: str | None) -> datetime:
+    """An item's date as a UTC moment for ordering (a day at its midnight UTC; undated: the earliest)."""
+    if not published:
+        return datetime.min.replace(tzinfo=timezone.utc)
+    moment = datetime.fromisoformat(published) if "T" in published else datetime.fromisoformat(published + "T00:00")
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def read_feed(url: str, options: argparse.Namespace, session: requests.Session) -> Feed:
+    """One feed or sitemap fetched (within --timeout) and read."""
+    check_url(url)
+    with Budget(options.timeout) as budget:
+        body, reached = fetch_feed(session, url, budget)
+    return parse_feed(body, reached)
+
+
+def discover(feeds: list[str], options: argparse.Namespace, session: requests.Session) -> tuple[list[str], ExitCode]:
+    """The articles the feeds list, as chosen by --feed-items and --since, each once, in order;
+    a sitemap index's sitemaps are read in turn, one level deep. A feed that fails is one error
+    line, and the others go on; the worst exit code is returned with the URLs."""
+    urls: list[str] = []
+    worst = ExitCode.OK
+    for url in feeds:
+        try:
+            feed = read_feed(url, options, session)
+        except FetchArticleError as error:
+            log.error("%s: %s", url, error)
+            worst = max(worst, error.exit_code)
+            continue
+        items = list(feed.items)
+        for sitemap in feed.sitemaps:
+            try:
+                inner = read_feed(sitemap, options, session)
+            except FetchArticleError as error:
+                log.error("%s: %s", sitemap, error)
+                worst = max(worst, error.exit_code)
+                continue
+            if inner.sitemaps:
+                log.info("%s: %s is itself a sitemap index; only one level is followed", url, sitemap)
+            items += inner.items
+        chosen = chosen_items(items, options.feed_items, options.since)
+        log.info("%s: %d items, %d chosen", url, len(items), len(chosen))
+        urls += [item.url for item in chosen]
+    return dedupe_urls(urls), worst
+
+
+def dedupe_urls(urls: Iterable[str]) -> list[str]:
+    """Each article once, by its history key (the same story under tracking parameters or
+    http and https is one), in order."""
+    kept: dict[str, str] = {}
+    for url in urls:
+        kept.setdefault(history_key(url), url)
+    return list(kept.values())
+
+
+# robots.txt: RFC 9309 asks crawlers to read at least its first 500 KiB, and lets them ignore the rest.
+MAX_ROBOTS_BYTES = 500 * 1024
+# robots.txt is a small file on a site's own host: an answer that takes longer than this is no answer.
+ROBOTS_TIMEOUT = 20.0
+DISALLOW_ALL = ("User-agent: *", "Disallow: /")
+
+
+class Robots:
+    """The robots.txt of each site, read once a run, for the URLs a feed discovers (the URLs a
+    user names are theirs to ask for). RFC 9309: a 4xx answer (no robots.txt) allows
+    everything; a 5xx or an unreachable site, nothing."""
+
+    def __init__(self, session: requests.Session, user_agent: str, timeout: float) -> None:
+        self.session = session
+        self.user_agent = user_agent
+        self.timeout = min(timeout, ROBOTS_TIMEOUT)
+        self._sites: dict[str, urllib.robotparser.RobotFileParser] = {}
+
+    def allows(self, url: str) -> bool:
+        parts = urlsplit(url)
+        site = f"{parts.scheme}://{parts.netloc}"
+        if site not in self._sites:
+            self._sites[site] = self._read(site)
+        return self._sites[site].can_fetch(self.user_agent, url)
+
+    def _read(self, site: str) -> urllib.robotparser.RobotFileParser:
+        rules = urllib.robotparser.RobotFileParser()
+        try:
+            body, status = fetch_robots(self.session, site + "/robots.txt", self.timeout)
+        except FetchError as error:
+            log.warning("%s: cannot read robots.txt (%s): the URLs feeds found there are skipped", site, error)
+            rules.parse(DISALLOW_ALL)
+            return rules
+        if status >= http.HTTPStatus.INTERNAL_SERVER_ERROR:
+            log.warning("%s: robots.txt answered HTTP %d: the URLs feeds found there are skipped", site, status)
+            rules.parse(DISALLOW_ALL)
+        elif status >= http.HTTPStatus.BAD_REQUEST:
+            rules.parse([])  # no rules: everything allowed
+        else:
+            rules.parse(body.decode("utf-8", "replace").splitlines())
+        return rules
+
+
+def fetch_robots(session: requests.Session, url: str, timeout: float) -> tuple[bytes, int]:
+    """A site's robots.txt (its first MAX_ROBOTS_BYTES) and the status it came with."""
+    with Budget(timeout) as budget, guarded(Guard(budget)):
+        response = _get(session, url, budget, {"Accept": "text/plain, */*;q=0.1"})
+        log_exchanges(response)
+        pieces: list[bytes] = []
+        with response:
+            if response.status_code < http.HTTPStatus.BAD_REQUEST:
+                with contextlib.suppress(TooLargeError):  # the rest may be ignored
+                    pieces.extend(read_body(response, budget, MAX_ROBOTS_BYTES))
+    return b"".join(pieces), response.status_code
+
+
 # ---------------------------------------------------------------- command line
 
 EXIT_CODE_HELP = """exit codes:
@@ -5666,6 +5926,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("urls", nargs="*", metavar="URL", help=f"article to archive (default: {DEFAULT_URL})")
     parser.add_argument("-i", "--input", metavar="FILE", help="read URLs from FILE, one per line ('#' comments; '-' for stdin)")
+    parser.add_argument("--feed", metavar="URL", action="append", default=[],
+                        help="archive the articles an RSS or Atom feed or an XML sitemap lists (repeatable; in an -i list, a line feed:URL)")
+    parser.add_argument("--feed-items", metavar="N", type=_positive_int, help="of each feed, only the N newest items")
+    parser.add_argument("--since", metavar="YYYY-MM-DD", type=_day, help="of each feed, only items dated that day or later (undated items are kept)")
     parser.add_argument("--html", metavar="FILE", type=Path, help="use a saved page instead of the network; the URL argument (or the default) names it")
     parser.add_argument("--stdout", action="store_true", help="print the article JSON to stdout and write nothing")
     parser.add_argument("--force", action="store_true", help="capture even when the article has not changed")
@@ -5687,6 +5951,19 @@ def _positive_float(value: str) -> float:
     if not number > 0:
         raise argparse.ArgumentTypeError(f"must be more than 0: {value!r}")
     return number
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) == 0:
+        raise argparse.ArgumentTypeError(f"not a whole number over 0: {value!r}")
+    return int(value)
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a day written YYYY-MM-DD: {value!r}") from None
 
 
 # A comment in a URL list: '#' at a line's start or after white space ("https://a.example/x   # why");
@@ -5824,16 +6101,18 @@ def main(
     out = stdout or sys.stdout
     configure_logging(options.verbose, options.quiet)
     try:
-        urls = list(options.urls)
+        listed = list(options.urls)
         if options.input:
-            urls += read_url_list(options.input, stdin)
+            listed += read_url_list(options.input, stdin)
     except UsageError as error:
         log.error("%s", error)
         return ExitCode.USAGE
-    if not urls and not options.input:
+    urls = [url for url in listed if not url.startswith(FEED_PREFIX)]
+    feeds = options.feed + [url.removeprefix(FEED_PREFIX) for url in listed if url.startswith(FEED_PREFIX)]
+    if not urls and not feeds and not options.input:
         urls = [DEFAULT_URL]
-    if options.html and len(urls) != 1:
-        log.error("--html takes exactly one URL (got %d)", len(urls))
+    if options.html and (len(urls) != 1 or feeds):
+        log.error("--html takes exactly one URL (got %d%s)", len(urls), " and feeds" if feeds else "")
         return ExitCode.USAGE
     if options.html and not options.html.is_file():
         # checked before the run: a typo in a local path is no failed capture for the archive's history
@@ -5843,9 +6122,9 @@ def main(
     started = time.monotonic()
     try:
         if options.stdout:
-            return int(run_urls(urls, options, session, clock, out, started))
+            return int(run(urls, feeds, options, session, clock, out, started))
         with archive_lock(options.archive_dir):
-            return int(run_urls(urls, options, session, clock, out, started))
+            return int(run(urls, feeds, options, session, clock, out, started))
     except (LockedError, ArchiveError) as error:
         log.error("%s", error)
         return error.exit_code
@@ -5867,6 +6146,37 @@ def progress_line(number: int, total: int, url: str, started: float) -> str:
     """The URL in flight, how far through the list, and the time so far: '[3/20 · 0:42] https://…'."""
     elapsed = int(time.monotonic() - started)
     return f"[{number}/{total} · {elapsed // 60}:{elapsed % 60:02d}] {url}"
+
+
+def run(urls: list[str], feeds: list[str], options: argparse.Namespace, session: requests.Session,
+        clock: Callable[[], datetime], out: TextIO, started: float) -> ExitCode:
+    """The URLs given, then those the feeds list that were not given (and that their sites'
+    robots.txt allows); the worst exit code wins."""
+    if not feeds:
+        return run_urls(urls, options, session, clock, out, started)
+    discovered, worst = discover(feeds, options, session)
+    given = {_key_if_valid(url) for url in urls}
+    found = [url for url in discovered if history_key(url) not in given]
+    robots = Robots(session, options.user_agent, options.timeout)
+    allowed = [url for url in found if _robots_allow(robots, url)]
+    if len(allowed) < len(found):
+        log.info("robots.txt disallows %d of the %d URLs the feeds listed", len(found) - len(allowed), len(found))
+    return max(worst, run_urls(urls + allowed, options, session, clock, out, started))
+
+
+def _key_if_valid(url: str) -> str:
+    """The history key of a URL, or the URL itself where urllib cannot parse it (its own line says why)."""
+    try:
+        return history_key(url)
+    except ValueError:
+        return url
+
+
+def _robots_allow(robots: Robots, url: str) -> bool:
+    allowed = robots.allows(url)
+    if not allowed:
+        log.info("%s: robots.txt disallows it; skipped", url)
+    return allowed
 
 
 def run_urls(urls: list[str], options: argparse.Namespace, session: requests.Session,
