@@ -1070,14 +1070,93 @@ def build_session(user_agent: str = USER_AGENT) -> requests.Session:
     return session
 
 
+# ---------------------------------------------------------------- politeness
+
+# Workers by default: a night's list spans a few sites, and each site gets one request at a time
+# whatever the count, so more workers would mostly wait on the same hosts.
+DEFAULT_JOBS = 4
+# From the end of one request to a host to the start of the next, by default: about the pace of a
+# reader's browser, and what a newsroom's server does not notice.
+DEFAULT_HOST_DELAY = 1.0
+# A longer pause would leave a night's list of one site unfinished by morning.
+MAX_HOST_DELAY = 60.0
+
+
+@dataclass
+class HostGate:
+    """One host's turn: a lock held by the request in flight, the moment the next page may be
+    asked for (the delay after the last request), and the moment the host asked us to wait till."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    free_at: float = 0.0  # on the monotonic clock, as is held_until
+    held_until: float = 0.0
+
+    def note(self, response: requests.Response) -> None:
+        """A 429 or 503 with Retry-After holds the host that long (up to RETRY_AFTER_MAX) for
+        the run's later requests, whichever worker makes them."""
+        if response.status_code in (http.HTTPStatus.TOO_MANY_REQUESTS, http.HTTPStatus.SERVICE_UNAVAILABLE):
+            with contextlib.suppress(urllib3.exceptions.InvalidHeader):
+                wait = RETRY_POLICY.parse_retry_after(response.headers.get("Retry-After") or "")
+                self.held_until = max(self.held_until, time.monotonic() + min(wait, RETRY_AFTER_MAX))
+
+
+class HostGates:
+    """Politeness across a run's workers: at most one request in flight to a host (its name and
+    port) and `delay` seconds between one's end and the next one's start."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self._lock = threading.Lock()
+        self._gates: dict[str, HostGate] = {}
+
+    def of_key(self, key: str) -> HostGate:
+        with self._lock:
+            return self._gates.setdefault(key, HostGate())
+
+
+def politeness_key(url: str) -> str:
+    """The server a URL is asked of: host and port ("" when it is not an http(s) URL)."""
+    origin = origin_of(url)
+    return f"{origin[1]}:{origin[2]}" if origin else ""
+
+
+# The run's gates, where a run set them (a fetch made through the Python API has none).
+ACTIVE_GATES: contextvars.ContextVar[HostGates | None] = contextvars.ContextVar("fetch_article_gates", default=None)
+
+
+@contextlib.contextmanager
+def host_turn(url: str, budget: Budget, pause: bool = True) -> Iterator[HostGate]:
+    """Wait (within the budget) for the host's turn, and hold it for one request with its retries
+    and redirects (a redirect to another host is asked under the first one's turn). A page's
+    images are asked for right after it, one at a time (`pause` False): the delay is kept
+    between pages, as a reader's browser loads a page's pictures and then waits for the reader."""
+    gates = ACTIVE_GATES.get()
+    if gates is None:
+        yield HostGate()  # no run, no neighbours: a gate of its own
+        return
+    gate = gates.of_key(politeness_key(url))
+    if not gate.lock.acquire(timeout=budget.remaining()):
+        raise FetchError(f"too slow: {host_of(url)} was busy with other requests for the whole {budget.seconds:g} s time limit")
+    try:
+        wait = max(gate.free_at if pause else 0.0, gate.held_until) - time.monotonic()
+        if wait > budget.remaining():
+            raise FetchError(f"too slow: {host_of(url)} asked to wait {wait:.0f} s, past the {budget.seconds:g} s time limit")
+        time.sleep(max(0.0, wait))
+        yield gate
+    finally:
+        gate.free_at = max(gate.free_at, time.monotonic() + gates.delay)
+        gate.lock.release()
+
+
 def fetch_page(session: requests.Session, url: str, budget: Budget, now: datetime,
                conditional: dict[str, str] | None = None) -> Page:
     """GET one page as bytes within the budget; raise FetchError on any failure.
 
     `conditional` holds If-None-Match / If-Modified-Since from the last capture; a 304 answer
     comes back as a Page with status 304 and no body."""
-    with guarded(Guard(budget)):
+    with guarded(Guard(budget)), host_turn(url, budget) as gate:
         response = _get(session, url, budget, conditional)
+        gate.note(response)
         log_exchanges(response)
         with response:
             if response.status_code == http.HTTPStatus.NOT_MODIFIED and conditional:
@@ -1202,11 +1281,13 @@ def _exchanges(response: requests.Response, body: bytes = b"", body_file: Path |
 
 
 @dataclass
-class ImageRun:
-    """What image fetching remembers across the URLs of one run: hosts found unreachable are
-    not tried again, so one dead image host costs one failure a night, not one per image."""
+class RunState:
+    """What the URLs of one run share: image hosts found unreachable (not tried again, so one
+    dead image host costs one failure a night, not one per image), and the lock under which a
+    capture is compared with the latest and numbered (two workers never race for <slug>-2)."""
 
     unreachable_hosts: set[str] = field(default_factory=set)
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 @dataclass
@@ -1219,7 +1300,7 @@ class ImageQuota:
 
 
 def fetch_images(session: requests.Session, figures: Iterable[Figure], folder: Path, budget: Budget,
-                 page_url: str, run: ImageRun) -> tuple[Image, ...]:
+                 page_url: str, run: RunState) -> tuple[Image, ...]:
     """Download the figures' images into `folder`, within the URL's budget and the capture's
     quota; a failure is recorded on its Image, never raised. Images elsewhere than the page's
     own site may not lead to a private address."""
@@ -1241,7 +1322,7 @@ def fetch_images(session: requests.Session, figures: Iterable[Figure], folder: P
     return tuple(images)
 
 
-def _skipped_image(src: str, budget: Budget, quota: ImageQuota, run: ImageRun) -> Image | None:
+def _skipped_image(src: str, budget: Budget, quota: ImageQuota, run: RunState) -> Image | None:
     """The reason not to try this image at all, as an Image, or None to try it."""
     if quota.images_left <= 0:
         reason = f"not fetched: a capture takes at most {MAX_IMAGES} images"
@@ -1257,13 +1338,14 @@ def _skipped_image(src: str, budget: Budget, quota: ImageQuota, run: ImageRun) -
 
 
 def fetch_image(session: requests.Session, src: str, number: int, folder: Path, budget: Budget,
-                quota: ImageQuota, run: ImageRun) -> Image:
+                quota: ImageQuota, run: RunState) -> Image:
     """Stream one image into `folder` (never whole in memory); its Image records the file or why
     there is none. A partly written file is removed."""
     path = None
     total_binds = quota.bytes_left < MAX_IMAGE_BYTES
     try:
-        with _get(session, src, budget) as response:
+        with host_turn(src, budget, pause=False) as gate, _get(session, src, budget) as response:
+            gate.note(response)
             if response.status_code >= http.HTTPStatus.BAD_REQUEST:
                 raise FetchError(f"HTTP {response.status_code} {response.reason or ''}".strip())
             content_type = response.headers.get("Content-Type", "")
@@ -5685,8 +5767,9 @@ XmlElement: TypeAlias = lxml.etree._Element
 def fetch_feed(session: requests.Session, url: str, budget: Budget) -> tuple[bytes, str]:
     """GET a feed or sitemap within the budget: its bytes (a gzipped sitemap unpacked) and the
     URL reached. Any content type is read: feeds are served as XML, RSS, Atom, text and HTML."""
-    with guarded(Guard(budget)):
+    with guarded(Guard(budget)), host_turn(url, budget) as gate:
         response = _get(session, url, budget, {"Accept": FEED_ACCEPT})
+        gate.note(response)
         log_exchanges(response)
         with response:
             if response.status_code >= http.HTTPStatus.BAD_REQUEST:
@@ -5854,27 +5937,30 @@ DISALLOW_ALL = ("User-agent: *", "Disallow: /")
 
 
 class Robots:
-    """The robots.txt of each site, read once a run, for the URLs a feed discovers (the URLs a
-    user names are theirs to ask for). RFC 9309: a 4xx answer (no robots.txt) allows
-    everything; a 5xx or an unreachable site, nothing."""
+    """The robots.txt of each site, read once a run (by the first worker to need it), for the
+    URLs a feed discovers (the URLs a user names are theirs to ask for). RFC 9309: a 4xx answer
+    (no robots.txt) allows everything; a 5xx or an unreachable site, nothing."""
 
-    def __init__(self, session: requests.Session, user_agent: str, timeout: float) -> None:
-        self.session = session
+    def __init__(self, user_agent: str, timeout: float) -> None:
         self.user_agent = user_agent
         self.timeout = min(timeout, ROBOTS_TIMEOUT)
-        self._sites: dict[str, urllib.robotparser.RobotFileParser] = {}
+        self._lock = threading.Lock()
+        self._sites: dict[str, tuple[threading.Lock, list[urllib.robotparser.RobotFileParser]]] = {}
 
-    def allows(self, url: str) -> bool:
+    def allows(self, url: str, session: requests.Session) -> bool:
         parts = urlsplit(url)
         site = f"{parts.scheme}://{parts.netloc}"
-        if site not in self._sites:
-            self._sites[site] = self._read(site)
-        return self._sites[site].can_fetch(self.user_agent, url)
+        with self._lock:
+            reading, rules = self._sites.setdefault(site, (threading.Lock(), []))
+        with reading:  # one worker reads a site's file; the others wait for it
+            if not rules:
+                rules.append(self._read(site, session))
+        return rules[0].can_fetch(self.user_agent, url)
 
-    def _read(self, site: str) -> urllib.robotparser.RobotFileParser:
+    def _read(self, site: str, session: requests.Session) -> urllib.robotparser.RobotFileParser:
         rules = urllib.robotparser.RobotFileParser()
         try:
-            body, status = fetch_robots(self.session, site + "/robots.txt", self.timeout)
+            body, status = fetch_robots(session, site + "/robots.txt", self.timeout)
         except FetchError as error:
             log.warning("%s: cannot read robots.txt (%s): the URLs feeds found there are skipped", site, error)
             rules.parse(DISALLOW_ALL)
@@ -5891,8 +5977,9 @@ class Robots:
 
 def fetch_robots(session: requests.Session, url: str, timeout: float) -> tuple[bytes, int]:
     """A site's robots.txt (its first MAX_ROBOTS_BYTES) and the status it came with."""
-    with Budget(timeout) as budget, guarded(Guard(budget)):
+    with Budget(timeout) as budget, guarded(Guard(budget)), host_turn(url, budget) as gate:
         response = _get(session, url, budget, {"Accept": "text/plain, */*;q=0.1"})
+        gate.note(response)
         log_exchanges(response)
         pieces: list[bytes] = []
         with response:
@@ -5935,6 +6022,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--force", action="store_true", help="capture even when the article has not changed")
     parser.add_argument("--no-images", action="store_true", help="do not download the figures' images")
     parser.add_argument("-o", "--archive-dir", metavar="DIR", type=Path, default=DEFAULT_ARCHIVE_DIR, help="archive folder (default: archive/ beside this script)")
+    parser.add_argument("-j", "--jobs", metavar="N", type=_positive_int, default=DEFAULT_JOBS,
+                        help=f"URLs archived at once, one request at a time to each host (default: {DEFAULT_JOBS})")
+    parser.add_argument("--host-delay", metavar="SECONDS", type=_seconds, default=DEFAULT_HOST_DELAY,
+                        help=f"pause between the end of one request to a host and the start of the next (default: {DEFAULT_HOST_DELAY:g})")
     parser.add_argument("--timeout", metavar="SECONDS", type=_positive_float, default=DEFAULT_DEADLINE, help=f"bound on each URL's whole fetch, retries included (default: {DEFAULT_DEADLINE:g})")
     parser.add_argument("--user-agent", metavar="STRING", default=USER_AGENT, help=f"User-Agent header (default: {USER_AGENT})")
     parser.add_argument("-q", "--quiet", action="store_true", help="on stderr, errors only (no warnings); stdout still has its line per URL")
@@ -5957,6 +6048,16 @@ def _positive_int(value: str) -> int:
     if not value.isdigit() or int(value) == 0:
         raise argparse.ArgumentTypeError(f"not a whole number over 0: {value!r}")
     return int(value)
+
+
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 <= number <= MAX_HOST_DELAY:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_HOST_DELAY:g}: {value!r}")
+    return number
 
 
 def _day(value: str) -> date:
@@ -6025,7 +6126,7 @@ def obtain_page(url: str, options: argparse.Namespace, session: requests.Session
 
 
 def archive_url(url: str, options: argparse.Namespace, session: requests.Session, now: datetime,
-                image_run: ImageRun) -> Outcome:
+                state: RunState) -> Outcome:
     """Fetch (or read), extract and archive one URL, all within its --timeout.
 
     A URL archived before is asked for conditionally; a 304, or an article the same as the
@@ -6056,9 +6157,16 @@ def archive_url(url: str, options: argparse.Namespace, session: requests.Session
             images: tuple[Image, ...] = ()
             if not (options.no_images or options.html):
                 images = fetch_images(session, article.figures, staging / "images", budget,
-                                      page.capture.final_url, image_run)
+                                      page.capture.final_url, state)
                 report_images(url, images)
-            folder = write_capture(staging, options.archive_dir, page, article, images, previous, key)
+            with state.write_lock:
+                latest = read_latest_capture(options.archive_dir, key)
+                if latest and (previous is None or latest.folder != previous.folder):
+                    # another worker of this run captured the same story (two addresses, one canonical)
+                    previous = latest
+                    if not options.force and not changed_fields(latest.document["article"], dataclasses.asdict(article)):
+                        return Outcome(Status.UNCHANGED, latest.folder, latest.document["capture"].get("sha256"))
+                folder = write_capture(staging, options.archive_dir, page, article, images, previous, key)
     return Outcome(Status.ARCHIVED, folder, page.capture.sha256)
 
 
@@ -6088,7 +6196,6 @@ def configure_logging(verbosity: int, quiet: bool) -> None:
 def main(
     argv: list[str] | None = None,
     *,
-    session: requests.Session | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     stdin=None,
     stdout=None,
@@ -6118,13 +6225,12 @@ def main(
         # checked before the run: a typo in a local path is no failed capture for the archive's history
         log.error("cannot read --html file %s: %s", options.html, "not a file" if options.html.exists() else "no such file")
         return ExitCode.USAGE
-    session = session or build_session(options.user_agent)
     started = time.monotonic()
     try:
         if options.stdout:
-            return int(run(urls, feeds, options, session, clock, out, started))
+            return int(run(urls, feeds, options, clock, out, started))
         with archive_lock(options.archive_dir):
-            return int(run(urls, feeds, options, session, clock, out, started))
+            return int(run(urls, feeds, options, clock, out, started))
     except (LockedError, ArchiveError) as error:
         log.error("%s", error)
         return error.exit_code
@@ -6148,20 +6254,23 @@ def progress_line(number: int, total: int, url: str, started: float) -> str:
     return f"[{number}/{total} · {elapsed // 60}:{elapsed % 60:02d}] {url}"
 
 
-def run(urls: list[str], feeds: list[str], options: argparse.Namespace, session: requests.Session,
-        clock: Callable[[], datetime], out: TextIO, started: float) -> ExitCode:
-    """The URLs given, then those the feeds list that were not given (and that their sites'
-    robots.txt allows); the worst exit code wins."""
-    if not feeds:
-        return run_urls(urls, options, session, clock, out, started)
-    discovered, worst = discover(feeds, options, session)
-    given = {_key_if_valid(url) for url in urls}
-    found = [url for url in discovered if history_key(url) not in given]
-    robots = Robots(session, options.user_agent, options.timeout)
-    allowed = [url for url in found if _robots_allow(robots, url)]
-    if len(allowed) < len(found):
-        log.info("robots.txt disallows %d of the %d URLs the feeds listed", len(found) - len(allowed), len(found))
-    return max(worst, run_urls(urls + allowed, options, session, clock, out, started))
+def run(urls: list[str], feeds: list[str], options: argparse.Namespace, clock: Callable[[], datetime],
+        out: TextIO, started: float) -> ExitCode:
+    """The URLs given, then those the feeds list that were not given (where their sites'
+    robots.txt allows them), archived by --jobs workers under the run's politeness; the worst
+    exit code wins."""
+    gates = HostGates(options.host_delay)
+    token = ACTIVE_GATES.set(gates)
+    try:
+        session = build_session(options.user_agent)
+        discovered, worst = discover(feeds, options, session) if feeds else ([], ExitCode.OK)
+        given = {_key_if_valid(url) for url in urls}
+        found = [url for url in discovered if history_key(url) not in given]
+        robots = Robots(options.user_agent, options.timeout)
+        frontier = Frontier([(url, None) for url in urls] + [(url, robots) for url in found])
+        return max(worst, run_frontier(frontier, options, gates, clock, out, started))
+    finally:
+        ACTIVE_GATES.reset(token)
 
 
 def _key_if_valid(url: str) -> str:
@@ -6172,54 +6281,162 @@ def _key_if_valid(url: str) -> str:
         return url
 
 
-def _robots_allow(robots: Robots, url: str) -> bool:
-    allowed = robots.allows(url)
-    if not allowed:
-        log.info("%s: robots.txt disallows it; skipped", url)
-    return allowed
+class Frontier:
+    """The URLs left to archive, handed to workers so that no two work on one host at once and
+    none sits out a host's delay while another host is ready: the next URL of the first host (in
+    the list's order) that is idle and past its delay. Each URL comes with the robots.txt rules
+    that must allow it (for those a feed discovered), or None."""
+
+    def __init__(self, tasks: list[tuple[str, Robots | None]]) -> None:
+        self.total = len(tasks)
+        self._queues: dict[str, collections.deque[tuple[int, str, Robots | None]]] = {}
+        for number, (url, robots) in enumerate(tasks, 1):
+            self._queues.setdefault(politeness_key(url), collections.deque()).append((number, url, robots))
+        self._busy: set[str] = set()
+        self._changed = threading.Condition()
+        self._stopped = False
+
+    def take(self, gates: HostGates) -> tuple[int, str, Robots | None] | None:
+        """The next task, waiting while every host left is busy or resting; None when done or stopped."""
+        with self._changed:
+            while self._queues and not self._stopped:
+                now, waits = time.monotonic(), []
+                for key, queue in self._queues.items():
+                    if key in self._busy:
+                        continue
+                    gate = gates.of_key(key)
+                    wait = max(gate.free_at, gate.held_until) - now
+                    if wait <= 0:
+                        task = queue.popleft()
+                        if not queue:
+                            del self._queues[key]
+                        self._busy.add(key)
+                        return task
+                    waits.append(wait)
+                self._changed.wait(min(waits) if waits else None)
+            return None
+
+    def done(self, url: str) -> None:
+        with self._changed:
+            self._busy.discard(politeness_key(url))
+            self._changed.notify_all()
+
+    def stop(self) -> None:
+        """No more tasks handed out (Ctrl-C): the workers finish the URL in hand and stop."""
+        with self._changed:
+            self._stopped = True
+            self._changed.notify_all()
 
 
-def run_urls(urls: list[str], options: argparse.Namespace, session: requests.Session,
-             clock: Callable[[], datetime], out: TextIO, started: float) -> ExitCode:
-    """Archive each URL in turn, whatever befalls the others; the worst exit code wins."""
-    worst = ExitCode.OK
+@dataclass
+class Tally:
+    """What the run's workers have done: counts by status, the worst exit code, URLs started.
+    Its lock also keeps stdout's lines and index.jsonl's whole and in one order."""
+
+    counts: dict[Status, int]
+    worst: ExitCode = ExitCode.OK
+    started: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def run_frontier(frontier: Frontier, options: argparse.Namespace, gates: HostGates,
+                 clock: Callable[[], datetime], out: TextIO, started: float) -> ExitCode:
+    """Archive every URL, whatever befalls the others: in this thread with one job, else with
+    --jobs worker threads. Ctrl-C stops handing out URLs; those in hand are finished (within
+    their --timeout) unless it is pressed again."""
     counts = {Status.PRINTED: 0} if options.stdout else {Status.ARCHIVED: 0, Status.UNCHANGED: 0}
-    counts[Status.FAILED] = 0
-    image_run = ImageRun()
-    for number, url in enumerate(urls, 1):
-        show_progress(progress_line(number, len(urls), url, started), options.quiet)
-        now = clock()
-        error_text: str | None
+    tally = Tally({**counts, Status.FAILED: 0})
+    state = RunState()
+    work = functools.partial(archive_worker, frontier, options, gates, state, tally, clock, out, started)
+    jobs = min(options.jobs, frontier.total)
+    if jobs <= 1:
+        work()
+    else:
+        workers = [threading.Thread(target=work, name=f"worker-{n}", daemon=True) for n in range(jobs)]
+        for worker in workers:
+            worker.start()
         try:
-            outcome = archive_url(url, options, session, now, image_run)
-        except FetchArticleError as error:
-            log.error("%s: %s", url, error)
-            worst = max(worst, error.exit_code)
-            outcome = Outcome(Status.FAILED)
+            join_all(workers)
+        except KeyboardInterrupt:
+            frontier.stop()
+            log.error("interrupted: finishing the URLs in hand (Ctrl-C again to stop at once)")
+            join_all(workers)
+            raise
+    show_progress("", options.quiet)  # the line cleared for what follows
+    summary = " ".join(f"{status.value}={count}" for status, count in tally.counts.items())
+    level = logging.WARNING if tally.counts[Status.FAILED] else logging.INFO
+    log.log(level, "%s in %.1fs", summary, time.monotonic() - started)
+    return tally.worst
+
+
+def join_all(threads: list[threading.Thread]) -> None:
+    # (a join with a timeout, so that the main thread sees Ctrl-C while it waits)
+    for thread in threads:
+        while thread.is_alive():
+            thread.join(0.2)
+
+
+def archive_worker(frontier: Frontier, options: argparse.Namespace, gates: HostGates, state: RunState, tally: Tally,
+                   clock: Callable[[], datetime], out: TextIO, started: float) -> None:
+    """Take URLs from the frontier until none is left, each archived and recorded; a session of
+    its own (requests' sessions are not shared between threads)."""
+    token = ACTIVE_GATES.set(gates)
+    session = build_session(options.user_agent)
+    try:
+        while (task := frontier.take(gates)) is not None:
+            number, url, robots = task
+            try:
+                if robots is not None and not robots.allows(url, session):
+                    log.info("%s: robots.txt disallows it; skipped", url)
+                    continue
+                with tally.lock:
+                    tally.started += 1
+                    show_progress(progress_line(tally.started, frontier.total, url, started), options.quiet)
+                now = clock()
+                outcome, error = attempt(url, options, session, now, state)
+            finally:
+                frontier.done(url)
+            record(url, now, outcome, error, options, tally, out)
+    finally:
+        ACTIVE_GATES.reset(token)
+
+
+def attempt(url: str, options: argparse.Namespace, session: requests.Session, now: datetime,
+            state: RunState) -> tuple[Outcome, FetchArticleError | Exception | None]:
+    """One URL archived, or the error that stopped it: expected ones (FetchArticleError) and bugs alike."""
+    try:
+        return archive_url(url, options, session, now, state), None
+    except FetchArticleError as error:
+        return Outcome(Status.FAILED), error
+    except Exception as error:  # noqa: BLE001 (a bug with one URL must not end the batch)
+        log.info("%s: the traceback", url, exc_info=True)
+        return Outcome(Status.FAILED), error
+
+
+def record(url: str, now: datetime, outcome: Outcome, error: Exception | None, options: argparse.Namespace,
+           tally: Tally, out: TextIO) -> None:
+    """A URL's line on stdout (or its error line on stderr), its index.jsonl line, and its count."""
+    error_text: str | None = None
+    with tally.lock:
+        if isinstance(error, FetchArticleError):
             error_text = str(error)
-        except Exception as error:  # noqa: BLE001 (a bug with one URL must not end the batch)
+            log.error("%s: %s", url, error_text)
+            tally.worst = max(tally.worst, error.exit_code)
+        elif error is not None:
             error_text = f"internal error: {type(error).__name__}: {WHITESPACE.sub(' ', str(error)).strip()}"[:500]
             log.error("%s: %s (a bug in fetch_article; -v shows the traceback)", url, error_text)
-            log.info("%s: the traceback", url, exc_info=True)
-            worst = max(worst, ExitCode.INTERNAL_ERROR)
-            outcome = Outcome(Status.FAILED)
+            tally.worst = max(tally.worst, ExitCode.INTERNAL_ERROR)
         else:
-            error_text = None
             # the JSON with --stdout; else the status and the folder, a tab between (cut -f2: the folder)
             print(outcome.output or f"{outcome.status.value}\t{outcome.folder}", file=out, flush=True)
-        if outcome.status in counts:
-            counts[outcome.status] += 1
+        if outcome.status in tally.counts:
+            tally.counts[outcome.status] += 1
         if not options.stdout and not append_index(options.archive_dir, {
                 "date": now.astimezone(timezone.utc).isoformat(timespec="seconds"), "url": url,
                 "status": outcome.status, "error": error_text, "sha256": outcome.sha256,
                 "folder": str(outcome.folder.relative_to(options.archive_dir)) if outcome.folder else None,
         }):
-            worst = max(worst, ExitCode.ARCHIVE_FAILED)
-    show_progress("", options.quiet)  # the line cleared for what follows
-    summary = " ".join(f"{status.value}={count}" for status, count in counts.items())
-    level = logging.WARNING if counts[Status.FAILED] else logging.INFO
-    log.log(level, "%s in %.1fs", summary, time.monotonic() - started)
-    return worst
+            tally.worst = max(tally.worst, ExitCode.ARCHIVE_FAILED)
 
 
 if __name__ == "__main__":

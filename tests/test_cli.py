@@ -226,7 +226,7 @@ def test_progress_at_a_terminal_and_never_in_a_pipe(server, tmp_path, fixed_cloc
     urls = [server.url("/story"), server.url("/gone")]
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    run(["--no-images", "-o", str(tmp_path / "a"), *urls], fixed_clock)
+    run(["--no-images", "--host-delay", "0", "-o", str(tmp_path / "a"), *urls], fixed_clock)
     shown = terminal.getvalue()
     assert f"[1/2 · 0:00] {urls[0]}" in shown and f"[2/2 · 0:00] {urls[1]}" in shown
     assert f"\r\x1b[Kfetch_article: ERROR: {urls[1]}" in shown  # an error line starts clean
