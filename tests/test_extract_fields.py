@@ -632,6 +632,19 @@ def test_the_opening_before_a_read_more_button_is_read_with_the_folded_rest():
     assert text.startswith("The opening line") and "The first paragraph" in text and text.endswith("Folded paragraph 5, the story's rest, with commas, clauses, and words.")
 
 
+@pytest.mark.parametrize("furniture", [
+    "<div class='about-author'><p>Jane Roe writes about gardens, with commas, clauses, and a long career behind her.</p></div>",
+    "<div class='author-box'><p>Jane Roe writes about gardens, with commas, clauses, and a long career behind her.</p></div>",
+    "<div class='metadata'><p>This entry was posted on Monday, and filed under Gardens; you can follow any responses.</p></div>",
+    "<p class='headline_meta'>This entry was posted on Monday, and filed under Gardens; you can follow any responses.</p>",
+])
+def test_an_author_box_and_a_posts_meta_line_are_not_the_post(furniture):
+    story = "".join(f"<p>Paragraph {n} of the post, with commas, clauses, and words enough to be read.</p>" for n in range(3))
+    html = f"<html><body><h1>A post</h1><div class='post'>{story}{furniture}</div></body></html>"
+    text = fa.extract_article(html, "https://example.com/post").text
+    assert "Paragraph 2 of the post" in text and "Jane Roe" not in text and "This entry" not in text
+
+
 def test_a_control_character_after_a_line_break_is_dropped_not_fatal():
     # libxml2 keeps control characters it reads from bytes; lxml refuses to set them (found by fuzzing)
     story = "".join(f"<p>Paragraph {n} of the story,<br>\x01\x1b with commas, clauses, and words enough.</p>" for n in range(3))
