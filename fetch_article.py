@@ -16,6 +16,7 @@ Usage:
     python fetch_article.py [URL ...]          archive each URL (default: the CBC Aleppo story)
     python fetch_article.py -i urls.txt        URLs one per line ('#' comments; '-' reads stdin)
     python fetch_article.py --feed FEED_URL    every article an RSS/Atom feed or a sitemap lists
+    python fetch_article.py --warc FILE        the HTML pages a WARC file recorded (no network)
     python fetch_article.py --html page.html URL   use a saved page instead of the network
     python fetch_article.py --stdout URL       print the article JSON, write nothing
 
@@ -97,7 +98,10 @@ try:
     import urllib3.exceptions
     from bs4.dammit import EncodingDetector
     from urllib3.util.retry import Retry
-    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+    from warcio.recordloader import ArcWarcRecord
+    from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
     from warcio.warcwriter import WARCWriter
 except ModuleNotFoundError as missing:  # a Python without the dependencies: one line that says what to do
     sys.exit(f"fetch_article: the package {(missing.name or '?').split('.')[0]} is missing: install the dependencies "
@@ -5937,6 +5941,98 @@ def dedupe_urls(urls: Iterable[str]) -> list[str]:
     return list(kept.values())
 
 
+# ---------------------------------------------------------------- WARC input
+
+# What a damaged WARC file raises while its records are read (a cut gzip member, a record whose
+# Content-Length lies, headers that do not parse).
+WARC_READ_ERRORS = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, ValueError)
+# How a record begins: a gzip member (.warc.gz) or, uncompressed, its version line.
+RECORD_STARTS = (GZIP_MAGIC + b"\x08", b"WARC/1.")
+RESYNC_CHUNK_BYTES = 1024 * 1024
+MAX_WARC_REASON_CHARS = 60
+
+
+def warc_pages(path: Path) -> Iterator[Page | FetchError]:
+    """The HTML pages a WARC file recorded: response records with a 2xx status and an HTML
+    content type, each a Page dated by its WARC-Date. Other records (requests, revisits, images,
+    metadata, redirects) are passed over. A record that cannot be read comes as a FetchError,
+    and reading goes on at the next record's start."""
+    with open(path, "rb") as stream:
+        start: int | None = 0
+        while start is not None:
+            stream.seek(start)
+            records = ArchiveIterator(stream)
+            last_good = None  # the start of the last record read whole
+            try:
+                for record in records:
+                    try:
+                        page = warc_page(record)
+                    except FetchError as error:
+                        page = None
+                        yield error
+                    last_good = records.get_record_offset()  # (which reads the record to its end: after warc_page)
+                    if page is not None:
+                        yield page
+                return
+            except WARC_READ_ERRORS as error:
+                broken = start if last_good is None else _next_record_start(stream, last_good + 1)
+                yield FetchError(f"a broken record at byte {broken or start:,} ({_printable(str(error).split(':')[0].split(', first line')[0]) or type(error).__name__}); read on from the next")
+            start = _next_record_start(stream, (broken or start) + 1)
+
+
+def _printable(text: str) -> str:
+    """An error's first words for a one-line message: a damaged record's bytes are not text."""
+    return "".join(char if char.isprintable() and ord(char) < 0x7F else "?" for char in text[:MAX_WARC_REASON_CHARS]).strip()
+
+
+def warc_page(record: ArcWarcRecord) -> Page | None:
+    """A response record as a Page, if it is an HTML page served with a 2xx status."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    status = int(record.http_headers.get_statuscode() or 0)
+    content_type = record.http_headers.get_header("Content-Type")
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if not 200 <= status < 300 or mime not in HTML_CONTENT_TYPES:
+        return None
+    url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
+    moment = warc_moment(record.rec_headers.get_header("WARC-Date") or "")
+    if moment is None:
+        raise FetchError(f"{url}: the record's WARC-Date is not a date")
+    body = record.content_stream().read(MAX_PAGE_BYTES + 1)  # as served, less chunking and compression
+    if len(body) > MAX_PAGE_BYTES:
+        raise TooLargeError(f"{url}: too large (over the {MAX_PAGE_BYTES:,}-byte cap)")
+    headers = tuple(record.http_headers.headers)
+    capture = capture_record(url, body, moment, decode_html(body, charset_from_content_type(content_type))[1:],
+                             final_url=url, status=status, content_type=content_type,
+                             etag=record.http_headers.get_header("ETag"),
+                             last_modified=record.http_headers.get_header("Last-Modified"))
+    reason = record.http_headers.statusline.partition(" ")[2]  # ("200 OK")
+    return Page(body, capture, (Exchange(url, (), status, reason, headers, body),))
+
+
+def warc_moment(value: str) -> datetime | None:
+    """A WARC-Date ("2016-09-26T10:43:00Z", with or without fractions of a second) as a UTC moment."""
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _next_record_start(stream: io.BufferedReader, position: int) -> int | None:
+    """Where the next record seems to start, at or after `position`, or None at the end."""
+    stream.seek(position)
+    while chunk := stream.read(RESYNC_CHUNK_BYTES):
+        found = [index for index in (chunk.find(mark) for mark in RECORD_STARTS) if index >= 0]
+        if found:
+            return position + min(found)
+        if len(chunk) < RESYNC_CHUNK_BYTES:
+            return None  # the end of the file
+        position += len(chunk) - max(map(len, RECORD_STARTS)) + 1  # a mark cut by the chunk's end is read again
+        stream.seek(position)
+    return None
+
+
 # robots.txt: RFC 9309 asks crawlers to read at least its first 500 KiB, and lets them ignore the rest.
 MAX_ROBOTS_BYTES = 500 * 1024
 # robots.txt is a small file on a site's own host: an answer that takes longer than this is no answer.
@@ -6025,6 +6121,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="archive the articles an RSS or Atom feed or an XML sitemap lists (repeatable; in an -i list, a line feed:URL)")
     parser.add_argument("--feed-items", metavar="N", type=_positive_int, help="of each feed, only the N newest items")
     parser.add_argument("--since", metavar="YYYY-MM-DD", type=_day, help="of each feed, only items dated that day or later (undated items are kept)")
+    parser.add_argument("--warc", metavar="FILE", type=Path, action="append", default=[],
+                        help="archive the HTML pages a WARC file recorded, dated by their records; no network (repeatable)")
     parser.add_argument("--html", metavar="FILE", type=Path, help="use a saved page instead of the network; the URL argument (or the default) names it")
     parser.add_argument("--stdout", action="store_true", help="print the article JSON to stdout and write nothing")
     parser.add_argument("--force", action="store_true", help="capture even when the article has not changed")
@@ -6134,20 +6232,22 @@ def obtain_page(url: str, options: argparse.Namespace, session: requests.Session
 
 
 def archive_url(url: str, options: argparse.Namespace, session: requests.Session, now: datetime,
-                state: RunState) -> Outcome:
-    """Fetch (or read), extract and archive one URL, all within its --timeout.
+                state: RunState, page: Page | None = None) -> Outcome:
+    """Fetch (or read), extract and archive one URL, all within its --timeout; or archive the
+    `page` given (a WARC file's record), with no network.
 
     A URL archived before is asked for conditionally; a 304, or an article the same as the
     latest capture's, is "unchanged" and writes nothing (unless --force)."""
     check_url(url)
+    offline = bool(options.html) or page is not None
     with Budget(options.timeout) as budget:
         if options.stdout:
-            page = obtain_page(url, options, session, budget, now)
+            page = page or obtain_page(url, options, session, budget, now)
             article = extract_article(page_text(page), page.capture.final_url)
             return Outcome(Status.PRINTED, None, page.capture.sha256, render_json(article_document(page.capture, article)).rstrip("\n"))
         previous = read_latest_capture(options.archive_dir, history_key(url))  # for a conditional request
         baseline = None if options.force else previous  # what "unchanged" is judged against
-        page = obtain_page(url, options, session, budget, now, baseline.conditional_headers() if baseline else None)
+        page = page or obtain_page(url, options, session, budget, now, baseline.conditional_headers() if baseline else None)
         if baseline and page.capture.status == http.HTTPStatus.NOT_MODIFIED:
             log.info("%s: not modified since %s", url, baseline.folder)
             return Outcome(Status.UNCHANGED, baseline.folder, baseline.document["capture"].get("sha256"))
@@ -6163,7 +6263,7 @@ def archive_url(url: str, options: argparse.Namespace, session: requests.Session
             return Outcome(Status.UNCHANGED, baseline.folder, baseline.document["capture"].get("sha256"))
         with staging_folder(options.archive_dir, now, slug_for_url(key)) as staging:
             images: tuple[Image, ...] = ()
-            if not (options.no_images or options.html):
+            if not (options.no_images or offline):
                 images = fetch_images(session, article.figures, staging / "images", budget,
                                       page.capture.final_url, state)
                 report_images(url, images)
@@ -6224,11 +6324,15 @@ def main(
         return ExitCode.USAGE
     urls = [url for url in listed if not url.startswith(FEED_PREFIX)]
     feeds = options.feed + [url.removeprefix(FEED_PREFIX) for url in listed if url.startswith(FEED_PREFIX)]
-    if not urls and not feeds and not options.input:
+    if not urls and not feeds and not options.warc and not options.input:
         urls = [DEFAULT_URL]
-    if options.html and (len(urls) != 1 or feeds):
-        log.error("--html takes exactly one URL (got %d%s)", len(urls), " and feeds" if feeds else "")
+    if options.html and (len(urls) != 1 or feeds or options.warc):
+        log.error("--html takes exactly one URL (got %d%s)", len(urls), " and feeds or WARC files" if feeds or options.warc else "")
         return ExitCode.USAGE
+    for path in options.warc:
+        if not path.is_file():  # checked before the run, as --html's
+            log.error("cannot read --warc file %s: %s", path, "not a file" if path.exists() else "no such file")
+            return ExitCode.USAGE
     if options.html and not options.html.is_file():
         # checked before the run: a typo in a local path is no failed capture for the archive's history
         log.error("cannot read --html file %s: %s", options.html, "not a file" if options.html.exists() else "no such file")
@@ -6236,9 +6340,9 @@ def main(
     started = time.monotonic()
     try:
         if options.stdout:
-            return int(run(urls, feeds, options, clock, out, started))
+            return int(run(urls, feeds, options.warc, options, clock, out, started))
         with archive_lock(options.archive_dir):
-            return int(run(urls, feeds, options, clock, out, started))
+            return int(run(urls, feeds, options.warc, options, clock, out, started))
     except (LockedError, ArchiveError) as error:
         log.error("%s", error)
         return error.exit_code
@@ -6262,23 +6366,32 @@ def progress_line(number: int, total: int, url: str, started: float) -> str:
     return f"[{number}/{total} · {elapsed // 60}:{elapsed % 60:02d}] {url}"
 
 
-def run(urls: list[str], feeds: list[str], options: argparse.Namespace, clock: Callable[[], datetime],
-        out: TextIO, started: float) -> ExitCode:
+def run(urls: list[str], feeds: list[str], warcs: list[Path], options: argparse.Namespace,
+        clock: Callable[[], datetime], out: TextIO, started: float) -> ExitCode:
     """The URLs given, then those the feeds list that were not given (where their sites'
-    robots.txt allows them), archived by --jobs workers under the run's politeness; the worst
-    exit code wins."""
+    robots.txt allows them), archived by --jobs workers under the run's politeness; then the
+    pages the WARC files recorded. The worst exit code wins."""
     gates = HostGates(options.host_delay)
     token = ACTIVE_GATES.set(gates)
+    counts = {Status.PRINTED: 0} if options.stdout else {Status.ARCHIVED: 0, Status.UNCHANGED: 0}
+    tally, state = Tally({**counts, Status.FAILED: 0}), RunState()
     try:
         session = build_session(options.user_agent)
-        discovered, worst = discover(feeds, options, session) if feeds else ([], ExitCode.OK)
+        discovered, tally.worst = discover(feeds, options, session) if feeds else ([], ExitCode.OK)
         given = {_key_if_valid(url) for url in urls}
         found = [url for url in discovered if history_key(url) not in given]
         robots = Robots(options.user_agent, options.timeout)
         frontier = Frontier([(url, None) for url in urls] + [(url, robots) for url in found])
-        return max(worst, run_frontier(frontier, options, gates, clock, out, started))
+        run_frontier(frontier, options, gates, state, tally, clock, out, started)
+        for path in warcs:
+            archive_warc(path, options, session, state, tally, clock, out)
     finally:
         ACTIVE_GATES.reset(token)
+    show_progress("", options.quiet)  # the line cleared for what follows
+    summary = " ".join(f"{status.value}={count}" for status, count in tally.counts.items())
+    level = logging.WARNING if tally.counts[Status.FAILED] else logging.INFO
+    log.log(level, "%s in %.1fs", summary, time.monotonic() - started)
+    return tally.worst
 
 
 def _key_if_valid(url: str) -> str:
@@ -6347,14 +6460,11 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def run_frontier(frontier: Frontier, options: argparse.Namespace, gates: HostGates,
-                 clock: Callable[[], datetime], out: TextIO, started: float) -> ExitCode:
+def run_frontier(frontier: Frontier, options: argparse.Namespace, gates: HostGates, state: RunState, tally: Tally,
+                 clock: Callable[[], datetime], out: TextIO, started: float) -> None:
     """Archive every URL, whatever befalls the others: in this thread with one job, else with
     --jobs worker threads. Ctrl-C stops handing out URLs; those in hand are finished (within
     their --timeout) unless it is pressed again."""
-    counts = {Status.PRINTED: 0} if options.stdout else {Status.ARCHIVED: 0, Status.UNCHANGED: 0}
-    tally = Tally({**counts, Status.FAILED: 0})
-    state = RunState()
     work = functools.partial(archive_worker, frontier, options, gates, state, tally, clock, out, started)
     jobs = min(options.jobs, frontier.total)
     if jobs <= 1:
@@ -6370,11 +6480,19 @@ def run_frontier(frontier: Frontier, options: argparse.Namespace, gates: HostGat
             log.error("interrupted: finishing the URLs in hand (Ctrl-C again to stop at once)")
             join_all(workers)
             raise
-    show_progress("", options.quiet)  # the line cleared for what follows
-    summary = " ".join(f"{status.value}={count}" for status, count in tally.counts.items())
-    level = logging.WARNING if tally.counts[Status.FAILED] else logging.INFO
-    log.log(level, "%s in %.1fs", summary, time.monotonic() - started)
-    return tally.worst
+
+
+def archive_warc(path: Path, options: argparse.Namespace, session: requests.Session, state: RunState, tally: Tally,
+                 clock: Callable[[], datetime], out: TextIO) -> None:
+    """Archive each HTML page a WARC file recorded, dated by its record; no network. A record
+    that cannot be read is one error line (it counts as failed), and the others go on."""
+    for found in warc_pages(path):
+        if isinstance(found, FetchError):
+            record(str(path), clock(), Outcome(Status.FAILED), found, options, tally, out)
+            continue
+        url = found.capture.url
+        outcome, error = attempt(url, options, session, datetime.fromisoformat(found.capture.fetched_at), state, found)
+        record(url, clock(), outcome, error, options, tally, out)
 
 
 def join_all(threads: list[threading.Thread]) -> None:
@@ -6410,10 +6528,10 @@ def archive_worker(frontier: Frontier, options: argparse.Namespace, gates: HostG
 
 
 def attempt(url: str, options: argparse.Namespace, session: requests.Session, now: datetime,
-            state: RunState) -> tuple[Outcome, FetchArticleError | Exception | None]:
+            state: RunState, page: Page | None = None) -> tuple[Outcome, FetchArticleError | Exception | None]:
     """One URL archived, or the error that stopped it: expected ones (FetchArticleError) and bugs alike."""
     try:
-        return archive_url(url, options, session, now, state), None
+        return archive_url(url, options, session, now, state, page), None
     except FetchArticleError as error:
         return Outcome(Status.FAILED), error
     except Exception as error:  # noqa: BLE001 (a bug with one URL must not end the batch)
