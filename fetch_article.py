@@ -1089,6 +1089,8 @@ DEFAULT_JOBS = 4
 # From the end of one request to a host to the start of the next, by default: about the pace of a
 # reader's browser, and what a newsroom's server does not notice.
 DEFAULT_HOST_DELAY = 1.0
+# How often the main thread looks whether the workers are done (and so how soon it sees Ctrl-C).
+WORKER_POLL_SECONDS = 0.1
 # A longer pause would leave a night's list of one site unfinished by morning.
 MAX_HOST_DELAY = 60.0
 
@@ -2160,8 +2162,9 @@ def _same_words(h1_text: str, title: str, names: set[str]) -> bool:
     space after a colon missing: the same words, only the punctuation differs. A title that adds
     a symbol ("▷ Headline | Presseportal") is decorated, one that only straightens quotes and
     dashes is less well set: neither is taken."""
-    return WORD.findall(h1_text) == WORD.findall(title) and h1_text.translate(TYPOGRAPHY) != title.translate(TYPOGRAPHY) \
-        and _symbols(title) <= _symbols(h1_text)
+    # (a title worded as the <h1> is not set otherwise: the common case, decided without reading words)
+    return h1_text != title and WORD.findall(h1_text) == WORD.findall(title) \
+        and h1_text.translate(TYPOGRAPHY) != title.translate(TYPOGRAPHY) and _symbols(title) <= _symbols(h1_text)
 
 
 def _symbols(text: str) -> set[str]:
@@ -3222,10 +3225,14 @@ def _block_it_fills(best: Element) -> Element:
     """The outermost block the best one fills (all but a heading's words of it), short of page
     furniture."""
     unit = best
-    spare = _letters(best.text_content()) * (1 / FILLED_SHARE - 1)  # what the wrappers may add
+    # What the wrappers may add, counted at the first wrapper: a best block right inside <body>
+    # (pages built as <body><article><p>) has none, and its text is not read again for nothing.
+    spare: float | None = None
     for ancestor in best.iterancestors():
         if ancestor.tag in ("body", "html") or is_boilerplate(ancestor):
             break
+        if spare is None:
+            spare = _letters(best.text_content()) * (1 / FILLED_SHARE - 1)
         spare -= _letters_beside(ancestor, unit, spare)
         if spare < 0:
             break
@@ -3829,11 +3836,22 @@ SPEECH_VERBS = words_pattern(SPEECH_VERB_WORDS) + "|" + SPEECH_PHRASES
 # sentence's end ("said Jakob Kern.").
 HONORIFIC_WORDS = "Dr Mr Mrs Ms Mx Sen Rep Del Gov Gen Lt Col Sgt Capt Cmdr Adm Maj Prof Rev Supt Insp Const Det".split()
 HONORIFIC = rf"(?:{words_pattern(HONORIFIC_WORDS)})\."
-# One word of a name: "Kerry", "U.S.", "al-Aref", "O'Brien", or a particle that binds to the
-# surname ("Abu Amer", "Al Saud", "van der Berg").
-NAME_WORD = (rf"(?:{HONORIFIC}|(?:[A-Z]\.){{1,3}}(?![\w])|[A-Z][\w'’-]*|"
-             rf"(?:{words_pattern(NAME_PARTICLES)})(?:-[A-Z][\w'’-]*)?(?![\w'’-]))")
-NAME = rf"(?:(?:the|The)\s+)?(?:{HONORIFIC}|(?:[A-Z]\.){{1,3}}(?![\w])|[A-Z][\w'’-]*)(?:\s+{NAME_WORD}){{0,5}}"
+
+
+def name_word_pattern(capitalised: str) -> str:
+    """One word of a name: "Kerry", "U.S.", "al-Aref", "O'Brien", or a particle that binds to
+    the surname ("Abu Amer", "Al Saud", "van der Berg"); `capitalised` matches a plain word."""
+    return (rf"(?:{HONORIFIC}|(?:[A-Z]\.){{1,3}}(?![\w])|{capitalised}|"
+            rf"(?:{words_pattern(NAME_PARTICLES)})(?:-[A-Z][\w'’-]*)?(?![\w'’-]))")
+
+
+# A capitalised word's letters taken possessively ("*+"): in each pattern that uses NAME_WORD or
+# NAME, what may follow a name (a space, comma, bracket, colon, stop, or the pattern's end) is
+# never a letter, an apostrophe or a hyphen, so giving letters back could only fail, slowly.
+# (Python 3.10's re has no possessive quantifiers: there the same matches come more slowly.)
+CAPITALISED_WORD = r"[A-Z][\w'’-]*+" if sys.version_info >= (3, 11) else r"[A-Z][\w'’-]*"
+NAME_WORD = name_word_pattern(CAPITALISED_WORD)
+NAME = rf"(?:(?:the|The)\s+)?(?:{HONORIFIC}|(?:[A-Z]\.){{1,3}}(?![\w])|{CAPITALISED_WORD})(?:\s+{NAME_WORD}){{0,5}}"
 PRONOUN = "(?:" + "|".join(word if word == "I" else f"[{word[0].upper()}{word[0]}]{word[1:]}" for word in SUBJECT_PRONOUNS) + ")"
 # A speaker named by role alone: "the minister", "a spokesperson for the ministry".
 ROLE = (
@@ -4560,7 +4578,11 @@ DATELINE = re.compile(rf"(?:[A-Z][A-Z.'’ ]+(?:,\s*[A-Z][\w.]*)?(?:\s*\([\w ]+\
                       rf"\s*(?:[{DASHES}]|--)\s*")
 # A sentence that opens with a title in lower case before the name: "Campaign chair Paul
 # Manafort dismissed …", "Democratic presidential candidate Bernie Sanders is choosing …".
-TITLED_SUBJECT = re.compile(rf"(?:[\w.'’-]+\s+){{0,3}}?(?P<noun>[a-z]+(?:-[a-z]+)?)\s+(?P<who>{NAME_WORD}(?:\s+{NAME_WORD}){{1,3}})\b")
+# (Its name ends at \b, which may fall inside a word, before the apostrophe of "Sanders' campaign":
+# its name words give letters back.)
+TITLED_NAME_WORD = name_word_pattern(r"[A-Z][\w'’-]*")
+TITLED_SUBJECT = re.compile(rf"(?:[\w.'’-]+\s+){{0,3}}?(?P<noun>[a-z]+(?:-[a-z]+)?)\s+"
+                            rf"(?P<who>{TITLED_NAME_WORD}(?:\s+{TITLED_NAME_WORD}){{1,3}})\b")
 # Nouns that also end a title before a sentence's subject, of the campaign and the press:
 # "Republican presidential nominee Donald Trump referred to …", "Radio talk host Rush Limbaugh
 # used his platform to …", "GOP front-runner Donald Trump defended …".
@@ -5017,7 +5039,9 @@ def names_in(text: str) -> Iterator[tuple[str, str | None]]:
         words = _without_possessive(match.group(0)).split()  # "Barack Obama's administration"
         while words and (words[0].lower() in NOT_NAMES or words[0][:1].islower()):
             words.pop(0)
-        name, title = split_title(" ".join(words)) if words else (None, None)
+        if len(words) < 2:
+            continue  # "But Trump": split_title leaves no name of two words
+        name, title = split_title(" ".join(words))
         name_words = name.split() if name else []
         if name and len(name_words) >= 2 and name_words[0].lower() not in PARTICLES_NOT_OPENING_NAMES:
             yield name, title
@@ -6470,15 +6494,15 @@ def run_frontier(frontier: Frontier, options: argparse.Namespace, gates: HostGat
     if jobs <= 1:
         work()
     else:
-        workers = [threading.Thread(target=work, name=f"worker-{n}", daemon=True) for n in range(jobs)]
-        for worker in workers:
-            worker.start()
+        finished = [threading.Event() for _ in range(jobs)]
+        for done in finished:
+            threading.Thread(target=_work_then_set, args=(work, done), daemon=True).start()
         try:
-            join_all(workers)
+            wait_for(finished)
         except KeyboardInterrupt:
             frontier.stop()
             log.error("interrupted: finishing the URLs in hand (Ctrl-C again to stop at once)")
-            join_all(workers)
+            wait_for(finished)
             raise
 
 
@@ -6495,11 +6519,18 @@ def archive_warc(path: Path, options: argparse.Namespace, session: requests.Sess
         record(url, clock(), outcome, error, options, tally, out)
 
 
-def join_all(threads: list[threading.Thread]) -> None:
-    # (a join with a timeout, so that the main thread sees Ctrl-C while it waits)
-    for thread in threads:
-        while thread.is_alive():
-            thread.join(0.2)
+def _work_then_set(work: Callable[[], None], done: threading.Event) -> None:
+    try:
+        work()
+    finally:
+        done.set()
+
+
+def wait_for(finished: list[threading.Event]) -> None:
+    """Wait until every worker is done. A poll of their flags, not Thread.join: a join that Ctrl-C
+    interrupts may report a live thread as ended (Python 3.10), and the run would exit under it."""
+    while not all(done.is_set() for done in finished):
+        time.sleep(WORKER_POLL_SECONDS)
 
 
 def archive_worker(frontier: Frontier, options: argparse.Namespace, gates: HostGates, state: RunState, tally: Tally,
