@@ -3857,7 +3857,10 @@ PRONOUN = "(?:" + "|".join(word if word == "I" else f"[{word[0].upper()}{word[0]
 ROLE = (
     r"(?:[Tt]he|[Aa]n?)\s+(?:[a-z][\w-]*\s+){0,2}?(?:spokesman|spokeswoman|spokesperson|minister|official|"
     r"officials|statement|police|witness|witnesses|source|sources|report|researchers|doctors|residents|"
-    r"lawyer|prosecutor|judge|company|ministry|agency|government|army|military|president|mayor)"
+    r"lawyer|prosecutor|judge|company|ministry|agency|government|army|military|president|mayor|"
+    r"chief|actor|actress|candidate|nominee|governor|senator|director|manager|chairman|chairwoman|founder|"
+    r"leader|officer|aide|adviser|advisor|analyst|economist|expert|professor|author|campaign|"
+    r"spokesmen|commander|owner|executive|organizer|activist|strategist|pollster|voter|resident)"
     r"(?:\s+(?:for|of|at)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})?"
 )
 # Verbs of saying that may come before their speaker ('"…," explained Teal Baker'): verbs that
@@ -4316,7 +4319,21 @@ NAMES_ANEW = {rule.name: rule.names_anew for rule in SPEAKER_RULES}
 
 
 def attribute(site: QuoteSite) -> Attribution | None:
-    return next((found for rule in SPEAKER_RULES if (found := rule.find(site))), None)
+    """The first rule's speaker; a speaker named by role alone ("the senator") only when no later
+    rule names a person or body (the senator named in the paragraph before)."""
+    role = None
+    for rule in SPEAKER_RULES:
+        found = rule.find(site)
+        if found is None:
+            continue
+        if not _is_role(found.speaker):
+            return found
+        role = role or found
+    return role
+
+
+def _is_role(speaker: str | None) -> bool:
+    return bool(speaker) and bool(ROLE_RE.fullmatch(speaker or "")) and not NAME_RE.fullmatch(speaker or "")
 
 
 def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]:

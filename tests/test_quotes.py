@@ -276,6 +276,14 @@ def test_each_quote_names_the_rule_that_found_its_speaker():
     assert {rule.name for rule in fa.SPEAKER_RULES} >= {q.rule for q in quotes[:4]}
 
 
+def test_a_role_is_the_speaker_only_when_no_rule_names_anyone():
+    assert quotes_of('"We will hold the line," said the base chief.') == [("We will hold the line", "the base chief")]
+    assert quotes_of('"It was a long night," the governor said.') == [("It was a long night", "the governor")]
+    # the senator just named is who "the senator" is: a later rule's name wins over the role
+    assert quotes_of('Senator Jo Mills, a Democrat, spoke first. "We are ready," the senator said.') == [
+        ("We are ready", "Jo Mills")]
+
+
 def test_a_courtesy_title_is_no_speaker_title_but_a_rank_is():
     html = ("<html><body><article><h1>A headline for the test story</h1><div class='story'>"
             "<p>\"We fish at dawn,\" said Mr. Dai Pritchard.</p><p>\"We vote no,\" said Sen. Ann Lee.</p>"
