@@ -52,6 +52,7 @@ Exit codes (with several URLs every URL is attempted and the worst code is retur
 from __future__ import annotations
 
 import argparse
+import base64
 import bisect
 import codecs
 import collections
@@ -632,6 +633,8 @@ class Exchange:
     response_headers: tuple[tuple[str, str], ...]
     body: bytes = b""
     body_file: Path | None = None  # where the body is instead, for images streamed to disk
+    # (URI, WARC-Date) of an earlier capture's record with the same payload: written as a revisit
+    revisit_of: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -1387,6 +1390,126 @@ def fetch_image(session: requests.Session, src: str, number: int, folder: Path, 
         return Image(src=src, file=None, error=str(error))
     return Image(src=src, file=path.name, content_type=content_type, bytes=size, sha256=digest.hexdigest(),
                  exchanges=exchanges)
+
+
+# ---------------------------------------------------------------- page requisites
+
+# What a replay needs beside the page and its figures, as wget --page-requisites takes it: a big
+# site's article loads 50 to 150 stylesheets, scripts, fonts and pictures; past these caps the
+# rest is left out (the capture is written all the same).
+MAX_REQUISITES = 150
+MAX_REQUISITE_BYTES = 10 * 1024 * 1024
+MAX_REQUISITES_TOTAL_BYTES = 50 * 1024 * 1024
+# Stylesheets that @import stylesheets: deeper chains are left out.
+MAX_IMPORT_DEPTH = 3
+CSS_REFERENCE = re.compile(r"""@import\s+(?:url\(\s*)?(['"]?)([^'"()\s;]+)\1|url\(\s*(['"]?)([^'"()]+?)\3\s*\)""", re.I)
+STYLESHEET_TYPES = ("text/css",)
+REQUISITE_LINK_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload", "manifest"}
+REQUISITE_XPATH = lxml.etree.XPath(
+    "//link[@href] | //script[@src] | //img[@src or @srcset or @data-src] | //source[@src or @srcset]"
+    " | //video[@poster] | //input[@type='image'][@src] | //*[@style][contains(@style, 'url(')] | //style"
+    " | //*[@background]")
+
+
+def page_requisites(root: Element, base_url: str) -> list[str]:
+    """The addresses a page loads to be shown as it looked: stylesheets, icons, scripts, images
+    (src, srcset, <picture> sources, posters, backgrounds) and what inline styles load, each
+    once, in page order. Pure."""
+    found: list[str] = []
+    for element in REQUISITE_XPATH(root):
+        if element.tag == "link":
+            if REQUISITE_LINK_RELS & set((element.get("rel") or "").lower().split()):
+                found.append(element.get("href"))
+        elif element.tag == "style":
+            found += css_references(element.text_content())
+        else:
+            found += [element.get(name) for name in ("src", "data-src", "poster", "background") if element.get(name)]
+            found += [candidate.split()[0] for name in ("srcset",) for candidate in (element.get(name) or "").split(",")
+                      if candidate.split()]
+            found += css_references(element.get("style") or "")
+    return _resolved_once(base_url, found)
+
+
+def css_references(css: str) -> list[str]:
+    """What a stylesheet loads: @import targets and url(…) (fonts, images), as written."""
+    return [match.group(2) or match.group(4) for match in CSS_REFERENCE.finditer(css)]
+
+
+def _resolved_once(base_url: str, references: Iterable[str | None]) -> list[str]:
+    urls: dict[str, None] = {}
+    for reference in references:
+        url = absolute_url(base_url, reference.strip()) if reference and not reference.strip().startswith("data:") else None
+        if url and origin_of(url) is not None:
+            urls.setdefault(url.split("#")[0], None)
+    return list(urls)
+
+
+def fetch_requisites(session: requests.Session, page: Page, budget: Budget, run: RunState,
+                     done: set[str], earlier: dict[str, tuple[str, str]]) -> tuple[Exchange, ...]:
+    """The page's requisites as HTTP exchanges for its WARC (never files of the capture), within
+    the URL's budget and the caps, with images' address rules (no private network beyond the
+    page's own site). `done` holds addresses already in the capture (its figures); `earlier`
+    maps an address to its payload digest and date in the last capture, so an unchanged resource
+    is written as a revisit. A failure leaves the resource out."""
+    page_url = page.capture.final_url
+    queue = [(url, 0) for url in page_requisites(parse_html(as_utf8(page.body)), page_url)]
+    exchanges: list[Exchange] = []
+    total = 0
+    guard = Guard(budget, public_only=True, trusted_origin=origin_of(page_url))
+    seen = set(done) | {page_url}
+    while queue and len(seen) - len(done) <= MAX_REQUISITES and total < MAX_REQUISITES_TOTAL_BYTES and not budget.spent:
+        url, depth = queue.pop(0)
+        if url in seen or host_of(url) in run.unreachable_hosts:
+            continue
+        seen.add(url)
+        try:
+            with guarded(guard):
+                fetched = fetch_requisite(session, url, budget, min(MAX_REQUISITE_BYTES, MAX_REQUISITES_TOTAL_BYTES - total))
+        except FetchError as error:
+            if isinstance(error, UnreachableError):
+                run.unreachable_hosts.add(host_of(url))
+            log.debug("%s: requisite %s not saved: %s", page_url, url, error)
+            continue
+        last = fetched[-1]
+        total += len(last.body)
+        digest = payload_digest(last.body)
+        if earlier.get(url, ("", ""))[0] == digest:
+            fetched = (*fetched[:-1], dataclasses.replace(last, revisit_of=(url, earlier[url][1])))
+        exchanges += fetched
+        content_type = dict((name.lower(), value) for name, value in last.response_headers).get("content-type", "")
+        if depth < MAX_IMPORT_DEPTH and content_type.split(";")[0].strip().lower() in STYLESHEET_TYPES:
+            css = last.body.decode("utf-8", "replace")
+            queue += [(found, depth + 1) for found in _resolved_once(last.url, css_references(css))]
+    return tuple(exchanges)
+
+
+def fetch_requisite(session: requests.Session, url: str, budget: Budget, cap: int) -> tuple[Exchange, ...]:
+    """One requisite, with the redirects that led to it, held in memory (it is capped)."""
+    with host_turn(url, budget, pause=False) as gate, _get(session, url, budget) as response:
+        gate.note(response)
+        if response.status_code >= http.HTTPStatus.BAD_REQUEST:
+            raise FetchError(f"HTTP {response.status_code}")
+        body = b"".join(read_body(response, budget, cap))
+        return _exchanges(response, body)
+
+
+def payload_digest(body: bytes) -> str:
+    """A WARC-Payload-Digest as warcio writes it: SHA-1, base32."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def earlier_payloads(previous: PreviousCapture | None) -> dict[str, tuple[str, str]]:
+    """Each response the last capture's WARC holds: its payload digest and date, by address."""
+    path = previous.folder / "capture.warc.gz" if previous else None
+    found: dict[str, tuple[str, str]] = {}
+    if path is None or not path.is_file():
+        return found
+    with contextlib.suppress(OSError, *WARC_READ_ERRORS), open(path, "rb") as stream:
+        for record in ArchiveIterator(stream):
+            digest = record.rec_headers.get_header("WARC-Payload-Digest")
+            if record.rec_type == "response" and digest:
+                found[record.rec_headers.get_header("WARC-Target-URI")] = (digest, record.rec_headers.get_header("WARC-Date"))
+    return found
 
 
 def read_body(response: requests.Response, budget: Budget, cap: int) -> Iterator[bytes]:
@@ -5603,7 +5726,8 @@ def staging_folder(archive_root: Path, now: datetime, slug: str) -> Iterator[Pat
 
 
 def write_capture(staging: Path, archive_root: Path, page: Page, article: Article,
-                  images: tuple[Image, ...] = (), previous: PreviousCapture | None = None, key: str | None = None) -> Path:
+                  images: tuple[Image, ...] = (), previous: PreviousCapture | None = None, key: str | None = None,
+                  requisites: tuple[Exchange, ...] = ()) -> Path:
     """Finish the capture built in `staging` (which already holds the images that came): write
     its files and the WARC, rename it into place as archive/<date>/<slug>[-N]/ and sync it."""
     day = staging.parent
@@ -5615,7 +5739,7 @@ def write_capture(staging: Path, archive_root: Path, page: Page, article: Articl
         for name, content in files.items():
             _write_file(staging / name, content)
         _remove_if_empty(staging / "images")  # images that all failed leave no folder
-        write_warc(staging / "capture.warc.gz", page, [image for image in images if image.file])
+        write_warc(staging / "capture.warc.gz", page, [image for image in images if image.file], requisites)
         os.chmod(staging, 0o755)
         staging.rename(target)
         for folder in (target / "images", target, day):
@@ -5640,9 +5764,10 @@ def sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def write_warc(path: Path, page: Page, images: Iterable[Image]) -> None:
-    """WARC 1.1 request and response records of the page and of its images, each with the
-    redirects that led to it.
+def write_warc(path: Path, page: Page, images: Iterable[Image], requisites: Iterable[Exchange] = ()) -> None:
+    """WARC 1.1 request and response records of the page, of its images and of its requisites,
+    each with the redirects that led to it; a requisite unchanged since the last capture is a
+    revisit record (the same payload, not its bytes again).
 
     The response payloads are the bytes as kept (page.html byte for byte): a body the server
     compressed is stored decoded, so Content-Encoding and Transfer-Encoding are left out of the
@@ -5653,7 +5778,7 @@ def write_warc(path: Path, page: Page, images: Iterable[Image]) -> None:
             writer.write_record(writer.create_warc_record(
                 page.capture.url, "resource", payload=io.BytesIO(page.body),
                 warc_content_type="text/html", warc_headers_dict={"WARC-Date": _warc_date(page.capture.fetched_at)}))
-        for exchange in (*page.exchanges, *(exchange for image in images for exchange in image.exchanges)):
+        for exchange in (*page.exchanges, *(exchange for image in images for exchange in image.exchanges), *requisites):
             _write_exchange(writer, exchange, page.capture.fetched_at)
         handle.flush()
         os.fsync(handle.fileno())
@@ -5671,9 +5796,14 @@ def _write_exchange(writer: WARCWriter, exchange: Exchange, fetched_at: str) -> 
         headers = [(name, value) for name, value in exchange.response_headers
                    if name.lower() not in ("content-encoding", "transfer-encoding", "content-length")]
         headers.append(("Content-Length", str(size)))
-        response = writer.create_warc_record(
-            exchange.url, "response", payload=payload, warc_headers_dict=date,
-            http_headers=StatusAndHeaders(f"{exchange.status} {exchange.reason}".strip(), headers, protocol="HTTP/1.1"))
+        http_headers = StatusAndHeaders(f"{exchange.status} {exchange.reason}".strip(), headers, protocol="HTTP/1.1")
+        if exchange.revisit_of:
+            response = writer.create_revisit_record(exchange.url, payload_digest(exchange.body), *exchange.revisit_of,
+                                                    http_headers=http_headers)
+            response.rec_headers.replace_header("WARC-Date", date["WARC-Date"])
+        else:
+            response = writer.create_warc_record(exchange.url, "response", payload=payload, warc_headers_dict=date,
+                                                 http_headers=http_headers)
         request.rec_headers.add_header("WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID"))
         writer.write_record(response)
     writer.write_record(request)
@@ -6167,7 +6297,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--html", metavar="FILE", type=Path, help="use a saved page instead of the network; the URL argument (or the default) names it")
     parser.add_argument("--stdout", action="store_true", help="print the article JSON to stdout and write nothing")
     parser.add_argument("--force", action="store_true", help="capture even when the article has not changed")
-    parser.add_argument("--no-images", action="store_true", help="do not download the figures' images")
+    parser.add_argument("--no-images", action="store_true", help="do not download the figures' images (nor the page's requisites: see --no-requisites)")
+    parser.add_argument("--no-requisites", action="store_true",
+                        help="do not save the page's stylesheets, scripts, fonts and other pictures in its WARC")
     parser.add_argument("-o", "--archive-dir", metavar="DIR", type=Path, default=DEFAULT_ARCHIVE_DIR, help="archive folder (default: archive/ beside this script)")
     parser.add_argument("-j", "--jobs", metavar="N", type=_positive_int, default=DEFAULT_JOBS,
                         help=f"URLs archived at once, one request at a time to each host (default: {DEFAULT_JOBS})")
@@ -6308,6 +6440,12 @@ def archive_url(url: str, options: argparse.Namespace, session: requests.Session
                 images = fetch_images(session, article.figures, staging / "images", budget,
                                       page.capture.final_url, state)
                 report_images(url, images)
+            requisites: tuple[Exchange, ...] = ()
+            if not (options.no_requisites or options.no_images or offline):
+                done = {exchange.url for image in images for exchange in image.exchanges} | {image.src for image in images}
+                requisites = fetch_requisites(session, page, budget, state, done, earlier_payloads(previous))
+                log.info("%s: %d requisites saved in the WARC (%d as revisits)", url, len(requisites),
+                         sum(1 for exchange in requisites if exchange.revisit_of))
             with state.write_lock:
                 latest = read_latest_capture(options.archive_dir, key)
                 if latest and (previous is None or latest.folder != previous.folder):
@@ -6315,7 +6453,7 @@ def archive_url(url: str, options: argparse.Namespace, session: requests.Session
                     previous = latest
                     if not options.force and not changed_fields(latest.document["article"], dataclasses.asdict(article)):
                         return Outcome(Status.UNCHANGED, latest.folder, latest.document["capture"].get("sha256"))
-                folder = write_capture(staging, options.archive_dir, page, article, images, previous, key)
+                folder = write_capture(staging, options.archive_dir, page, article, images, previous, key, requisites)
     return Outcome(Status.ARCHIVED, folder, page.capture.sha256)
 
 
