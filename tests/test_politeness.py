@@ -148,3 +148,40 @@ def test_ctrl_c_finishes_the_urls_in_hand_and_starts_no_other(hosts, tmp_path):
     assert all((path / "article.json").is_file() and (path / "capture.warc.gz").is_file() for path in captures)
     assert len(captures) == len(out.splitlines()) < len(urls)  # what was started was finished; nothing else began
     assert not list((tmp_path / "a").glob("*/.*"))  # no staging folder left behind
+
+
+def test_two_nights_of_a_feed_over_several_hosts(hosts, tmp_path, fixed_clock):
+    log = Log()
+    links = []
+    for number, server in enumerate(hosts):
+        port = server.httpd.server_address[1]
+        for story in range(2):
+            server.route(f"/story-{story}", log.slow(port, article_html(f"Story {number}-{story}")))
+            links.append(server.url(f"/story-{story}"))
+    feed = hosts[0]
+    items = "".join(f"<url><loc>{link}</loc></url>" for link in links)
+    feed.route("/sitemap.xml", (200, {"Content-Type": "application/xml"}, f"<urlset>{items}</urlset>".encode()))
+    argv = ["-j", "3", "--host-delay", str(DELAY), "-o", str(tmp_path), "--feed", feed.url("/sitemap.xml")]
+    code, first = run(argv, fixed_clock)
+    assert code == 0 and len(set(first)) == 6
+    assert_polite(log)
+    log.visits.clear()
+    # the second night: one story changed, one added (the feed lists it)
+    port = hosts[1].httpd.server_address[1]
+    hosts[1].route("/story-0", log.slow(port, article_html("Story 1-0, corrected")))
+    hosts[2].route("/story-2", log.slow(hosts[2].httpd.server_address[1], article_html("Story 2-2")))
+    items += f"<url><loc>{hosts[2].url('/story-2')}</loc></url>"
+    feed.route("/sitemap.xml", (200, {"Content-Type": "application/xml"}, f"<urlset>{items}</urlset>".encode()))
+    code, second = run(argv, fixed_clock)
+    assert code == 0 and len(second) == 7
+    new = sorted(set(second) - set(first))
+    assert len(new) == 2  # the corrected story's new version and the added story; the rest unchanged
+    assert_polite(log)
+
+
+def assert_polite(log: Log) -> None:
+    """No two requests at once to a host, and the delay between one's end and the next's start."""
+    for visits in log.visits.values():
+        visits.sort()
+        for (_, ended, _), (began, _, _) in zip(visits, visits[1:]):
+            assert began - ended >= DELAY - 0.01
