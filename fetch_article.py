@@ -6080,19 +6080,15 @@ def discover(feeds: list[str], options: argparse.Namespace, session: requests.Se
     urls: list[str] = []
     worst = ExitCode.OK
     for url in feeds:
-        try:
-            feed = read_feed(url, options, session)
-        except FetchArticleError as error:
-            log.error("%s: %s", url, error)
-            worst = max(worst, error.exit_code)
+        feed, code = _feed_or_error_line(url, options, session)
+        worst = max(worst, code)
+        if feed is None:
             continue
         items = list(feed.items)
         for sitemap in feed.sitemaps:
-            try:
-                inner = read_feed(sitemap, options, session)
-            except FetchArticleError as error:
-                log.error("%s: %s", sitemap, error)
-                worst = max(worst, error.exit_code)
+            inner, code = _feed_or_error_line(sitemap, options, session)
+            worst = max(worst, code)
+            if inner is None:
                 continue
             if inner.sitemaps:
                 log.info("%s: %s is itself a sitemap index; only one level is followed", url, sitemap)
@@ -6101,6 +6097,14 @@ def discover(feeds: list[str], options: argparse.Namespace, session: requests.Se
         log.info("%s: %d items, %d chosen", url, len(items), len(chosen))
         urls += [item.url for item in chosen]
     return dedupe_urls(urls), worst
+
+
+def _feed_or_error_line(url: str, options: argparse.Namespace, session: requests.Session) -> tuple[Feed | None, ExitCode]:
+    try:
+        return read_feed(url, options, session), ExitCode.OK
+    except FetchArticleError as error:
+        log.error("%s: %s", url, error)
+        return None, error.exit_code
 
 
 def dedupe_urls(urls: Iterable[str]) -> list[str]:
