@@ -83,6 +83,7 @@ import urllib.robotparser
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from html import escape
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO, TypeAlias, cast
@@ -5910,6 +5911,215 @@ def archive_lock(archive_root: Path) -> Iterator[None]:
         os.close(descriptor)  # closing the last descriptor releases the flock
 
 
+# ---------------------------------------------------------------- the archive as a site to browse
+
+# archive/index.html lists the articles; archive/site/<slug>.html shows one article's versions.
+SITE_INDEX_NAME = "index.html"
+SITE_FOLDER = "site"
+# The site's only script: the index's filter. The pages allow no other (Content-Security-Policy
+# by this script's hash), so nothing from a captured page can run even were it not escaped.
+FILTER_SCRIPT = """
+const rows = [...document.querySelectorAll('#articles tbody tr')];
+const site = document.getElementById('site'), since = document.getElementById('since');
+document.getElementById('filter').hidden = false;
+function apply() {
+  for (const row of rows) {
+    row.hidden = (site.value && row.dataset.site !== site.value) || (since.value && row.dataset.latest < since.value);
+  }
+}
+site.addEventListener('change', apply); since.addEventListener('input', apply);
+"""
+SITE_STYLE = """
+body { font: 16px/1.5 Georgia, serif; margin: 0 auto; max-width: 46rem; padding: 1rem; color: #222; }
+table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .3rem .4rem; vertical-align: top; }
+tr:nth-child(even) { background: #f4f4f4; } small, .meta { color: #666; font-size: .9rem; }
+ins { background: #d4f7d4; text-decoration: none; } del { background: #fbd3d3; }
+figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; } iframe { width: 100%; height: 30rem; border: 1px solid #ccc; }
+section.version { border-top: 2px solid #ccc; margin-top: 2rem; } blockquote { border-left: 3px solid #ccc; margin-left: 0; padding-left: 1rem; }
+@media (max-width: 40rem) { body { font-size: 15px; padding: .5rem; } thead { display: none; } td { display: block; padding: .1rem; }
+  tr { display: block; border-bottom: 1px solid #ddd; padding: .4rem 0; } }
+"""
+
+
+class SiteCapture(NamedTuple):
+    """One capture as the site shows it: its folder (relative to the archive) and article.json."""
+
+    folder: str
+    document: dict
+
+
+def write_site(archive_root: Path) -> None:
+    """archive/index.html and a page per article under archive/site/, from the captures' article.json
+    and index.jsonl; each file written whole under a temporary name and renamed into place, the
+    index last, so a reader never sees a half-written page."""
+    histories = site_histories(archive_root)
+    statuses = last_statuses(archive_root, histories)
+    folder = archive_root / SITE_FOLDER
+    try:
+        folder.mkdir(exist_ok=True)
+        for key, captures in histories.items():
+            _replace_file(folder / f"{slug_for_url(key)}.html", render_article_page(captures).encode("utf-8"))
+        _replace_file(archive_root / SITE_INDEX_NAME, render_site_index(histories, statuses).encode("utf-8"))
+    except OSError as error:
+        raise ArchiveError(cannot_write(archive_root, error)) from None
+
+
+def _replace_file(path: Path, content: bytes) -> None:
+    temporary = path.with_name(f".{path.name}{STAGING_SUFFIX}")
+    _write_file(temporary, content)
+    os.replace(temporary, path)
+
+
+def site_histories(archive_root: Path) -> dict[str, list[SiteCapture]]:
+    """Every capture in the archive, by article (its history key), oldest first."""
+    histories: dict[str, list[SiteCapture]] = {}
+    for path in sorted(archive_root.glob("*/*/article.json")):
+        folder = path.parent
+        if not DAY_FOLDER.fullmatch(folder.parent.name) or folder.name.startswith("."):
+            continue
+        previous = read_capture(folder)
+        if previous is not None:
+            histories.setdefault(capture_key(previous.document), []).append(
+                SiteCapture(f"{folder.parent.name}/{folder.name}", previous.document))
+    for captures in histories.values():
+        captures.sort(key=lambda capture: (capture.document["capture"].get("fetched_at") or "", capture.folder))
+    return dict(sorted(histories.items(), key=lambda item: item[1][-1].document["capture"].get("fetched_at") or "", reverse=True))
+
+
+def last_statuses(archive_root: Path, histories: dict[str, list[SiteCapture]]) -> dict[str, str]:
+    """Each article's status in the last run that asked for it (archived, unchanged, failed), from index.jsonl."""
+    key_of_folder = {capture.folder: key for key, captures in histories.items() for capture in captures}
+    statuses: dict[str, str] = {}
+    with contextlib.suppress(OSError), open(archive_root / INDEX_NAME, encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            with contextlib.suppress(ValueError, TypeError, AttributeError):
+                entry = json.loads(line)
+                key = key_of_folder.get(entry.get("folder") or "") or _key_if_valid(entry.get("url") or "")
+                statuses[key] = str(entry.get("status"))
+    return statuses
+
+
+def render_site_index(histories: dict[str, list[SiteCapture]], statuses: dict[str, str]) -> str:
+    """The archive's front page: every article, newest first, with a filter by site and date."""
+    rows, sites = [], set()
+    for key, captures in histories.items():
+        latest = captures[-1].document
+        site = host_of(latest["capture"].get("final_url") or key).removeprefix("www.")
+        sites.add(site)
+        first_day, last_day = (_day_of(capture.document) for capture in (captures[0], captures[-1]))
+        headline = latest["article"].get("headline") or key
+        rows.append(f'<tr data-site="{escape(site)}" data-latest="{escape(last_day)}">'
+                    f'<td><a href="{SITE_FOLDER}/{escape(slug_for_url(key))}.html">{escape(headline)}</a></td>'
+                    f"<td>{escape(site)}</td><td>{escape(first_day)}</td><td>{escape(last_day)}</td>"
+                    f"<td>{len(captures)}</td><td>{escape(statuses.get(key, ''))}</td></tr>")
+    options = "".join(f'<option value="{escape(site)}">{escape(site)}</option>' for site in sorted(sites))
+    body = (f"<h1>The archive</h1><p class=meta>{len(histories)} articles, {sum(map(len, histories.values()))} captures</p>"
+            f'<p id="filter" hidden><label>Site <select id="site"><option value="">all</option>{options}</select></label> '
+            f'<label>Captured since <input id="since" type="date"></label></p>'
+            f'<table id="articles"><thead><tr><th>Headline</th><th>Site</th><th>First capture</th><th>Latest</th>'
+            f"<th>Versions</th><th>Last run</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return _site_page("The archive", body, FILTER_SCRIPT)
+
+
+def render_article_page(captures: list[SiteCapture]) -> str:
+    """One article's versions in time order: each as a reading view, the words changed since the
+    one before marked, links to the capture's files, and the captured page in a sandbox."""
+    sections = []
+    for number, capture in enumerate(captures):
+        before = captures[number - 1].document["article"] if number else None
+        sections.append(_version_section(number + 1, capture, before))
+    headline = captures[-1].document["article"].get("headline") or captures[-1].document["capture"].get("url") or ""
+    body = (f'<p><a href="../{SITE_INDEX_NAME}">← The archive</a></p><h1>{escape(headline)}</h1>'
+            f"<p class=meta>{len(captures)} versions</p>{''.join(sections)}")
+    return _site_page(headline, body)
+
+
+def _version_section(number: int, capture: SiteCapture, before: dict | None) -> str:
+    document, base = capture.document, f"../{capture.folder}"
+    article = document["article"]
+    files = " · ".join(f'<a href="{escape(base)}/{name}">{name}</a>'
+                       for name in ("page.html", "article.json", "article.md", "capture.warc.gz"))
+    changes = ""
+    if before is not None:
+        changes = (f"<details open><summary>What changed since version {number - 1}</summary>"
+                   f"{word_diff(_reading_text(before), _reading_text(article))}</details>")
+    return (f'<section class="version" id="v{number}"><h2>Version {number} <small>{escape(document["capture"].get("fetched_at") or "")}'
+            f"</small></h2><p class=meta>{files}</p>{changes}{_reading_view(article, document, base)}"
+            f'<details><summary>The page as captured (scripts do not run)</summary>'
+            f'<iframe sandbox src="{escape(base)}/page.html" title="the captured page"></iframe></details></section>')
+
+
+def _reading_view(article: dict, document: dict, base: str) -> str:
+    """The article as a reader reads it: headline, deck, byline, dates, body with subheadings,
+    figures with captions and credits, pull quotes, quotes with their speakers."""
+    local = {image["src"]: image["file"] for image in document.get("images", []) if image.get("file")}
+    parts = [f"<h3>{escape(article.get('headline') or '')}</h3>"]
+    if article.get("deck"):
+        parts.append(f"<p><em>{escape(article['deck'])}</em></p>")
+    byline = ", ".join(article.get("authors") or [])
+    dates = " · ".join(f"{label} {value}" for label, value in (("published", article.get("published")),
+                                                                ("updated", article.get("modified"))) if value)
+    parts.append(f"<p class=meta>{escape(byline)}{' — ' if byline and dates else ''}{escape(dates)}</p>")
+    inserts: dict[int, list[str]] = {}
+    for figure in article.get("figures") or []:
+        source = f"{base}/{local[figure['src']]}" if figure.get("src") in local else None
+        image = f'<img src="{escape(source)}" alt="{escape(figure.get("alt") or "")}">' if source else ""
+        credit = f" <small>({escape(figure['credit'])})</small>" if figure.get("credit") else ""
+        inserts.setdefault(figure.get("position", 0), []).append(
+            f"<figure>{image}<figcaption>{escape(figure.get('caption') or '')}{credit}</figcaption></figure>")
+    for quote in article.get("pull_quotes") or []:
+        attribution = f"<footer>— {escape(quote['attribution'])}</footer>" if quote.get("attribution") else ""
+        inserts.setdefault(quote.get("position", 0), []).append(f"<blockquote>{escape(quote['text'])}{attribution}</blockquote>")
+    paragraphs = (article.get("text") or "").split("\n\n")
+    headings = set(article.get("headings") or [])
+    for index in range(len(paragraphs) + 1):
+        parts += inserts.get(index, [])
+        if index < len(paragraphs) and paragraphs[index]:
+            tag = "h4" if paragraphs[index] in headings else "p"
+            parts.append(f"<{tag}>{escape(paragraphs[index])}</{tag}>")
+    quotes = [f"<li>“{escape(quote['text'])}” — {escape(quote.get('speaker') or 'unattributed')}</li>"
+              for quote in article.get("quotes") or []]
+    if quotes:
+        parts.append(f"<details><summary>Quotes ({len(quotes)})</summary><ul>{''.join(quotes)}</ul></details>")
+    return "".join(parts)
+
+
+def _reading_text(article: dict) -> str:
+    return "\n\n".join(part for part in (article.get("headline"), article.get("deck"), article.get("text")) if part)
+
+
+def word_diff(old: str, new: str) -> str:
+    """`new` as HTML with the words added since `old` in <ins> and those taken out in <del>."""
+    before, after = old.split(), new.split()
+    operations = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+    if all(operation == "equal" for operation, *_ in operations):
+        return "<p class=meta>No change in the words.</p>"
+    out = []
+    for operation, first, last, start, end in operations:
+        if operation == "equal":
+            out.append(escape(" ".join(after[start:end])))
+            continue
+        if last > first:
+            out.append(f"<del>{escape(' '.join(before[first:last]))}</del>")
+        if end > start:
+            out.append(f"<ins>{escape(' '.join(after[start:end]))}</ins>")
+    return f"<p class=diff>{' '.join(out)}</p>"
+
+
+def _day_of(document: dict) -> str:
+    return (document["capture"].get("fetched_at") or "")[:10]
+
+
+def _site_page(title: str, body: str, script: str = "") -> str:
+    script_hash = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    policy = f"default-src 'self'; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'sha256-{script_hash}'"
+    return ("<!doctype html><html lang=en><head><meta charset=utf-8>"
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+            f"<title>{escape(title)}</title><style>{SITE_STYLE}</style></head><body>{body}"
+            + (f"<script>{script}</script>" if script else "") + "</body></html>\n")
+
+
 # ---------------------------------------------------------------- feeds and sitemaps (input)
 
 # A feed's or sitemap's bytes (after gunzip). RSS and Atom feeds are tens of kB and a news sitemap
@@ -6304,6 +6514,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-images", action="store_true", help="do not download the figures' images (nor the page's requisites: see --no-requisites)")
     parser.add_argument("--no-requisites", action="store_true",
                         help="do not save the page's stylesheets, scripts, fonts and other pictures in its WARC")
+    parser.add_argument("--rebuild-site", action="store_true",
+                        help="write the archive's browsable pages (index.html, site/) anew; alone, only that")
     parser.add_argument("-o", "--archive-dir", metavar="DIR", type=Path, default=DEFAULT_ARCHIVE_DIR, help="archive folder (default: archive/ beside this script)")
     parser.add_argument("-j", "--jobs", metavar="N", type=_positive_int, default=DEFAULT_JOBS,
                         help=f"URLs archived at once, one request at a time to each host (default: {DEFAULT_JOBS})")
@@ -6507,7 +6719,7 @@ def main(
         return ExitCode.USAGE
     urls = [url for url in listed if not url.startswith(FEED_PREFIX)]
     feeds = options.feed + [url.removeprefix(FEED_PREFIX) for url in listed if url.startswith(FEED_PREFIX)]
-    if not urls and not feeds and not options.warc and not options.input:
+    if not urls and not feeds and not options.warc and not options.input and not options.rebuild_site:
         urls = [DEFAULT_URL]
     if options.html and (len(urls) != 1 or feeds or options.warc):
         log.error("--html takes exactly one URL (got %d%s)", len(urls), " and feeds or WARC files" if feeds or options.warc else "")
@@ -6570,6 +6782,12 @@ def run(urls: list[str], feeds: list[str], warcs: list[Path], options: argparse.
             archive_warc(path, options, session, state, tally, clock, out)
     finally:
         ACTIVE_GATES.reset(token)
+    if not options.stdout and (tally.counts[Status.ARCHIVED] or options.rebuild_site):
+        try:
+            write_site(options.archive_dir)  # the browsable pages, after a run that wrote something
+        except ArchiveError as error:
+            log.error("%s", error)
+            tally.worst = max(tally.worst, error.exit_code)
     show_progress("", options.quiet)  # the line cleared for what follows
     summary = " ".join(f"{status.value}={count}" for status, count in tally.counts.items())
     level = logging.WARNING if tally.counts[Status.FAILED] else logging.INFO
