@@ -5941,6 +5941,10 @@ section.version { border-top: 2px solid #ccc; margin-top: 2rem; } blockquote { b
 """
 
 
+# Words of unchanged text kept on each side of a change (a long article's diff is its changes).
+DIFF_CONTEXT_WORDS = 12
+
+
 class SiteCapture(NamedTuple):
     """One capture as the site shows it: its folder (relative to the archive) and article.json."""
 
@@ -6097,7 +6101,10 @@ def word_diff(old: str, new: str) -> str:
     out = []
     for operation, first, last, start, end in operations:
         if operation == "equal":
-            out.append(escape(" ".join(after[start:end])))
+            words = after[start:end]
+            if len(words) > 2 * DIFF_CONTEXT_WORDS + 1:  # a long unchanged stretch: its ends, for context
+                words = [*words[:DIFF_CONTEXT_WORDS], "…", *words[-DIFF_CONTEXT_WORDS:]]
+            out.append(escape(" ".join(words)))
             continue
         if last > first:
             out.append(f"<del>{escape(' '.join(before[first:last]))}</del>")

@@ -109,3 +109,12 @@ def test_in_chromium_the_pages_show_every_capture_and_run_no_page_script(archive
     article = dom(archive / link)
     assert len(article.xpath("//section[@class='version']")) == 2 and article.xpath("//ins")
     assert "page script ran" not in lxml.html.tostring(article, encoding="unicode")
+
+
+def test_the_word_diff_marks_changes_escapes_them_and_shortens_long_unchanged_stretches():
+    assert fa.word_diff("Tom said <b> twice", "Tom said <i> twice") == (
+        "<p class=diff>Tom said <del>&lt;b&gt;</del> <ins>&lt;i&gt;</ins> twice</p>")
+    long = " ".join(f"w{n}" for n in range(100))
+    marked = fa.word_diff(long, long.replace("w50", "fifty"))
+    assert "<del>w50</del> <ins>fifty</ins>" in marked and "w30 " not in marked and marked.count("…") == 2
+    assert fa.word_diff("same words", "same  words") == "<p class=meta>No change in the words.</p>"
