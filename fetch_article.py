@@ -5962,10 +5962,16 @@ def write_site(archive_root: Path) -> None:
     try:
         folder.mkdir(exist_ok=True)
         for key, captures in histories.items():
-            _replace_file(folder / f"{slug_for_url(key)}.html", render_article_page(captures).encode("utf-8"))
+            _replace_file(folder / site_page_name(key), render_article_page(captures).encode("utf-8"))
         _replace_file(archive_root / SITE_INDEX_NAME, render_site_index(histories, statuses).encode("utf-8"))
     except OSError as error:
         raise ArchiveError(cannot_write(archive_root, error)) from None
+
+
+def site_page_name(key: str) -> str:
+    """An article's page: its slug and a short hash of its history key, since two stories' slugs
+    may be the same (a slug is cut at 120 characters; hosts differing only by port)."""
+    return f"{slug_for_url(key)}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:8]}.html"
 
 
 def _replace_file(path: Path, content: bytes) -> None:
@@ -6013,7 +6019,7 @@ def render_site_index(histories: dict[str, list[SiteCapture]], statuses: dict[st
         first_day, last_day = (_day_of(capture.document) for capture in (captures[0], captures[-1]))
         headline = latest["article"].get("headline") or key
         rows.append(f'<tr data-site="{escape(site)}" data-latest="{escape(last_day)}">'
-                    f'<td><a href="{SITE_FOLDER}/{escape(slug_for_url(key))}.html">{escape(headline)}</a></td>'
+                    f'<td><a href="{SITE_FOLDER}/{escape(site_page_name(key))}">{escape(headline)}</a></td>'
                     f"<td>{escape(site)}</td><td>{escape(first_day)}</td><td>{escape(last_day)}</td>"
                     f"<td>{len(captures)}</td><td>{escape(statuses.get(key, ''))}</td></tr>")
     options = "".join(f'<option value="{escape(site)}">{escape(site)}</option>' for site in sorted(sites))

@@ -15,7 +15,7 @@ import lxml.html
 import pytest
 
 import fetch_article as fa
-from conftest import folders_of, html_response
+from conftest import LoopbackServer, folders_of, html_response
 
 HOSTILE = "Breaking <script>alert('pwned')</script> & more"  # a headline as the page's text gives it
 
@@ -118,3 +118,18 @@ def test_the_word_diff_marks_changes_escapes_them_and_shortens_long_unchanged_st
     marked = fa.word_diff(long, long.replace("w50", "fifty"))
     assert "<del>w50</del> <ins>fifty</ins>" in marked and "w30 " not in marked and marked.count("…") == 2
     assert fa.word_diff("same words", "same  words") == "<p class=meta>No change in the words.</p>"
+
+
+def test_two_stories_with_one_slug_get_a_page_each(server, tmp_path, fixed_clock):
+    other = LoopbackServer()
+    other.thread.start()
+    try:
+        server.route("/story", html_response(story("The first story")))
+        other.route("/story", html_response(story("The second story")))
+        assert run(["-o", str(tmp_path), server.url("/story"), other.url("/story")], fixed_clock)[0] == 0
+    finally:
+        other.httpd.shutdown()
+        other.httpd.server_close()
+    pages = sorted((tmp_path / fa.SITE_FOLDER).glob("*.html"))
+    assert len(pages) == 2 and {lxml.html.fromstring(page.read_bytes()).xpath("string(//h1)") for page in pages} == {
+        "The first story", "The second story"}
