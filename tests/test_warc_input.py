@@ -82,7 +82,7 @@ def test_a_broken_record_is_one_error_line_and_the_records_after_it_are_read(tmp
     broken = tmp_path / "broken.warc.gz"
     broken.write_bytes(bytes(damaged) + other.read_bytes())
     code, folders = run(["-o", str(tmp_path / "archive"), "--warc", str(broken)], fixed_clock)
-    errors = [line for line in capsys.readouterr().err.splitlines() if "ERROR" in line]
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("fetch_article: ERROR")]
     assert code == fa.ExitCode.FETCH_FAILED and len(folders) == 1
     assert json.loads((Path(folders[0]) / "article.json").read_text(encoding="utf-8"))["article"]["headline"] == "A second story"
     assert len(errors) == 1 and f"{broken}: a broken record at byte" in errors[0]
