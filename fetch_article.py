@@ -1650,8 +1650,12 @@ def _article_of(page: ParsedPage, known: TemplateFinds, story: Story) -> Article
                                                  canonical_url.value if canonical_url else url))
     summary = extract_summary(page)
     # The page's own date is looked for only where no field gives one (it reads the whole tree).
-    opening = body.blocks[0].text if body.blocks else ""
-    published = extract_date(page, "published") or known.published or extract_page_date(page, headline, opening)
+    # The body's first block, and its first paragraph where a subheading comes first (a press
+    # release's subtitle above "01.02.2022 Der Arbeitsmarkt …"; a blog's date set as a heading).
+    first = body.blocks[0].text if body.blocks else ""
+    paragraph = next((block.text for block in body.blocks if block.kind is not BlockKind.HEADING), first)
+    openings = (first, paragraph) if paragraph != first else (first,)
+    published = extract_date(page, "published") or known.published or extract_page_date(page, headline, openings)
     modified = extract_date(page, "modified")
     return Article(
         url=url,
@@ -2807,12 +2811,12 @@ def _url_date(url: str | None) -> date | None:
         return None
 
 
-def extract_page_date(page: ParsedPage, headline: Found | None = None, opening: str = "") -> Found | None:
+def extract_page_date(page: ParsedPage, headline: Found | None = None, openings: tuple[str, ...] = ()) -> Found | None:
     """A publication date from the page itself: microdata or hAtom on an element, the first
     <time datetime> that is not another item's, else a date in the URL (given as a bare date: a
     precise timestamp beats it) or written near the headline (where the URL names no other day);
     last a date labelled further down, one in an element classed as a date, and one opening the
-    story's first paragraph (`opening`). A headline taken from a social title is looked for among
+    story's first block or first paragraph (`openings`). A headline taken from a social title is looked for among
     the page's headings."""
     found = first_date(_microdata_dates(page.root))
     found = found or first_date((element.get("datetime"), "time[datetime]") for element in _story_times(page.root))
@@ -2827,7 +2831,7 @@ def extract_page_date(page: ParsedPage, headline: Found | None = None, opening: 
         return Found(day.isoformat(), "url")
     month_first = _month_first(page.root)
     return labelled_date(page.root, month_first) or classed_date(page.root, month_first) \
-        or opening_date(opening, month_first)
+        or next(filter(None, (opening_date(opening, month_first) for opening in openings)), None)
 
 
 def opening_date(opening: str, month_first: bool = False) -> Found | None:

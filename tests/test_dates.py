@@ -208,6 +208,20 @@ def test_date_opening_the_story():
     assert (article.published, article.provenance["published"]) == ("2022-02-01", "date opening the story")
 
 
+@pytest.mark.parametrize("before", [
+    "<h2>Trotz der Maßnahmen auf Erholungskurs</h2>",  # a press release's subtitle above its dated first paragraph
+])
+def test_date_opening_the_first_paragraph_after_a_subheading(before):
+    html = labelled_page("<title>Der Arbeitsmarkt im Januar</title>", before + "<p>01.02.2022 – " + LABEL_BODY[3:])
+    article = fa.extract_article(html, "https://example.de/news/arbeitsmarkt")
+    assert (article.published, article.provenance["published"]) == ("2022-02-01", "date opening the story")
+
+
+def test_a_date_set_as_the_first_heading_still_dates_the_story():
+    html = labelled_page("<title>In the pink</title>", "<h2>6 Nov 2012</h2>" + LABEL_BODY)
+    assert fa.extract_article(html, "https://example.com/blog/in-the-pink").published == "2012-11-06"
+
+
 def test_shown_later_day_beats_field():
     head = '<meta property="article:published_time" content="2021-11-22T18:42:22+01:00">'
     html = labelled_page(head, f"<h1>Diese Hotels versprechen Erholung</h1><div>Von Fiona B.</div><div>Stand: 07.11.2023, 07:30 Uhr</div>{LABEL_BODY}")
