@@ -4,7 +4,6 @@ images and icons as WARC records of the capture; unchanged ones as revisits the 
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
