@@ -894,6 +894,14 @@ def guarded(guard: Guard) -> Iterator[Guard]:
         ACTIVE_GUARD.reset(token)
 
 
+def guard_for(budget: Budget, listed_by: str | None) -> Guard:
+    """The guard of a fetch: an address the user gave may be anywhere; one a feed or a page
+    listed (`listed_by`) may not lead to a private address, unless on that listing's own site."""
+    if listed_by is None:
+        return Guard(budget)
+    return Guard(budget, public_only=True, trusted_origin=origin_of(listed_by))
+
+
 def origin_of(url: str) -> tuple[str, str, int] | None:
     """(scheme, host, port) of an http(s) URL; None for anything else."""
     try:
@@ -1166,12 +1174,13 @@ def host_turn(url: str, budget: Budget, pause: bool = True) -> Iterator[HostGate
 
 
 def fetch_page(session: requests.Session, url: str, budget: Budget, now: datetime,
-               conditional: dict[str, str] | None = None) -> Page:
+               conditional: dict[str, str] | None = None, listed_by: str | None = None) -> Page:
     """GET one page as bytes within the budget; raise FetchError on any failure.
 
     `conditional` holds If-None-Match / If-Modified-Since from the last capture; a 304 answer
-    comes back as a Page with status 304 and no body."""
-    with guarded(Guard(budget)), host_turn(url, budget) as gate:
+    comes back as a Page with status 304 and no body. A page a feed listed (`listed_by`) may not
+    lead to a private address, unless on the feed's own site."""
+    with guarded(guard_for(budget, listed_by)), host_turn(url, budget) as gate:
         response = _get(session, url, budget, conditional)
         gate.note(response)
         log_exchanges(response)
@@ -1453,13 +1462,13 @@ def fetch_requisites(session: requests.Session, page: Page, budget: Budget, run:
     maps an address to its payload digest and date in the last capture, so an unchanged resource
     is written as a revisit. A failure leaves the resource out."""
     page_url = page.capture.final_url
-    queue = [(url, 0) for url in page_requisites(parse_html(as_utf8(page.body)), page_url)]
+    queue = collections.deque((url, 0) for url in page_requisites(parse_html(as_utf8(page.body)), page_url)[:MAX_REQUISITES])
     exchanges: list[Exchange] = []
     total = 0
     guard = Guard(budget, public_only=True, trusted_origin=origin_of(page_url))
     seen = set(done) | {page_url}
     while queue and len(seen) - len(done) <= MAX_REQUISITES and total < MAX_REQUISITES_TOTAL_BYTES and not budget.spent:
-        url, depth = queue.pop(0)
+        url, depth = queue.popleft()
         if url in seen or host_of(url) in run.unreachable_hosts:
             continue
         seen.add(url)
@@ -1480,7 +1489,8 @@ def fetch_requisites(session: requests.Session, page: Page, budget: Budget, run:
         content_type = dict((name.lower(), value) for name, value in last.response_headers).get("content-type", "")
         if depth < MAX_IMPORT_DEPTH and content_type.split(";")[0].strip().lower() in STYLESHEET_TYPES:
             css = last.body.decode("utf-8", "replace")
-            queue += [(found, depth + 1) for found in _resolved_once(last.url, css_references(css))]
+            room = max(0, MAX_REQUISITES - len(queue))  # (a stylesheet may name a million addresses)
+            queue.extend((found, depth + 1) for found in _resolved_once(last.url, css_references(css)[:room]))
     return tuple(exchanges)
 
 
@@ -1507,9 +1517,12 @@ def earlier_payloads(previous: PreviousCapture | None) -> dict[str, tuple[str, s
         return found
     with contextlib.suppress(OSError, *WARC_READ_ERRORS), open(path, "rb") as stream:
         for record in ArchiveIterator(stream):
-            digest = record.rec_headers.get_header("WARC-Payload-Digest")
+            headers = record.rec_headers
+            digest = headers.get_header("WARC-Payload-Digest")
             if record.rec_type == "response" and digest:
-                found[record.rec_headers.get_header("WARC-Target-URI")] = (digest, record.rec_headers.get_header("WARC-Date"))
+                found[headers.get_header("WARC-Target-URI")] = (digest, headers.get_header("WARC-Date"))
+            elif record.rec_type == "revisit" and digest:  # the bytes are where the revisit points
+                found[headers.get_header("WARC-Target-URI")] = (digest, headers.get_header("WARC-Refers-To-Date"))
     return found
 
 
@@ -5715,11 +5728,12 @@ def staging_folder(archive_root: Path, now: datetime, slug: str) -> Iterator[Pat
     if day.is_symlink():
         raise ArchiveError(f"{day} is a symbolic link; captures are written only inside the archive")
     try:
-        new_day = not day.exists()
-        day.mkdir(exist_ok=True)
-        if new_day:
-            sync_folder(archive_root)
-        staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", suffix=STAGING_SUFFIX, dir=day))
+        staging = _new_staging(archive_root, day, slug)
+    except FileNotFoundError:  # another worker's cleanup took the day's folder, empty, between our two steps
+        try:
+            staging = _new_staging(archive_root, day, slug)
+        except OSError as error:
+            raise ArchiveError(cannot_write(archive_root, error)) from None
     except OSError as error:
         raise ArchiveError(cannot_write(archive_root, error)) from None
     try:
@@ -5728,6 +5742,14 @@ def staging_folder(archive_root: Path, now: datetime, slug: str) -> Iterator[Pat
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
             _remove_if_empty(day)
+
+
+def _new_staging(archive_root: Path, day: Path, slug: str) -> Path:
+    new_day = not day.exists()
+    day.mkdir(exist_ok=True)
+    if new_day:
+        sync_folder(archive_root)
+    return Path(tempfile.mkdtemp(prefix=f".{slug}.", suffix=STAGING_SUFFIX, dir=day))
 
 
 def write_capture(staging: Path, archive_root: Path, page: Page, article: Article,
@@ -5965,8 +5987,15 @@ def write_site(archive_root: Path) -> None:
     folder = archive_root / SITE_FOLDER
     try:
         folder.mkdir(exist_ok=True)
-        for key, captures in histories.items():
-            _replace_file(folder / site_page_name(key), render_article_page(captures).encode("utf-8"))
+        for key, captures in list(histories.items()):
+            try:
+                page = render_article_page(captures)
+            except (TypeError, KeyError, AttributeError, ValueError) as error:  # an article.json edited by hand
+                log.warning("%s: left out of the archive's pages: a capture of it is damaged (%s: %s)", key,
+                            type(error).__name__, error)
+                del histories[key]
+                continue
+            _replace_file(folder / site_page_name(key), page.encode("utf-8"))
         _replace_file(archive_root / SITE_INDEX_NAME, render_site_index(histories, statuses).encode("utf-8"))
     except OSError as error:
         raise ArchiveError(cannot_write(archive_root, error)) from None
@@ -6174,10 +6203,10 @@ class Feed(NamedTuple):
 XmlElement: TypeAlias = lxml.etree._Element
 
 
-def fetch_feed(session: requests.Session, url: str, budget: Budget) -> tuple[bytes, str]:
+def fetch_feed(session: requests.Session, url: str, budget: Budget, listed_by: str | None = None) -> tuple[bytes, str]:
     """GET a feed or sitemap within the budget: its bytes (a gzipped sitemap unpacked) and the
     URL reached. Any content type is read: feeds are served as XML, RSS, Atom, text and HTML."""
-    with guarded(Guard(budget)), host_turn(url, budget) as gate:
+    with guarded(guard_for(budget, listed_by)), host_turn(url, budget) as gate:
         response = _get(session, url, budget, {"Accept": FEED_ACCEPT})
         gate.note(response)
         log_exchanges(response)
@@ -6227,9 +6256,13 @@ def parse_xml(body: bytes) -> XmlElement:
     parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                                   remove_comments=True, remove_pis=True)
     try:
-        return lxml.etree.fromstring(body, parser)
+        root = lxml.etree.fromstring(body, parser)
     except lxml.etree.XMLSyntaxError as error:
         raise FeedError(f"not a feed: broken XML ({WHITESPACE.sub(' ', str(error))[:200]})") from None
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and next(dtd.iterentities(), None) is not None:  # declared in a way the search missed
+        raise FeedError("refused: the feed declares XML entities")
+    return root
 
 
 def _rss_item(item: XmlElement, feed_url: str) -> FeedItem | None:
@@ -6292,19 +6325,19 @@ def _moment_of(published: str | None) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def read_feed(url: str, options: argparse.Namespace, session: requests.Session) -> Feed:
-    """One feed or sitemap fetched (within --timeout) and read."""
+def read_feed(url: str, options: argparse.Namespace, session: requests.Session, listed_by: str | None = None) -> Feed:
+    """One feed or sitemap fetched (within --timeout) and read; `listed_by`, the index that listed it."""
     check_url(url)
     with Budget(options.timeout) as budget:
-        body, reached = fetch_feed(session, url, budget)
+        body, reached = fetch_feed(session, url, budget, listed_by)
     return parse_feed(body, reached)
 
 
-def discover(feeds: list[str], options: argparse.Namespace, session: requests.Session) -> tuple[list[str], ExitCode]:
-    """The articles the feeds list, as chosen by --feed-items and --since, each once, in order;
-    a sitemap index's sitemaps are read in turn, one level deep. A feed that fails is one error
-    line, and the others go on; the worst exit code is returned with the URLs."""
-    urls: list[str] = []
+def discover(feeds: list[str], options: argparse.Namespace, session: requests.Session) -> tuple[list[tuple[str, str]], ExitCode]:
+    """The articles the feeds list, as chosen by --feed-items and --since, each once, in order,
+    with the feed that listed it; a sitemap index's sitemaps are read in turn, one level deep. A
+    feed that fails is one error line, and the others go on; the worst exit code is returned."""
+    urls: list[tuple[str, str]] = []
     worst = ExitCode.OK
     for url in feeds:
         feed, code = _feed_or_error_line(url, options, session)
@@ -6313,7 +6346,7 @@ def discover(feeds: list[str], options: argparse.Namespace, session: requests.Se
             continue
         items = list(feed.items)
         for sitemap in feed.sitemaps:
-            inner, code = _feed_or_error_line(sitemap, options, session)
+            inner, code = _feed_or_error_line(sitemap, options, session, url)
             worst = max(worst, code)
             if inner is None:
                 continue
@@ -6322,25 +6355,26 @@ def discover(feeds: list[str], options: argparse.Namespace, session: requests.Se
             items += inner.items
         chosen = chosen_items(items, options.feed_items, options.since)
         log.info("%s: %d items, %d chosen", url, len(items), len(chosen))
-        urls += [item.url for item in chosen]
-    return dedupe_urls(urls), worst
+        urls += [(item.url, url) for item in chosen]
+    return once_each_story(urls), worst
 
 
-def _feed_or_error_line(url: str, options: argparse.Namespace, session: requests.Session) -> tuple[Feed | None, ExitCode]:
+def once_each_story(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each article once, by its history key (the same story under tracking parameters or http
+    and https is one), in order, with the feed that listed it first."""
+    kept: dict[str, tuple[str, str]] = {}
+    for url, listed_by in found:
+        kept.setdefault(history_key(url), (url, listed_by))
+    return list(kept.values())
+
+
+def _feed_or_error_line(url: str, options: argparse.Namespace, session: requests.Session,
+                        listed_by: str | None = None) -> tuple[Feed | None, ExitCode]:
     try:
-        return read_feed(url, options, session), ExitCode.OK
+        return read_feed(url, options, session, listed_by), ExitCode.OK
     except FetchArticleError as error:
         log.error("%s: %s", url, error)
         return None, error.exit_code
-
-
-def dedupe_urls(urls: Iterable[str]) -> list[str]:
-    """Each article once, by its history key (the same story under tracking parameters or
-    http and https is one), in order."""
-    kept: dict[str, str] = {}
-    for url in urls:
-        kept.setdefault(history_key(url), url)
-    return list(kept.values())
 
 
 # ---------------------------------------------------------------- WARC input
@@ -6352,6 +6386,8 @@ WARC_READ_ERRORS = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.err
 RECORD_STARTS = (GZIP_MAGIC + b"\x08", b"WARC/1.")
 RESYNC_CHUNK_BYTES = 1024 * 1024
 MAX_WARC_REASON_CHARS = 60
+# A page's record: the page's cap, and room for its HTTP headers and a chunked payload's framing.
+MAX_WARC_RECORD_BYTES = 2 * MAX_PAGE_BYTES
 
 
 def warc_pages(path: Path) -> Iterator[Page | FetchError]:
@@ -6378,8 +6414,12 @@ def warc_pages(path: Path) -> Iterator[Page | FetchError]:
                 return
             except WARC_READ_ERRORS as error:
                 broken = start if last_good is None else _next_record_start(stream, last_good + 1)
-                yield FetchError(f"a broken record at byte {broken or start:,} ({_printable(str(error).split(':')[0].split(', first line')[0]) or type(error).__name__}); read on from the next")
-            start = _next_record_start(stream, (broken or start) + 1)
+                reason = _printable(str(error).split(":")[0].split(", first line")[0]) or type(error).__name__
+                if broken is None:  # nothing that looks like a record after the last good one: the file's end
+                    yield FetchError(f"the file ends in what is no record ({reason})")
+                    return
+                yield FetchError(f"a broken record at byte {broken:,} ({reason}); read on from the next")
+            start = _next_record_start(stream, broken + 1)
 
 
 def _printable(text: str) -> str:
@@ -6400,9 +6440,16 @@ def warc_page(record: ArcWarcRecord) -> Page | None:
     moment = warc_moment(record.rec_headers.get_header("WARC-Date") or "")
     if moment is None:
         raise FetchError(f"{url}: the record's WARC-Date is not a date")
+    length = record.rec_headers.get_header("Content-Length") or ""
+    if not length.isdigit() or int(length) > MAX_WARC_RECORD_BYTES:
+        # (checked before reading: a chunked payload's chunk is read whole, whatever is asked for)
+        raise TooLargeError(f"{url}: too large, or of no stated length (the cap is {MAX_WARC_RECORD_BYTES:,} bytes a record)")
     body = record.content_stream().read(MAX_PAGE_BYTES + 1)  # as served, less chunking and compression
     if len(body) > MAX_PAGE_BYTES:
         raise TooLargeError(f"{url}: too large (over the {MAX_PAGE_BYTES:,}-byte cap)")
+    record.raw_stream.read()  # the rest of the record (a chunked payload's trailer): what is left unread was cut
+    if getattr(record.raw_stream, "limit", 0):
+        raise FetchError(f"{url}: the record is cut short ({record.raw_stream.limit:,} bytes missing)")
     headers = tuple(record.http_headers.headers)
     capture = capture_record(url, body, moment, decode_html(body, charset_from_content_type(content_type))[1:],
                              final_url=url, status=status, content_type=content_type,
@@ -6453,20 +6500,23 @@ class Robots:
         self._lock = threading.Lock()
         self._sites: dict[str, tuple[threading.Lock, list[urllib.robotparser.RobotFileParser]]] = {}
 
-    def allows(self, url: str, session: requests.Session) -> bool:
+    def allows(self, url: str, session: requests.Session, listed_by: str | None = None) -> bool:
         parts = urlsplit(url)
         site = f"{parts.scheme}://{parts.netloc}"
         with self._lock:
             reading, rules = self._sites.setdefault(site, (threading.Lock(), []))
         with reading:  # one worker reads a site's file; the others wait for it
             if not rules:
-                rules.append(self._read(site, session))
-        return rules[0].can_fetch(self.user_agent, url)
+                rules.append(self._read(site, session, listed_by))
+        try:
+            return rules[0].can_fetch(self.user_agent, url)
+        except ValueError:  # (urllib's robotparser on an address it cannot split: nothing says it is allowed)
+            return False
 
-    def _read(self, site: str, session: requests.Session) -> urllib.robotparser.RobotFileParser:
+    def _read(self, site: str, session: requests.Session, listed_by: str | None) -> urllib.robotparser.RobotFileParser:
         rules = urllib.robotparser.RobotFileParser()
         try:
-            body, status = fetch_robots(session, site + "/robots.txt", self.timeout)
+            body, status = fetch_robots(session, site + "/robots.txt", self.timeout, listed_by)
         except FetchError as error:
             log.warning("%s: cannot read robots.txt (%s): the URLs feeds found there are skipped", site, error)
             rules.parse(DISALLOW_ALL)
@@ -6477,13 +6527,18 @@ class Robots:
         elif status >= http.HTTPStatus.BAD_REQUEST:
             rules.parse([])  # no rules: everything allowed
         else:
-            rules.parse(body.decode("utf-8", "replace").splitlines())
+            try:
+                rules.parse(body.decode("utf-8", "replace").splitlines())
+            except ValueError as error:  # a rule urllib cannot read ("Disallow: http://[x"): a broken file
+                log.warning("%s: robots.txt cannot be read (%s): the URLs feeds found there are skipped", site, error)
+                rules = urllib.robotparser.RobotFileParser()
+                rules.parse(DISALLOW_ALL)
         return rules
 
 
-def fetch_robots(session: requests.Session, url: str, timeout: float) -> tuple[bytes, int]:
+def fetch_robots(session: requests.Session, url: str, timeout: float, listed_by: str | None = None) -> tuple[bytes, int]:
     """A site's robots.txt (its first MAX_ROBOTS_BYTES) and the status it came with."""
-    with Budget(timeout) as budget, guarded(Guard(budget)), host_turn(url, budget) as gate:
+    with Budget(timeout) as budget, guarded(guard_for(budget, listed_by)), host_turn(url, budget) as gate:
         response = _get(session, url, budget, {"Accept": "text/plain, */*;q=0.1"})
         gate.note(response)
         log_exchanges(response)
@@ -6630,15 +6685,15 @@ class Outcome:
 
 
 def obtain_page(url: str, options: argparse.Namespace, session: requests.Session, budget: Budget, now: datetime,
-                conditional: dict[str, str] | None = None) -> Page:
+                conditional: dict[str, str] | None = None, listed_by: str | None = None) -> Page:
     """The page from the --html file, or else from the network."""
     if options.html:
         return read_page_file(options.html, url, now)
-    return fetch_page(session, url, budget, now, conditional)
+    return fetch_page(session, url, budget, now, conditional, listed_by)
 
 
 def archive_url(url: str, options: argparse.Namespace, session: requests.Session, now: datetime,
-                state: RunState, page: Page | None = None) -> Outcome:
+                state: RunState, page: Page | None = None, listed_by: str | None = None) -> Outcome:
     """Fetch (or read), extract and archive one URL, all within its --timeout; or archive the
     `page` given (a WARC file's record), with no network.
 
@@ -6648,12 +6703,13 @@ def archive_url(url: str, options: argparse.Namespace, session: requests.Session
     offline = bool(options.html) or page is not None
     with Budget(options.timeout) as budget:
         if options.stdout:
-            page = page or obtain_page(url, options, session, budget, now)
+            page = page or obtain_page(url, options, session, budget, now, listed_by=listed_by)
             article = extract_article(page_text(page), page.capture.final_url)
             return Outcome(Status.PRINTED, None, page.capture.sha256, render_json(article_document(page.capture, article)).rstrip("\n"))
         previous = read_latest_capture(options.archive_dir, history_key(url))  # for a conditional request
         baseline = None if options.force else previous  # what "unchanged" is judged against
-        page = page or obtain_page(url, options, session, budget, now, baseline.conditional_headers() if baseline else None)
+        page = page or obtain_page(url, options, session, budget, now, baseline.conditional_headers() if baseline else None,
+                                   listed_by)
         if baseline and page.capture.status == http.HTTPStatus.NOT_MODIFIED:
             log.info("%s: not modified since %s", url, baseline.folder)
             return Outcome(Status.UNCHANGED, baseline.folder, baseline.document["capture"].get("sha256"))
@@ -6791,9 +6847,9 @@ def run(urls: list[str], feeds: list[str], warcs: list[Path], options: argparse.
         session = build_session(options.user_agent)
         discovered, tally.worst = discover(feeds, options, session) if feeds else ([], ExitCode.OK)
         given = {_key_if_valid(url) for url in urls}
-        found = [url for url in discovered if history_key(url) not in given]
+        found = [(url, listed_by) for url, listed_by in discovered if history_key(url) not in given]
         robots = Robots(options.user_agent, options.timeout)
-        frontier = Frontier([(url, None) for url in urls] + [(url, robots) for url in found])
+        frontier = Frontier([(url, None, None) for url in urls] + [(url, robots, listed_by) for url, listed_by in found])
         run_frontier(frontier, options, gates, state, tally, clock, out, started)
         for path in warcs:
             archive_warc(path, options, session, state, tally, clock, out)
@@ -6824,18 +6880,18 @@ class Frontier:
     """The URLs left to archive, handed to workers so that no two work on one host at once and
     none sits out a host's delay while another host is ready: the next URL of the first host (in
     the list's order) that is idle and past its delay. Each URL comes with the robots.txt rules
-    that must allow it (for those a feed discovered), or None."""
+    that must allow it and the feed that listed it (for those a feed discovered), or None."""
 
-    def __init__(self, tasks: list[tuple[str, Robots | None]]) -> None:
+    def __init__(self, tasks: list[tuple[str, Robots | None, str | None]]) -> None:
         self.total = len(tasks)
-        self._queues: dict[str, collections.deque[tuple[int, str, Robots | None]]] = {}
-        for number, (url, robots) in enumerate(tasks, 1):
-            self._queues.setdefault(politeness_key(url), collections.deque()).append((number, url, robots))
+        self._queues: dict[str, collections.deque[tuple[int, str, Robots | None, str | None]]] = {}
+        for number, (url, robots, listed_by) in enumerate(tasks, 1):
+            self._queues.setdefault(politeness_key(url), collections.deque()).append((number, url, robots, listed_by))
         self._busy: set[str] = set()
         self._changed = threading.Condition()
         self._stopped = False
 
-    def take(self, gates: HostGates) -> tuple[int, str, Robots | None] | None:
+    def take(self, gates: HostGates) -> tuple[int, str, Robots | None, str | None] | None:
         """The next task, waiting while every host left is busy or resting; None when done or stopped."""
         with self._changed:
             while self._queues and not self._stopped:
@@ -6935,28 +6991,42 @@ def archive_worker(frontier: Frontier, options: argparse.Namespace, gates: HostG
     session = build_session(options.user_agent)
     try:
         while (task := frontier.take(gates)) is not None:
-            number, url, robots = task
             try:
-                if robots is not None and not robots.allows(url, session):
-                    log.info("%s: robots.txt disallows it; skipped", url)
-                    continue
+                archive_task(task, frontier, session, options, state, tally, clock, out, started)
+            except Exception as error:  # noqa: BLE001 (a bug: its line and exit 70, and the worker goes on)
+                log.error("%s: internal error: %s: %s (a bug in fetch_article; -v shows the traceback)", task[1],
+                          type(error).__name__, WHITESPACE.sub(" ", str(error))[:300])
+                log.info("%s: the traceback", task[1], exc_info=True)
                 with tally.lock:
-                    tally.started += 1
-                    show_progress(progress_line(tally.started, frontier.total, url, started), options.quiet)
-                now = clock()
-                outcome, error = attempt(url, options, session, now, state)
-            finally:
-                frontier.done(url)
-            record(url, now, outcome, error, options, tally, out)
+                    tally.worst = max(tally.worst, ExitCode.INTERNAL_ERROR)
     finally:
         ACTIVE_GATES.reset(token)
 
 
-def attempt(url: str, options: argparse.Namespace, session: requests.Session, now: datetime,
-            state: RunState, page: Page | None = None) -> tuple[Outcome, FetchArticleError | Exception | None]:
+def archive_task(task: tuple[int, str, Robots | None, str | None], frontier: Frontier, session: requests.Session,
+                 options: argparse.Namespace, state: RunState, tally: Tally, clock: Callable[[], datetime],
+                 out: TextIO, started: float) -> None:
+    """One URL of the frontier: robots.txt asked where a feed found it, then archived and recorded."""
+    _, url, robots, listed_by = task
+    try:
+        if robots is not None and not robots.allows(url, session, listed_by):
+            log.info("%s: robots.txt disallows it; skipped", url)
+            return
+        with tally.lock:
+            tally.started += 1
+            show_progress(progress_line(tally.started, frontier.total, url, started), options.quiet)
+        now = clock()
+        outcome, error = attempt(url, options, session, now, state, listed_by=listed_by)
+    finally:
+        frontier.done(url)
+    record(url, now, outcome, error, options, tally, out)
+
+
+def attempt(url: str, options: argparse.Namespace, session: requests.Session, now: datetime, state: RunState,
+            page: Page | None = None, listed_by: str | None = None) -> tuple[Outcome, FetchArticleError | Exception | None]:
     """One URL archived, or the error that stopped it: expected ones (FetchArticleError) and bugs alike."""
     try:
-        return archive_url(url, options, session, now, state, page), None
+        return archive_url(url, options, session, now, state, page, listed_by), None
     except FetchArticleError as error:
         return Outcome(Status.FAILED), error
     except Exception as error:  # noqa: BLE001 (a bug with one URL must not end the batch)
@@ -6977,9 +7047,6 @@ def record(url: str, now: datetime, outcome: Outcome, error: Exception | None, o
             error_text = f"internal error: {type(error).__name__}: {WHITESPACE.sub(' ', str(error)).strip()}"[:500]
             log.error("%s: %s (a bug in fetch_article; -v shows the traceback)", url, error_text)
             tally.worst = max(tally.worst, ExitCode.INTERNAL_ERROR)
-        else:
-            # the JSON with --stdout; else the status and the folder, a tab between (cut -f2: the folder)
-            print(outcome.output or f"{outcome.status.value}\t{outcome.folder}", file=out, flush=True)
         if outcome.status in tally.counts:
             tally.counts[outcome.status] += 1
         if not options.stdout and not append_index(options.archive_dir, {
@@ -6988,6 +7055,12 @@ def record(url: str, now: datetime, outcome: Outcome, error: Exception | None, o
                 "folder": str(outcome.folder.relative_to(options.archive_dir)) if outcome.folder else None,
         }):
             tally.worst = max(tally.worst, ExitCode.ARCHIVE_FAILED)
+        if error is None:
+            # the JSON with --stdout; else the status and the folder, a tab between (cut -f2: the folder)
+            try:
+                print(outcome.output or f"{outcome.status.value}\t{outcome.folder}", file=out, flush=True)
+            except OSError as failure:  # stdout closed (… | head -1): the archive and its index are kept all the same
+                log.error("%s: cannot write to stdout: %s", url, failure.strerror or failure)
 
 
 if __name__ == "__main__":

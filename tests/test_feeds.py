@@ -111,7 +111,8 @@ def test_the_newest_items_and_those_since_a_day_are_chosen_in_the_feeds_order():
 
 def test_urls_are_deduplicated_by_their_history_key():
     urls = ["https://n.example/a?utm_source=rss", "http://n.example/a", "https://n.example/b#top", "https://n.example/a"]
-    assert fa.dedupe_urls(urls) == ["https://n.example/a?utm_source=rss", "https://n.example/b#top"]
+    assert [url for url, _ in fa.once_each_story([(url, FEED) for url in urls])] == [
+        "https://n.example/a?utm_source=rss", "https://n.example/b#top"]
 
 
 # ---------------------------------------------------------------- over loopback
@@ -219,3 +220,13 @@ def test_feed_options_are_checked_as_usage():
     assert fa.main(["--feed-items", "0", "--feed", FEED]) == fa.ExitCode.USAGE
     assert fa.main(["--since", "yesterday", "--feed", FEED]) == fa.ExitCode.USAGE
     assert fa.main(["--html", "page.html", "--feed", FEED]) == fa.ExitCode.USAGE
+
+
+def test_a_robots_txt_urllib_cannot_read_skips_its_site_and_the_run_goes_on(server, tmp_path, fixed_clock, capsys):
+    server.route("/robots.txt", (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: http://[x\n"))
+    for name in ("one", "two"):
+        server.route(f"/{name}", html_response(article_html(f"Story {name}")))
+    server.route("/feed.xml", (200, {}, rss((server.url("/one"), None), (server.url("/two"), None))))
+    code, folders = run(["-o", str(tmp_path), "--feed", server.url("/feed.xml"), server.url("/two")], fixed_clock)
+    assert code == 0 and len(folders) == 1 and not server.routes["/one"].requests
+    assert "robots.txt cannot be read" in capsys.readouterr().err

@@ -13,7 +13,7 @@ import time
 import pytest
 
 import fetch_article as fa
-from conftest import LoopbackServer, folders_of
+from conftest import LoopbackServer, folders_of, html_response
 
 LATENCY = 0.15  # each answer's think time: long enough for workers to overlap if they would
 DELAY = 0.3
@@ -150,7 +150,9 @@ def test_ctrl_c_finishes_the_urls_in_hand_and_starts_no_other(hosts, tmp_path):
     assert not list((tmp_path / "a").glob("*/.*"))  # no staging folder left behind
 
 
-def test_two_nights_of_a_feed_over_several_hosts(hosts, tmp_path, fixed_clock):
+def test_two_nights_of_a_feed_over_several_hosts(hosts, tmp_path, fixed_clock, monkeypatch):
+    # The hosts stand for sites on the internet: a feed may not lead to another site on a private address
+    monkeypatch.setattr(fa, "is_public_address", lambda address: True)
     log = Log()
     links = []
     for number, server in enumerate(hosts):
@@ -185,3 +187,16 @@ def assert_polite(log: Log) -> None:
         visits.sort()
         for (_, ended, _), (began, _, _) in zip(visits, visits[1:]):
             assert began - ended >= DELAY - 0.01
+
+
+def test_a_feed_cannot_lead_to_another_site_on_a_private_address(hosts, tmp_path, fixed_clock):
+    feed, private = hosts[0], hosts[1]
+    private.route("/admin", html_response(article_html("The router's admin page")))
+    feed.route("/own", html_response(article_html("A story on the feed's own site")))
+    items = f"<url><loc>{private.url('/admin')}</loc></url><url><loc>{feed.url('/own')}</loc></url>"
+    feed.route("/sitemap.xml", (200, {"Content-Type": "application/xml"}, f"<urlset>{items}</urlset>".encode()))
+    code, folders = run(["--host-delay", "0", "-o", str(tmp_path), "--feed", feed.url("/sitemap.xml")], fixed_clock)
+    # the feed's own site is as trusted as the feed; the other's robots.txt is refused before a byte is
+    # sent, so its URL is skipped with a warning
+    assert code == 0 and len(folders) == 1 and "own" in folders[0]
+    assert not private.routes["/admin"].requests and "/robots.txt" not in private.routes

@@ -5,6 +5,7 @@ installed (.ci/run installs it)."""
 from __future__ import annotations
 
 import html
+import json
 import io
 import shutil
 import subprocess
@@ -133,3 +134,13 @@ def test_two_stories_with_one_slug_get_a_page_each(server, tmp_path, fixed_clock
     pages = sorted((tmp_path / fa.SITE_FOLDER).glob("*.html"))
     assert len(pages) == 2 and {lxml.html.fromstring(page.read_bytes()).xpath("string(//h1)") for page in pages} == {
         "The first story", "The second story"}
+
+
+def test_a_damaged_capture_leaves_its_article_out_of_the_pages_with_a_warning(archive, fixed_clock, capsys):
+    damaged = next(archive.glob("*/*hostile*/article.json"))
+    document = json.loads(damaged.read_text(encoding="utf-8"))
+    document["article"]["authors"] = [None]  # edited by hand
+    damaged.write_text(json.dumps(document), encoding="utf-8")
+    code, _ = run(["-o", str(archive), "--rebuild-site"], fixed_clock)
+    assert code == 0 and "left out of the archive's pages" in capsys.readouterr().err
+    assert len(lxml.html.fromstring((archive / fa.SITE_INDEX_NAME).read_bytes()).xpath("//tbody/tr")) == 1

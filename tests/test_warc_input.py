@@ -91,3 +91,27 @@ def test_a_broken_record_is_one_error_line_and_the_records_after_it_are_read(tmp
 def test_a_missing_warc_file_is_a_usage_error(tmp_path, fixed_clock):
     code, folders = run(["-o", str(tmp_path), "--warc", str(tmp_path / "nowhere.warc.gz")], fixed_clock)
     assert code == fa.ExitCode.USAGE and folders == [] and not (tmp_path / fa.INDEX_NAME).exists()
+
+
+def test_junk_after_the_last_record_is_one_error_and_no_page_twice(tmp_path, fixed_clock, capsys):
+    def build(writer):
+        for number in range(4):
+            response(writer, f"{HOST}/story-{number}", STORY.replace(b"recorded story", f"story {number}".encode()))
+    source = warc_file(tmp_path / "crawl.warc.gz", build)
+    source.write_bytes(source.read_bytes() + b"garbage at the end\n")
+    pages = list(fa.warc_pages(source))
+    assert [page.capture.url for page in pages if isinstance(page, fa.Page)] == [f"{HOST}/story-{n}" for n in range(4)]
+    assert [str(error) for error in pages if isinstance(error, fa.FetchError)] == [
+        "the file ends in what is no record (Invalid WARC record)"]
+
+
+def test_a_record_cut_short_is_an_error_not_a_page(tmp_path):
+    source = warc_file(tmp_path / "crawl.warc", lambda writer: response(writer, f"{HOST}/story", STORY * 20))
+    with open(tmp_path / "crawl.warc", "wb") as handle:  # the same, uncompressed, and cut inside the page
+        writer = WARCWriter(handle, gzip=False)
+        response(writer, f"{HOST}/story", STORY * 20)
+    cut = tmp_path / "cut.warc"
+    cut.write_bytes((tmp_path / "crawl.warc").read_bytes()[:-2000])
+    found = list(fa.warc_pages(cut))
+    assert not [page for page in found if isinstance(page, fa.Page)]
+    assert any("cut short" in str(error) for error in found)
