@@ -6032,12 +6032,16 @@ def site_histories(archive_root: Path) -> dict[str, list[SiteCapture]]:
 def last_statuses(archive_root: Path, histories: dict[str, list[SiteCapture]]) -> dict[str, str]:
     """Each article's status in the last run that asked for it (archived, unchanged, failed), from index.jsonl."""
     key_of_folder = {capture.folder: key for key, captures in histories.items() for capture in captures}
+    # a failed URL has no folder: its article is the one captured from that address before
+    key_of_url = {_key_if_valid(str(capture.document["capture"].get("url") or "")): key
+                  for key, captures in histories.items() for capture in captures}
     statuses: dict[str, str] = {}
     with contextlib.suppress(OSError), open(archive_root / INDEX_NAME, encoding="utf-8", errors="replace") as lines:
         for line in lines:
             with contextlib.suppress(ValueError, TypeError, AttributeError):
                 entry = json.loads(line)
-                key = key_of_folder.get(entry.get("folder") or "") or _key_if_valid(entry.get("url") or "")
+                url_key = _key_if_valid(entry.get("url") or "")
+                key = key_of_folder.get(entry.get("folder") or "") or key_of_url.get(url_key, url_key)
                 statuses[key] = str(entry.get("status"))
     return statuses
 

@@ -144,3 +144,15 @@ def test_a_damaged_capture_leaves_its_article_out_of_the_pages_with_a_warning(ar
     code, _ = run(["-o", str(archive), "--rebuild-site"], fixed_clock)
     assert code == 0 and "left out of the archive's pages" in capsys.readouterr().err
     assert len(lxml.html.fromstring((archive / fa.SITE_INDEX_NAME).read_bytes()).xpath("//tbody/tr")) == 1
+
+
+def test_the_last_run_status_follows_unchanged_and_failed_runs(archive, server, fixed_clock):
+    def status():
+        histories = fa.site_histories(archive)
+        key = next(key for key, captures in histories.items() if len(captures) == 2)
+        return fa.last_statuses(archive, histories)[key]
+    assert run(["-o", str(archive), server.url("/story")], fixed_clock)[0] == 0  # nothing new: unchanged
+    assert status() == "unchanged"
+    server.route("/story", (500, {"Content-Type": "text/plain"}, b"down"))
+    assert run(["--timeout", "2", "-o", str(archive), server.url("/story?utm_source=x")], fixed_clock)[0] == fa.ExitCode.FETCH_FAILED
+    assert status() == "failed"  # (a failed URL has no folder: its article is found by its address)
