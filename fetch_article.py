@@ -24,12 +24,13 @@ For each new version of an article it writes one folder, archive/<YYYY-MM-DD>/<s
     page.html        the page's bytes exactly as served
     article.json     {"schema_version", "capture", "article", "images", "changes"}, keys sorted
     article.md       the article for reading: headline, deck, byline, figures, body, quotes
-    capture.warc.gz  WARC request and response records of the page and its images
+    capture.warc.gz  WARC records of the page, its images and its requisites (stylesheets, fonts, scripts)
     images/          the figures' images
     changes.diff     article.md against the previous version (from the second version on)
 The folder is built under a temporary name and renamed into place, so it appears complete or not
 at all. A URL archived before is asked for conditionally; an unchanged article writes no folder
-and names the latest one. archive/index.jsonl gets one line per URL per run.
+and names the latest one. archive/index.jsonl gets one line per URL per run; archive/index.html
+and archive/site/ are the archive to browse, rewritten after a run that archived something.
 
 stdout carries data: a line per URL, "archived" or "unchanged", a tab, and the folder; stderr
 carries diagnostics and is quiet unless something fails, so cron mails only failures. -v tells more.
@@ -5551,8 +5552,6 @@ def reader_date(iso: str) -> str:
 
 def _body_markdown(article: Article, local_images: dict[str, str]) -> list[str]:
     """The body's lines: paragraphs, ## subheadings, and figures and pull quotes where they stood."""
-    lines: list[str] = []
-    paragraphs = article.text.split("\n\n")
     headings = set(article.headings)
     inserts: dict[int, list[str]] = {}
     for figure in article.figures:
@@ -5560,13 +5559,20 @@ def _body_markdown(article: Article, local_images: dict[str, str]) -> list[str]:
     for quote in article.pull_quotes:
         attribution = f"\n>\n> — {markdown_text(quote.attribution)}" if quote.attribution else ""
         inserts.setdefault(quote.position, []).append(f"> {markdown_text(quote.text)}{attribution}")
+    blocks = in_body_order(article.text.split("\n\n"), inserts, lambda paragraph: f"## {markdown_text(paragraph)}"
+                           if paragraph in headings else markdown_text(paragraph))
+    return [line for block in blocks for line in (block, "")]
+
+
+def in_body_order(paragraphs: list[str], inserts: dict[int, list[str]], render: Callable[[str], str]) -> list[str]:
+    """The body's blocks in page order: each rendered paragraph, with the figures and pull quotes
+    (`inserts`, by how many paragraphs stand before them) where they stood."""
+    blocks: list[str] = []
     for index in range(len(paragraphs) + 1):
-        for block in inserts.get(index, []):
-            lines += [block, ""]
+        blocks += inserts.get(index, [])
         if index < len(paragraphs):
-            paragraph = paragraphs[index]
-            lines += [f"## {markdown_text(paragraph)}" if paragraph in headings else markdown_text(paragraph), ""]
-    return lines
+            blocks.append(render(paragraphs[index]))
+    return blocks
 
 
 def _quote_markdown(quote: Quote) -> str:
@@ -6117,13 +6123,12 @@ def _reading_view(article: dict, document: dict, base: str) -> str:
     for quote in article.get("pull_quotes") or []:
         attribution = f"<footer>— {escape(quote['attribution'])}</footer>" if quote.get("attribution") else ""
         inserts.setdefault(quote.get("position", 0), []).append(f"<blockquote>{escape(quote['text'])}{attribution}</blockquote>")
-    paragraphs = (article.get("text") or "").split("\n\n")
     headings = set(article.get("headings") or [])
-    for index in range(len(paragraphs) + 1):
-        parts += inserts.get(index, [])
-        if index < len(paragraphs) and paragraphs[index]:
-            tag = "h4" if paragraphs[index] in headings else "p"
-            parts.append(f"<{tag}>{escape(paragraphs[index])}</{tag}>")
+
+    def render(paragraph: str) -> str:
+        tag = "h4" if paragraph in headings else "p"
+        return f"<{tag}>{escape(paragraph)}</{tag}>" if paragraph else ""
+    parts += in_body_order((article.get("text") or "").split("\n\n"), inserts, render)
     quotes = [f"<li>“{escape(quote['text'])}” — {escape(quote.get('speaker') or 'unattributed')}</li>"
               for quote in article.get("quotes") or []]
     if quotes:
