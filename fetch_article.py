@@ -2713,6 +2713,34 @@ MAX_HEADINGS_READ = 20
 MICRODATA_DATE_XPATH = lxml.etree.XPath(
     "//@itemprop[. = 'datePublished' or . = 'dateCreated']/parent::*[not(self::meta)]"
     " | //abbr[@title][contains(concat(' ', normalize-space(@class), ' '), ' published ')]")
+# A site's country, by its country-code domain (the last label of the host: .ca, .com.bo), and
+# its newsroom's zone: the capital's, or the most populous zone's where a country has several.
+# Read for a UTC time whose day on that clock is another (see local_day_of_utc). Domains sold
+# worldwide as generic names (.co, .io, .tv, .me, .fm, .ag) are not countries here.
+NEWSROOM_ZONES = {
+    "ca": "America/Toronto", "us": "America/New_York", "mx": "America/Mexico_City", "cu": "America/Havana",
+    "gt": "America/Guatemala", "sv": "America/El_Salvador", "hn": "America/Tegucigalpa",
+    "ni": "America/Managua", "cr": "America/Costa_Rica", "pa": "America/Panama", "do": "America/Santo_Domingo",
+    "ve": "America/Caracas", "ec": "America/Guayaquil", "pe": "America/Lima", "bo": "America/La_Paz",
+    "py": "America/Asuncion", "uy": "America/Montevideo", "ar": "America/Argentina/Buenos_Aires",
+    "cl": "America/Santiago", "br": "America/Sao_Paulo",
+    "uk": "Europe/London", "ie": "Europe/Dublin", "pt": "Europe/Lisbon", "es": "Europe/Madrid",
+    "fr": "Europe/Paris", "be": "Europe/Brussels", "nl": "Europe/Amsterdam", "lu": "Europe/Luxembourg",
+    "de": "Europe/Berlin", "at": "Europe/Vienna", "ch": "Europe/Zurich", "it": "Europe/Rome",
+    "dk": "Europe/Copenhagen", "no": "Europe/Oslo", "se": "Europe/Stockholm", "fi": "Europe/Helsinki",
+    "pl": "Europe/Warsaw", "cz": "Europe/Prague", "sk": "Europe/Bratislava", "hu": "Europe/Budapest",
+    "si": "Europe/Ljubljana", "hr": "Europe/Zagreb", "rs": "Europe/Belgrade", "ro": "Europe/Bucharest",
+    "bg": "Europe/Sofia", "gr": "Europe/Athens", "tr": "Europe/Istanbul", "ua": "Europe/Kyiv",
+    "ru": "Europe/Moscow", "lt": "Europe/Vilnius", "lv": "Europe/Riga", "ee": "Europe/Tallinn",
+    "il": "Asia/Jerusalem", "lb": "Asia/Beirut", "jo": "Asia/Amman", "sa": "Asia/Riyadh", "ae": "Asia/Dubai",
+    "qa": "Asia/Qatar", "kw": "Asia/Kuwait", "eg": "Africa/Cairo", "ma": "Africa/Casablanca",
+    "dz": "Africa/Algiers", "tn": "Africa/Tunis", "ng": "Africa/Lagos", "gh": "Africa/Accra",
+    "ke": "Africa/Nairobi", "za": "Africa/Johannesburg", "pk": "Asia/Karachi", "in": "Asia/Kolkata",
+    "bd": "Asia/Dhaka", "lk": "Asia/Colombo", "np": "Asia/Kathmandu", "cn": "Asia/Shanghai",
+    "hk": "Asia/Hong_Kong", "tw": "Asia/Taipei", "jp": "Asia/Tokyo", "kr": "Asia/Seoul",
+    "sg": "Asia/Singapore", "my": "Asia/Kuala_Lumpur", "ph": "Asia/Manila", "id": "Asia/Jakarta",
+    "th": "Asia/Bangkok", "vn": "Asia/Ho_Chi_Minh", "au": "Australia/Sydney", "nz": "Pacific/Auckland",
+}
 # English as written in the United States puts the month first: 3/11/2020 is March 11.
 MONTH_FIRST_LANGUAGES = ("en-us", "en")
 # How far a newsroom's zone may be from UTC for the URL's day to stand in for a UTC time's: UTC+14
@@ -2793,7 +2821,8 @@ def local_day_of_utc(found: Found, page: ParsedPage, candidates: list[tuple[str 
     """Pages that give their time in UTC while the story is dated in the newsroom's zone, across
     midnight from it (2018-12-31T23:11Z for a story of January 1st): the same instant written
     with a local offset elsewhere on the page (a <time>, another field), else the URL's day when
-    it is the UTC day's neighbour that some zone reads."""
+    it is the UTC day's neighbour that some zone reads, else the same instant on the clock of
+    the site's country (see NEWSROOM_ZONES) where that is another day."""
     moment = datetime.fromisoformat(found.value) if "T" in found.value else None
     if moment is None or moment.utcoffset() != timedelta(0):
         return found
@@ -2808,7 +2837,21 @@ def local_day_of_utc(found: Found, page: ParsedPage, candidates: list[tuple[str 
     url_day = _url_date(page.url)
     if url_day and url_day != moment.date() and _zone_reads_day(moment, url_day):
         return Found(url_day.isoformat(), "url")
+    zone = _newsroom_zone(page.url)
+    local = moment.astimezone(zone) if zone else moment
+    if local.date() != moment.date():
+        local = local.replace(tzinfo=timezone(local.utcoffset() or timedelta(0)))
+        return Found(local.isoformat(), f"{found.source}, on the clock of the site's country")
     return found
+
+
+def _newsroom_zone(url: str | None) -> ZoneInfo | None:
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:
+        return None
+    zone = NEWSROOM_ZONES.get(host.rpartition(".")[2]) if host else None
+    return ZoneInfo(zone) if zone else None
 
 
 def _url_date(url: str | None) -> date | None:

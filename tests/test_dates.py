@@ -116,6 +116,23 @@ def test_utc_time_across_midnight_takes_the_url_day():
     assert page(head, url="https://example.org/2020/07/08/story/").published == "2020-07-09T10:04:04+00:00"
 
 
+def test_utc_time_across_midnight_on_the_clock_of_the_sites_country():
+    head = "<meta property='article:published_time' content='2020-08-25T00:23:33+00:00'>"
+    # the same instant, written on the newsroom's clock, where that is another day
+    assert page(head, url="https://ici.example.ca/nouvelle/1728875").published == "2020-08-24T20:23:33-04:00"
+    assert page(head, url="https://diario.example.com.bo/autos").published == "2020-08-24T20:23:33-04:00"
+    # the same day on that clock, or a site of no country: the value as the page gives it
+    assert page(head, url="https://example.de/story").published == "2020-08-25T00:23:33+00:00"
+    assert page(head, url="https://example.com/story").published == "2020-08-25T00:23:33+00:00"
+    assert page(head, url="https://example.io/story").published == "2020-08-25T00:23:33+00:00"
+
+
+def test_every_newsroom_zone_is_known_to_this_machine():
+    from zoneinfo import ZoneInfo
+    for zone in fa.NEWSROOM_ZONES.values():
+        assert ZoneInfo(zone).utcoffset(fa.datetime(2020, 1, 1)) is not None
+
+
 @pytest.mark.parametrize("name", ["og:article:published_time", "sailthru.date", "dcterms.created",
                                   "analyticsattributes.articledate"])
 def test_more_meta_names(name):
@@ -241,15 +258,16 @@ def test_earlier_shown_day_keeps_field():
     assert fa.extract_article(html, "https://example.de/artikel/gesetz").published.startswith("2021-11-22")
 
 
-@pytest.mark.parametrize("field, shown, expected, exact", [
-    ("2022-05-04T00:25:56Z", "3 de mayo de 2022 21:25", "2022-05-03T21:25:56-03:00", True),  # its local time
-    ("2022-05-04T00:25:56Z", "3 de mayo de 2022", "2022-05-03", True),                    # its local day
-    ("2022-05-04T15:25:56Z", "3 de mayo de 2022", "2022-05-04", False),                   # too far: the field stays
+@pytest.mark.parametrize("field, shown, site, expected, exact", [
+    ("2022-05-04T00:25:56Z", "3 de mayo de 2022 21:25", "com", "2022-05-03T21:25:56-03:00", True),  # its local time
+    ("2022-05-04T00:25:56Z", "3 de mayo de 2022", "com", "2022-05-03", True),                    # its local day
+    ("2022-05-04T00:25:56Z", "3 de mayo de 2022", "com.ar", "2022-05-03T21:25:56-03:00", True),  # the country's clock
+    ("2022-05-04T15:25:56Z", "3 de mayo de 2022", "com.ar", "2022-05-04", False),                # too far: the field stays
 ])
-def test_utc_field_and_the_shown_local_date(field, shown, expected, exact):
+def test_utc_field_and_the_shown_local_date(field, shown, site, expected, exact):
     head = f'<meta property="article:published_time" content="{field}">'
     html = labelled_page(head, f"<h1>Jugada del oficialismo en Diputados</h1><div>{shown}</div>{LABEL_BODY}")
-    published = fa.extract_article(html, "https://example.com.ar/politica/jugada/").published
+    published = fa.extract_article(html, f"https://example.{site}/politica/jugada/").published
     assert published == expected if exact else published.startswith(expected)
 
 
