@@ -1669,7 +1669,8 @@ def _article_of(page: ParsedPage, known: TemplateFinds, story: Story) -> Article
     first = body.blocks[0].text if body.blocks else ""
     paragraph = next((block.text for block in body.blocks if block.kind is not BlockKind.HEADING), first)
     openings = (first, paragraph) if paragraph != first else (first,)
-    published = extract_date(page, "published") or known.published or extract_page_date(page, headline, openings)
+    published = wiki_revision_date(page) or extract_date(page, "published") or known.published \
+        or extract_page_date(page, headline, openings)
     modified = extract_date(page, "modified")
     return Article(
         url=url,
@@ -2741,6 +2742,12 @@ NEWSROOM_ZONES = {
     "sg": "Asia/Singapore", "my": "Asia/Kuala_Lumpur", "ph": "Asia/Manila", "id": "Asia/Jakarta",
     "th": "Asia/Bangkok", "vn": "Asia/Ho_Chi_Minh", "au": "Australia/Sydney", "nz": "Pacific/Auckland",
 }
+# Wikis are written by many over years: the date a reader takes for a wiki page is its latest
+# revision, not the day it was begun (Wikipedia, Fandom, party and fan wikis: MediaWiki, named
+# in <meta name=generator>). Their JSON-LD dateModified, else MediaWiki's footer line "This page
+# was last edited on 16 February 2020, at 16:20" ("Diese Seite wurde zuletzt am … geändert").
+WIKI_GENERATORS = ("mediawiki",)
+WIKI_LAST_EDIT_XPATH = lxml.etree.XPath("//*[@id='footer-info-lastmod']")
 # English as written in the United States puts the month first: 3/11/2020 is March 11.
 MONTH_FIRST_LANGUAGES = ("en-us", "en")
 # How far a newsroom's zone may be from UTC for the URL's day to stand in for a UTC time's: UTC+14
@@ -2761,6 +2768,21 @@ def extract_date(page: ParsedPage, which: str) -> Found | None:
     if found and which == "published":
         return shown_date(local_day_of_utc(found, page, candidates), page)
     return found
+
+
+def wiki_revision_date(page: ParsedPage) -> Found | None:
+    """A wiki page's latest revision (see WIKI_GENERATORS): its modified timestamp, else the
+    footer's "last edited on" line."""
+    if not page.meta.get("generator", "").lower().startswith(WIKI_GENERATORS):
+        return None
+    found = extract_date(page, "modified")
+    if found:
+        return Found(found.value, f"{found.source}, the wiki's last revision")
+    for footer in WIKI_LAST_EDIT_XPATH(page.root)[:1]:
+        iso = parse_date_text(text_of(footer), _month_first(page.root))
+        if iso:
+            return Found(iso, "the wiki's last revision")
+    return None
 
 
 def shown_date(found: Found, page: ParsedPage) -> Found:

@@ -275,3 +275,23 @@ def test_short_lead_sentence_with_event_date_does_not_override():
     head = '<meta property="article:published_time" content="2021-11-22T18:42:22+01:00">'
     html = labelled_page(head, f"<h1>Neues Gesetz beschlossen</h1><p>Das Gesetz gilt ab 1. Januar 2023.</p>{LABEL_BODY}")
     assert fa.extract_article(html, "https://example.de/artikel/gesetz").published.startswith("2021-11-22")
+
+
+def wiki_page(head: str, footer: str, generator: str = "MediaWiki 1.35.0",
+              lead: str = "<p>The next meeting is on 5 February 2020 at the town hall.</p>") -> fa.Article:
+    html = (f"<html lang='en'><head><title>Town hall - Wiki</title><meta name='generator' content='{generator}'>{head}"
+            f"</head><body><h1>Town hall</h1>{lead}{BODY}"
+            f"<div id='footer'><ul><li id='footer-info-lastmod'>{footer}</li></ul></div></body></html>")
+    return fa.extract_article(html, "https://wiki.example.org/Town_hall")
+
+
+def test_a_wikis_date_is_its_last_revision():
+    ld = ('<script type="application/ld+json">{"@type": "Article", "name": "Town hall",'
+          ' "datePublished": "2005-07-26T16:22:26-07:00", "dateModified": "2020-04-07T12:33:32-07:00"}</script>')
+    article = wiki_page(ld, "This page was last edited on 16 February 2020, at 16:20.")
+    assert (article.published, article.provenance["published"]) == (
+        "2020-04-07T12:33:32-07:00", "json-ld dateModified, the wiki's last revision")
+    article = wiki_page("", "Diese Seite wurde zuletzt am 29. Januar 2020 um 13:22 Uhr geändert.")
+    assert (article.published, article.provenance["published"]) == ("2020-01-29T13:22:00", "the wiki's last revision")
+    # a page of another publishing system: its footer line is not read as its date
+    assert wiki_page("", "Last edited on 16 February 2020.", generator="WordPress 6.1", lead="").published is None
