@@ -1669,8 +1669,8 @@ def _article_of(page: ParsedPage, known: TemplateFinds, story: Story) -> Article
     first = body.blocks[0].text if body.blocks else ""
     paragraph = next((block.text for block in body.blocks if block.kind is not BlockKind.HEADING), first)
     openings = (first, paragraph) if paragraph != first else (first,)
-    published = wiki_revision_date(page) or extract_date(page, "published") or known.published \
-        or extract_page_date(page, headline, openings)
+    published = wiki_revision_date(page) or (None if is_wordpress_page(page.root) else extract_date(page, "published")) \
+        or known.published or extract_page_date(page, headline, openings)
     modified = extract_date(page, "modified")
     return Article(
         url=url,
@@ -2748,6 +2748,11 @@ NEWSROOM_ZONES = {
 # was last edited on 16 February 2020, at 16:20" ("Diese Seite wurde zuletzt am … geändert").
 WIKI_GENERATORS = ("mediawiki",)
 WIKI_LAST_EDIT_XPATH = lxml.etree.XPath("//*[@id='footer-info-lastmod']")
+# WordPress dates its posts, not its static pages (about, services, a guide kept up to date),
+# yet SEO plugins stamp those too with article:published_time, the day the page was begun. A
+# static page's <body> is classed "page page-id-42" ("single single-post postid-42" for a post):
+# its fields' dates are not read; a date it prints still is.
+WORDPRESS_PAGE_CLASSES = ("page", re.compile(r"page-id-\d+"))
 # English as written in the United States puts the month first: 3/11/2020 is March 11.
 MONTH_FIRST_LANGUAGES = ("en-us", "en")
 # How far a newsroom's zone may be from UTC for the URL's day to stand in for a UTC time's: UTC+14
@@ -2783,6 +2788,12 @@ def wiki_revision_date(page: ParsedPage) -> Found | None:
         if iso:
             return Found(iso, "the wiki's last revision")
     return None
+
+
+def is_wordpress_page(root: Element) -> bool:
+    """Whether the page is one of a WordPress site's static pages (see WORDPRESS_PAGE_CLASSES)."""
+    classes = set((root.find("body").get("class") or "").split()) if root.find("body") is not None else set()
+    return WORDPRESS_PAGE_CLASSES[0] in classes and any(WORDPRESS_PAGE_CLASSES[1].fullmatch(name) for name in classes)
 
 
 def shown_date(found: Found, page: ParsedPage) -> Found:

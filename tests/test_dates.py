@@ -295,3 +295,16 @@ def test_a_wikis_date_is_its_last_revision():
     assert (article.published, article.provenance["published"]) == ("2020-01-29T13:22:00", "the wiki's last revision")
     # a page of another publishing system: its footer line is not read as its date
     assert wiki_page("", "Last edited on 16 February 2020.", generator="WordPress 6.1", lead="").published is None
+
+
+@pytest.mark.parametrize("body_class, header, expected", [
+    ("page-template-default page page-id-5716", "", None),  # a static page: its SEO stamp is no publication date
+    ("post-template-default single single-post postid-886", "", "2015-06-20T10:00:00+02:00"),  # a post is dated
+    ("page-template-default page page-id-5716", "<p class='date'>3. März 2021</p>", "2021-03-03"),  # a date it prints
+    ("pagination page-id-x", "", "2015-06-20T10:00:00+02:00"),  # no WordPress page
+])
+def test_wordpress_static_pages_are_not_dated_by_their_fields(body_class, header, expected):
+    html = (f"<html lang='de'><head><title>Expeditionen planen</title>"
+            "<meta property='article:published_time' content='2015-06-20T10:00:00+02:00'></head>"
+            f"<body class='{body_class}'><article><h1>Expeditionen planen</h1>{header}{BODY}</article></body></html>")
+    assert fa.extract_article(html, "https://example.com/expeditionen/").published == expected
