@@ -481,7 +481,9 @@ CREDIT_WORDS = re.compile(
 )
 # A byline's lead-in and separators: "By Jane Doe and John Roe, Reuters", in the languages of
 # the European press ("Par ... et ...", "Por ... y ...", "Von ... und ...").
-BYLINE_PREFIX = re.compile(r"^\s*(?:(?:written|geschrieben|verfasst|beitrag)\s+)?"
+# Blog templates put the date first ("Posted on September 21, 2020 by Jane Doe"); forums head a
+# post with its icon's title glued on ("Beitragvon jdoe »").
+BYLINE_PREFIX = re.compile(r"^\s*(?:(?:written|geschrieben|verfasst|posted|published)\s+(?:on\s+[^|]{1,40}?\s+)?|beitrag\s*)?"
                            r"(?:by|par|por|von|door|av|di|autor(?:in)?|author|text|texte)\s*:?\s+", re.I)
 BYLINE_ROLE = re.compile(r"\b(?:writer|reporter|correspondent|editor|staff|contributor|columnist|media|for|"
                          r"news|press|journalist|photographer|producer)\b", re.I)
@@ -2474,7 +2476,28 @@ COUNTRY_NAMES = {
 }
 # Class words of a byline, and of an author's card or portrait beside it (not a byline).
 BYLINE_CLASS = re.compile(r"byline|author-?name|(?:^|\s)author(?:$|\s)", re.I)
-AUTHOR_CARD_CLASS = re.compile(r"bio|image|avatar|profile|photo", re.I)
+AUTHOR_CARD_CLASS = re.compile(r"bio|image|avatar|profile|photo|comment", re.I)
+# "author" inside a class word ("field-name-author", "post-meta--author", "author_header", "authors"):
+# a byline too where its text is person-shaped (see looks_like_person_name).
+AUTHOR_WORD_IN_CLASS = re.compile(r"byline|author", re.I)
+# Labels that put the author's name in the text after them, on templates without a byline class:
+# "<strong>Autor:</strong> <a>Jane Doe</a>", "<h4>Autor</h4><p>Jane Doe</p>", "<b>Von:</b><br>Jane Doe".
+AUTHOR_LABELS = {"autor", "autorin", "autoren", "author", "authors", "von", "text", "verfasser", "verfasst von",
+                 "written by", "geschrieben von", "by", "auteur", "auteurs", "par", "por", "escrito por", "autora",
+                 "door", "di"}
+AUTHOR_LABEL_TAGS = ("strong", "b", "h4", "h5", "h6", "dt", "th", "span", "em", "label")
+# What follows a label is read this far: a name or two, never the paragraph after it.
+MAX_LABELLED_CHARS = 120
+# An element whose whole text is a byline, on templates that give it no class: "von Jane Doe",
+# "---- by Jane Doe" (its first words only are checked before the element's text is read).
+TEXT_BYLINE_LEAD = re.compile(rf"^[\s{DASHES}]*(?:by|von|par|por|door)\s", re.I)
+MAX_TEXT_BYLINE_CHARS = 80
+# A byline found by its shape alone (no class, no label) names people in full: "Jane Doe".
+MIN_FULL_NAME_WORDS = 2
+# A link's text is the page's navigation ("Sort by Subject"), never a byline read from the text.
+TEXT_BYLINE_TAGS = ("p", "div", "span", "em", "i", "strong", "b", "small", "h5", "h6", "td", "li", "address")
+# Characters no person's name holds: "MES*", "Stand:", "Name (obligatorisch)".
+NOT_IN_NAME = re.compile(r"[^\w\s'’.-]|[\d_]")
 
 
 def extract_authors(page: ParsedPage) -> Found | None:
@@ -2515,10 +2538,72 @@ def _author_sources(page: ParsedPage) -> Iterator[Found]:
         # schema.org markup puts the name in its own itemprop=name beside a bio or a photo
         named = element.xpath(".//*[@itemprop = 'name']") if element.get("itemprop") == "author" else []
         yield Found(split_byline(text_of(named[0] if named else element)), "rel/itemprop author", element)
-    for element in root.iter("div", "span", "p", "a", "address"):
-        hints = class_and_id(element)
-        if BYLINE_CLASS.search(hints) and not AUTHOR_CARD_CLASS.search(hints):
-            yield Found(split_byline(short_text_of(element, MAX_BYLINE_CHARS) or ""), f"{element.tag}.{hints.split()[0]}", element)
+    yield from _class_bylines(root)
+    yield from _labelled_bylines(root)
+    yield from _text_bylines(root)
+
+
+def _class_bylines(root: Element) -> Iterator[Found]:
+    """Elements classed as a byline (BYLINE_CLASS), or with "author" in a class word where their
+    text is full names (looks_like_full_name), they hold no paragraph or heading (a blog entry
+    classed by its author: "entry-author-jdoe") and their class is not repeated (a list of other
+    stories, each with its author: "teaser__author")."""
+    candidates = [(element, class_and_id(element)) for element in root.iter("div", "span", "p", "a", "address", "ul", "li")]
+    candidates = [(element, hints) for element, hints in candidates
+                  if AUTHOR_WORD_IN_CLASS.search(hints) and not AUTHOR_CARD_CLASS.search(hints)]
+    repeated = collections.Counter(element.get("class") for element, _ in candidates)
+    for element, hints in candidates:
+        names = split_byline(short_text_of(element, MAX_BYLINE_CHARS) or "")
+        if BYLINE_CLASS.search(hints) or (repeated[element.get("class")] == 1 and names and all(map(looks_like_full_name, names))
+                                          and not _contains_block(element, "p", "h1", "h2", "h3")):
+            yield Found(names, f"{element.tag}.{hints.split()[0]}", element)
+
+
+def _labelled_bylines(root: Element) -> Iterator[Found]:
+    """Names after an author label (AUTHOR_LABELS), where they look like people's names."""
+    for label in root.iter(AUTHOR_LABEL_TAGS):
+        if (label.text or "").strip(" :").casefold() in AUTHOR_LABELS and text_of(label).strip(" :").casefold() in AUTHOR_LABELS:
+            names = split_byline(_line_after(label) or _line_after(label.getparent()))
+            if names and all(map(looks_like_person_name, names)):
+                yield Found(names, f"{label.tag} label", label)
+
+
+def _line_after(element: Element | None) -> str:
+    """The text after an element up to the next line break, read at most MAX_LABELLED_CHARS far:
+    its tail, then its next siblings ("<b>Von:</b><br><br>Jane Doe": breaks before any text are skipped)."""
+    if element is None:
+        return ""
+    text = element.tail or ""
+    for sibling in element.itersiblings():
+        if len(text) > MAX_LABELLED_CHARS or sibling.tag == "br" and text.strip():
+            break
+        text += " " + (short_text_of(sibling, MAX_LABELLED_CHARS) or "") + " " + (sibling.tail or "")
+    return clean_text(text) if len(text) <= MAX_LABELLED_CHARS else ""
+
+
+def _text_bylines(root: Element) -> Iterator[Found]:
+    """Elements whose whole text is "von Jane Doe" (see TEXT_BYLINE_LEAD), the names person-shaped."""
+    for element in root.iter(TEXT_BYLINE_TAGS):
+        if element.text and TEXT_BYLINE_LEAD.match(element.text):
+            text = short_text_of(element, MAX_TEXT_BYLINE_CHARS) or ""
+            names = split_byline(text.lstrip(f" {DASHES}")) if not BYLINE_END.search(text) else ()
+            if names and all(map(looks_like_full_name, names)):
+                yield Found(names, f"{element.tag} text byline", element)
+
+
+def looks_like_person_name(name: str) -> bool:
+    """Letters only (a hyphen, an apostrophe, a dot between), each word capitalised (or a particle:
+    "Ursula von der Leyen"), in scripts with case; not a label or a byline's lead word ("Text", "By")."""
+    words = name.split()
+    return not NOT_IN_NAME.search(name) and name.casefold() not in AUTHOR_LABELS \
+        and all(not word[0].islower() or word.casefold() in NAME_PARTICLES for word in words) \
+        and words[0].casefold() not in NAME_PARTICLES
+
+
+def looks_like_full_name(name: str) -> bool:
+    """A person-shaped name of two words or more: what a byline found by its shape alone must be
+    ("By Month", "TECHNOLOGY" are a page's navigation)."""
+    return len(name.split()) >= MIN_FULL_NAME_WORDS and looks_like_person_name(name)
 
 
 def _names_no_person(name: str, site: set[str]) -> bool:
@@ -2550,12 +2635,14 @@ def squeezed(value: str) -> str:
 
 # Where the names in a byline end: a date, a time, a year, a handle, "updated".
 BYLINE_END = re.compile(
-    rf"\s+(?:updated|published|posted)\b|\d{{1,2}}:\d{{2}}|\b(?:19|20)\d{{2}}\b|\s@\w|\s{MONTH_ABBREVIATION}[a-z]*\.?\s+\d"
+    rf"\s+(?:updated|published|posted)\b|,?\s+(?:{'|'.join(WEEKDAYS)})\b|\d{{1,2}}:\d{{2}}|\b(?:19|20)\d{{2}}\b|\s@\w|\s{MONTH_ABBREVIATION}[a-z]*\.?\s+\d"
     # a day before its month, in any language: "Emily Burack 8 January", "Moritz Gathmann am 21.
     # April", "Anna Roth, 07 Dezember", "X am 08.12.2022"
     rf"|[\s,]+(?:am\s+)?\d{{1,2}}(?:\.\s*|\s+)(?:\d{{1,2}}\.|[^\W\d_]{{3,}})",
     re.I,
 )
+# The preposition left before a byline's date: "Posted by Jane Doe on | October 3" (lower case only).
+TRAILING_PREPOSITION = re.compile(r"\s+(?:on|at|am|um|le|el)[\s|,·]*$")
 # A photo credit in a byline's place ("Foto: dpa", "Photo: Reuters") names no author.
 PHOTO_CREDIT = re.compile(r"(?:foto|fotos|photo|photos|bild|bilder|image|credit|фото)\b", re.I)
 # Initials or a desk code after a name: "Elena Oberholzer (obe)".
@@ -2567,8 +2654,8 @@ def split_byline(text: str) -> tuple[str, ...]:
     text = BYLINE_PREFIX.sub("", clean_text(text))
     if PHOTO_CREDIT.match(text):
         return ()
-    text = BYLINE_END.split(text)[0]
-    names = [NAME_CODE.sub("", name.strip(f" .·|{DASHES}")) for name in BYLINE_SPLIT.split(text)]
+    text = TRAILING_PREPOSITION.sub("", BYLINE_END.split(text)[0])
+    names = [NAME_CODE.sub("", name.strip(f" .·|»«/{DASHES}")) for name in BYLINE_SPLIT.split(text)]
     names = [name for name in names if MIN_NAME_CHARS <= len(name) <= MAX_NAME_CHARS and len(name.split()) <= MAX_NAME_WORDS
              and name[0].isalpha()]  # "01.12", "» Name": a date or a mark, not a name
     people = [name for name in names if not BYLINE_ROLE.search(name)]

@@ -1,0 +1,85 @@
+"""Bylines in markup without a byline class: author-classed compound words, labels, "von Jane Doe"
+lines, "Posted on DATE by" blogs, forum posts; and the text shapes that must not pass for a name."""
+
+from __future__ import annotations
+
+import pytest
+
+import fetch_article as fa
+
+PARAGRAPHS = "".join(f"<p>Paragraph {n} of the story, with commas, clauses, and words enough to be read.</p>"
+                     for n in range(3))
+
+
+def authors_of(byline: str, head: str = "", after: str = "") -> tuple[str, ...]:
+    html = (f"<html><head><title>A story</title>{head}</head><body><article><h1>A story</h1>"
+            f"{byline}{PARAGRAPHS}{after}</article></body></html>")
+    return fa.extract_article(html, "https://www.example.com/news/story").authors
+
+
+@pytest.mark.parametrize("byline, expected", [
+    # "author" inside a class word (BEM, Drupal fields, ids), the text a full name
+    ("<div class='post-meta--author'>Jane Doe</div>", ("Jane Doe",)),
+    ("<div class='field field-name-author'><div class='field-items'>von <a href='/u/jd'>Jane Doe</a></div></div>",
+     ("Jane Doe",)),
+    ("<div id='author_header'>Jane Doe</div>", ("Jane Doe",)),
+    ("<ul class='metaInfoAuthorList'><li><a href='/author/jd/'>Jane Doe</a></li></ul>", ("Jane Doe",)),
+    # ...but not a teaser list's authors (the class repeated), a label, a single word, a blog entry
+    ("<div class='teaser__author'>Jane Doe</div><div class='teaser__author'>John Roe</div>", ()),
+    ("<span class='meta-prep-author'>By </span>", ()),
+    ("<div class='date-cat-author'>TECHNOLOGY</div>", ()),
+    ("<div class='entry-author-jdoe'><h2>Other post</h2><p>Jane Doe</p></div>", ()),
+])
+def test_author_in_a_class_word(byline, expected):
+    assert authors_of(byline) == expected
+
+
+@pytest.mark.parametrize("byline, expected", [
+    # a label and the name after it: inline, after line breaks, in the next block
+    ("<p><strong>Autor:</strong> <a href='/profil/1'>Jane Doe</a><br><strong>Tags:</strong> ferries</p>", ("Jane Doe",)),
+    ("<div><b>Von:</b><br><br>Jane Doe</div>", ("Jane Doe",)),
+    ("<div><h4>Autor</h4><p><a href='/profil/jd'>Jane Doe</a>, </p></div>", ("Jane Doe",)),
+    # ...not another label, nor a sentence
+    ("<table><tr><td><b>Author</b></td><td>Text</td></tr></table>", ()),
+    ("<p><strong>Von:</strong> einer Reise nach Kiel</p>", ()),
+])
+def test_author_after_a_label(byline, expected):
+    assert authors_of(byline) == expected
+
+
+@pytest.mark.parametrize("byline, expected", [
+    ("<p> von <em>Jane Doe</em></p>", ("Jane Doe",)),
+    ("<span class='teaser-cat'> von Jane Doe und John Roe </span>", ("Jane Doe", "John Roe")),
+    ("<span><strong><em>---- by Jane Doe</em></strong></span>", ("Jane Doe",)),
+    # navigation and titles are not bylines: a link, one word, words in lower case
+    ("<p><a href='/archive'>By Month</a></p>", ()),
+    ("<p>By Month</p>", ()),
+    ("<p>von hier bis dort</p>", ()),
+])
+def test_a_line_that_is_a_byline(byline, expected):
+    assert authors_of(byline) == expected
+
+
+def test_a_printed_byline_outranks_the_sites_own_credit():
+    head = "<meta name='author' content='Example News'><meta property='og:site_name' content='Example News'>"
+    assert authors_of("<p>Von Jane Doe und John Roe</p>", head) == ("Jane Doe", "John Roe")
+    assert authors_of("<p>Kiel, a port on the Baltic</p>", head) == ("Example News",)  # the site when nobody is named
+
+
+@pytest.mark.parametrize("byline, expected", [
+    ("<div class='byline'>Posted on September 21, 2020 by Jane Doe</div>", ("Jane Doe",)),
+    ("<p class='byline'>Posted by Jane Doe on | October 3, 2012</p>", ("Jane Doe",)),
+    ("<p class='author'><span title='Beitrag'>Beitrag</span>von <strong>jdoe</strong> » 21.01.2009, 05:42</p>",
+     ("jdoe",)),
+])
+def test_blog_and_forum_bylines(byline, expected):
+    assert authors_of(byline) == expected
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Jane Doe", True), ("Ursula von der Leyen", True), ("Jane", True), ("김태연", True),
+    ("Stand:", False), ("MES*", False), ("Posted on", False), ("Veröffentlicht am", False),
+    ("von Jane", False), ("Text", False),
+])
+def test_looks_like_person_name(name, expected):
+    assert fa.looks_like_person_name(name) is expected
