@@ -2560,9 +2560,10 @@ def _class_bylines(root: Element) -> Iterator[Found]:
 
 
 def _labelled_bylines(root: Element) -> Iterator[Found]:
-    """Names after an author label (AUTHOR_LABELS), where they look like people's names."""
+    """Names after an author label (AUTHOR_LABELS), where they look like people's names, outside
+    comments, sidebars and lists of other stories (a reader's "by Jane Doe" above a comment)."""
     for label in root.iter(AUTHOR_LABEL_TAGS):
-        if (label.text or "").strip(" :").casefold() in AUTHOR_LABELS and text_of(label).strip(" :").casefold() in AUTHOR_LABELS:
+        if _outside_other_stories(label) and (label.text or "").strip(" :").casefold() in AUTHOR_LABELS and text_of(label).strip(" :").casefold() in AUTHOR_LABELS:
             names = split_byline(_line_after(label) or _line_after(label.getparent()))
             if names and all(map(looks_like_person_name, names)):
                 yield Found(names, f"{label.tag} label", label)
@@ -2582,9 +2583,10 @@ def _line_after(element: Element | None) -> str:
 
 
 def _text_bylines(root: Element) -> Iterator[Found]:
-    """Elements whose whole text is "von Jane Doe" (see TEXT_BYLINE_LEAD), the names person-shaped."""
+    """Elements whose whole text is "von Jane Doe" (see TEXT_BYLINE_LEAD), the names person-shaped,
+    outside comments, sidebars and lists of other stories."""
     for element in root.iter(TEXT_BYLINE_TAGS):
-        if element.text and TEXT_BYLINE_LEAD.match(element.text):
+        if element.text and TEXT_BYLINE_LEAD.match(element.text) and _outside_other_stories(element):
             text = short_text_of(element, MAX_TEXT_BYLINE_CHARS) or ""
             names = split_byline(text.lstrip(f" {DASHES}")) if not BYLINE_END.search(text) else ()
             if names and all(map(looks_like_full_name, names)):

@@ -60,6 +60,14 @@ def test_a_line_that_is_a_byline(byline, expected):
     assert authors_of(byline) == expected
 
 
+@pytest.mark.parametrize("after", [
+    "<div class='comments'><div class='comment'><p>by Jane Doe</p><p>First!</p></div></div>",
+    "<ul class='commentlist'><li><span><b>Author:</b> Jane Doe</span> I disagree.</li></ul>",
+])
+def test_a_readers_comment_names_no_author(after):
+    assert authors_of("", after=after) == ()
+
+
 def test_a_printed_byline_outranks_the_sites_own_credit():
     head = "<meta name='author' content='Example News'><meta property='og:site_name' content='Example News'>"
     assert authors_of("<p>Von Jane Doe und John Roe</p>", head) == ("Jane Doe", "John Roe")
