@@ -89,7 +89,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO, TypeAlias, cast
 from urllib.parse import urljoin, urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 try:
     import charset_normalizer
@@ -2986,7 +2986,11 @@ def _newsroom_zone(url: str | None) -> ZoneInfo | None:
     except ValueError:
         return None
     zone = NEWSROOM_ZONES.get(host.rpartition(".")[2]) if host else None
-    return ZoneInfo(zone) if zone else None
+    try:
+        return ZoneInfo(zone) if zone else None
+    except ZoneInfoNotFoundError:  # a system's tz database older than a zone's name (Europe/Kyiv: 2022)
+        log.debug("no time zone %s on this system: the UTC time stays as the page gives it", zone)
+        return None
 
 
 def _url_date(url: str | None) -> date | None:

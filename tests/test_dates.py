@@ -308,3 +308,9 @@ def test_wordpress_static_pages_are_not_dated_by_their_fields(body_class, header
             "<meta property='article:published_time' content='2015-06-20T10:00:00+02:00'></head>"
             f"<body class='{body_class}'><article><h1>Expeditionen planen</h1>{header}{BODY}</article></body></html>")
     assert fa.extract_article(html, "https://example.com/expeditionen/").published == expected
+
+
+def test_a_zone_this_system_lacks_leaves_the_utc_time(monkeypatch):
+    monkeypatch.setitem(fa.NEWSROOM_ZONES, "ca", "America/No_Such_Zone")
+    head = "<meta property='article:published_time' content='2020-08-25T00:23:33+00:00'>"
+    assert page(head, url="https://ici.example.ca/nouvelle/1").published == "2020-08-25T00:23:33+00:00"
