@@ -1665,14 +1665,7 @@ def _article_of(page: ParsedPage, known: TemplateFinds, story: Story) -> Article
                           extract_section_kicker(headline.element if headline else None,
                                                  canonical_url.value if canonical_url else url))
     summary = extract_summary(page)
-    # The page's own date is looked for only where no field gives one (it reads the whole tree).
-    # The body's first block, and its first paragraph where a subheading comes first (a press
-    # release's subtitle above "01.02.2022 Der Arbeitsmarkt …"; a blog's date set as a heading).
-    first = body.blocks[0].text if body.blocks else ""
-    paragraph = next((block.text for block in body.blocks if block.kind is not BlockKind.HEADING), first)
-    openings = (first, paragraph) if paragraph != first else (first,)
-    published = wiki_revision_date(page) or (None if is_wordpress_page(page.root) else extract_date(page, "published")) \
-        or known.published or extract_page_date(page, headline, openings)
+    published = extract_published(page, known, headline, body)
     modified = extract_date(page, "modified")
     return Article(
         url=url,
@@ -2479,7 +2472,8 @@ BYLINE_CLASS = re.compile(r"byline|author-?name|(?:^|\s)author(?:$|\s)", re.I)
 AUTHOR_CARD_CLASS = re.compile(r"bio|image|avatar|profile|photo|comment", re.I)
 # "author" inside a class word ("field-name-author", "post-meta--author", "author_header", "authors"):
 # a byline too where its text is person-shaped (see looks_like_person_name).
-AUTHOR_WORD_IN_CLASS = re.compile(r"byline|author", re.I)
+# ("authority", "authorization", "authorised": other words.)
+AUTHOR_WORD_IN_CLASS = re.compile(r"byline|author(?!i[stz])", re.I)
 # Labels that put the author's name in the text after them, on templates without a byline class:
 # "<strong>Autor:</strong> <a>Jane Doe</a>", "<h4>Autor</h4><p>Jane Doe</p>", "<b>Von:</b><br>Jane Doe".
 AUTHOR_LABELS = {"autor", "autorin", "autoren", "author", "authors", "von", "text", "verfasser", "verfasst von",
@@ -2498,6 +2492,8 @@ MIN_FULL_NAME_WORDS = 2
 TEXT_BYLINE_TAGS = ("p", "div", "span", "em", "i", "strong", "b", "small", "h5", "h6", "td", "li", "address")
 # Characters no person's name holds: "MES*", "Stand:", "Name (obligatorisch)".
 NOT_IN_NAME = re.compile(r"[^\w\s'’.-]|[\d_]")
+# Invisible marks inside names: joiners of Persian and Indic script, direction marks around right-to-left names.
+JOINERS = "\u200c\u200d\u200e\u200f"
 
 
 def extract_authors(page: ParsedPage) -> Found | None:
@@ -2553,8 +2549,10 @@ def _class_bylines(root: Element) -> Iterator[Found]:
                   if AUTHOR_WORD_IN_CLASS.search(hints) and not AUTHOR_CARD_CLASS.search(hints)]
     repeated = collections.Counter(element.get("class") for element, _ in candidates)
     for element, hints in candidates:
+        if not BYLINE_CLASS.search(hints) and repeated[element.get("class")] > 1:
+            continue  # (read first: a list of teasers holds thousands)
         names = split_byline(short_text_of(element, MAX_BYLINE_CHARS) or "")
-        if BYLINE_CLASS.search(hints) or (repeated[element.get("class")] == 1 and names and all(map(looks_like_full_name, names))
+        if BYLINE_CLASS.search(hints) or (names and all(map(looks_like_full_name, names))
                                           and not _contains_block(element, "p", "h1", "h2", "h3")):
             yield Found(names, f"{element.tag}.{hints.split()[0]}", element)
 
@@ -2563,7 +2561,8 @@ def _labelled_bylines(root: Element) -> Iterator[Found]:
     """Names after an author label (AUTHOR_LABELS), where they look like people's names, outside
     comments, sidebars and lists of other stories (a reader's "by Jane Doe" above a comment)."""
     for label in root.iter(AUTHOR_LABEL_TAGS):
-        if _outside_other_stories(label) and (label.text or "").strip(" :").casefold() in AUTHOR_LABELS and text_of(label).strip(" :").casefold() in AUTHOR_LABELS:
+        if (label.text or "").strip(" :").casefold() in AUTHOR_LABELS and text_of(label).strip(" :").casefold() in AUTHOR_LABELS \
+                and _outside_other_stories(label):  # (the label's own text first: most elements are no label)
             names = split_byline(_line_after(label) or _line_after(label.getparent()))
             if names and all(map(looks_like_person_name, names)):
                 yield Found(names, f"{label.tag} label", label)
@@ -2576,9 +2575,15 @@ def _line_after(element: Element | None) -> str:
         return ""
     text = element.tail or ""
     for sibling in element.itersiblings():
-        if len(text) > MAX_LABELLED_CHARS or sibling.tag == "br" and text.strip():
-            break
-        text += " " + (short_text_of(sibling, MAX_LABELLED_CHARS) or "") + " " + (sibling.tail or "")
+        ends_line = sibling.tag == "br" or sibling.tag in LINE_ENDING_TAGS
+        if len(text) > MAX_LABELLED_CHARS or ends_line and (text.strip() or sibling.tag == element.tag):
+            break  # a line break, the next block ("<dt>Autor</dt><dd>Jane Doe</dd><dt>Rubrik</dt>"), the next header cell
+        sibling_text = short_text_of(sibling, MAX_LABELLED_CHARS)
+        if sibling_text is None:
+            return ""  # a paragraph, not a name
+        if sibling_text.strip(" :").casefold() in AUTHOR_LABELS:
+            break  # the next label
+        text += " " + sibling_text + " " + (sibling.tail or "")
     return clean_text(text) if len(text) <= MAX_LABELLED_CHARS else ""
 
 
@@ -2597,9 +2602,10 @@ def looks_like_person_name(name: str) -> bool:
     """Letters only (a hyphen, an apostrophe, a dot between), each word capitalised (or a particle:
     "Ursula von der Leyen"), in scripts with case; not a label or a byline's lead word ("Text", "By")."""
     words = name.split()
-    return not NOT_IN_NAME.search(name) and name.casefold() not in AUTHOR_LABELS \
+    letters = "".join(char for char in name if not unicodedata.category(char).startswith("M") and char not in JOINERS)
+    return bool(words) and not NOT_IN_NAME.search(letters) and name.casefold() not in AUTHOR_LABELS \
         and all(not word[0].islower() or word.casefold() in NAME_PARTICLES for word in words) \
-        and words[0].casefold() not in NAME_PARTICLES
+        and words[0] not in NAME_PARTICLES  # "von Jane" is a lead-in; "Al Gore", "Van Morrison" are names
 
 
 def looks_like_full_name(name: str) -> bool:
@@ -2637,14 +2643,15 @@ def squeezed(value: str) -> str:
 
 # Where the names in a byline end: a date, a time, a year, a handle, "updated".
 BYLINE_END = re.compile(
-    rf"\s+(?:updated|published|posted)\b|,?\s+(?:{'|'.join(WEEKDAYS)})\b|\d{{1,2}}:\d{{2}}|\b(?:19|20)\d{{2}}\b|\s@\w|\s{MONTH_ABBREVIATION}[a-z]*\.?\s+\d"
+    rf"(?<!\s)\s+(?:updated|published|posted)\b|(?<![\s,]),?\s+(?:{'|'.join(WEEKDAYS)})\b|\d{{1,2}}:\d{{2}}|\b(?:19|20)\d{{2}}\b|\s@\w|\s{MONTH_ABBREVIATION}[a-z]*\.?\s+\d"
     # a day before its month, in any language: "Emily Burack 8 January", "Moritz Gathmann am 21.
     # April", "Anna Roth, 07 Dezember", "X am 08.12.2022"
-    rf"|[\s,]+(?:am\s+)?\d{{1,2}}(?:\.\s*|\s+)(?:\d{{1,2}}\.|[^\W\d_]{{3,}})",
+    # (each branch tried from a run's first comma or space only: from each, a long run was read to its end)
+    rf"|(?<![\s,])[\s,]+(?:am\s+)?\d{{1,2}}(?:\.\s*|\s+)(?:\d{{1,2}}\.|[^\W\d_]{{3,}})",
     re.I,
 )
 # The preposition left before a byline's date: "Posted by Jane Doe on | October 3" (lower case only).
-TRAILING_PREPOSITION = re.compile(r"\s+(?:on|at|am|um|le|el)[\s|,·]*$")
+TRAILING_PREPOSITION = re.compile(r"(?<!\s)\s+(?:on|at|am|um|le|el)[\s|,·]*$")
 # A photo credit in a byline's place ("Foto: dpa", "Photo: Reuters") names no author.
 PHOTO_CREDIT = re.compile(r"(?:foto|fotos|photo|photos|bild|bilder|image|credit|фото)\b", re.I)
 # Initials or a desk code after a name: "Elena Oberholzer (obe)".
@@ -2854,7 +2861,7 @@ WIKI_LAST_EDIT_XPATH = lxml.etree.XPath("//*[@id='footer-info-lastmod']")
 # yet SEO plugins stamp those too with article:published_time, the day the page was begun. A
 # static page's <body> is classed "page page-id-42" ("single single-post postid-42" for a post):
 # its fields' dates are not read; a date it prints still is.
-WORDPRESS_PAGE_CLASSES = ("page", re.compile(r"page-id-\d+"))
+WORDPRESS_PAGE_CLASS, WORDPRESS_PAGE_ID = "page", re.compile(r"page-id-\d+")
 # English as written in the United States puts the month first: 3/11/2020 is March 11.
 MONTH_FIRST_LANGUAGES = ("en-us", "en")
 # How far a newsroom's zone may be from UTC for the URL's day to stand in for a UTC time's: UTC+14
@@ -2877,6 +2884,22 @@ def extract_date(page: ParsedPage, which: str) -> Found | None:
     return found
 
 
+def extract_published(page: ParsedPage, known: TemplateFinds, headline: Found | None, body: Body) -> Found | None:
+    """The publication date, from the first of these that gives one: a wiki's last revision; the
+    page's fields (JSON-LD, meta; not on a WordPress static page); the site template's; the page's
+    own, looked for only where no field gives one (it reads the whole tree)."""
+    fields = None if is_wordpress_page(page.root) else extract_date(page, "published")
+    return wiki_revision_date(page) or fields or known.published or extract_page_date(page, headline, _openings(body))
+
+
+def _openings(body: Body) -> tuple[str, ...]:
+    """The body's first block, and its first paragraph where a subheading comes first (a press
+    release's subtitle above "01.02.2022 Der Arbeitsmarkt …"; a blog's date set as a heading)."""
+    first = body.blocks[0].text if body.blocks else ""
+    paragraph = next((block.text for block in body.blocks if block.kind is not BlockKind.HEADING), first)
+    return (first, paragraph) if paragraph != first else (first,)
+
+
 def wiki_revision_date(page: ParsedPage) -> Found | None:
     """A wiki page's latest revision (see WIKI_GENERATORS): its modified timestamp, else the
     footer's "last edited on" line."""
@@ -2893,9 +2916,10 @@ def wiki_revision_date(page: ParsedPage) -> Found | None:
 
 
 def is_wordpress_page(root: Element) -> bool:
-    """Whether the page is one of a WordPress site's static pages (see WORDPRESS_PAGE_CLASSES)."""
-    classes = set((root.find("body").get("class") or "").split()) if root.find("body") is not None else set()
-    return WORDPRESS_PAGE_CLASSES[0] in classes and any(WORDPRESS_PAGE_CLASSES[1].fullmatch(name) for name in classes)
+    """Whether the page is one of a WordPress site's static pages (see WORDPRESS_PAGE_CLASS)."""
+    body = root.find("body")
+    classes = (body.get("class") or "").split() if body is not None else []
+    return WORDPRESS_PAGE_CLASS in classes and any(WORDPRESS_PAGE_ID.fullmatch(name) for name in classes)
 
 
 def shown_date(found: Found, page: ParsedPage) -> Found:
@@ -2981,11 +3005,12 @@ def local_day_of_utc(found: Found, page: ParsedPage, candidates: list[tuple[str 
 
 
 def _newsroom_zone(url: str | None) -> ZoneInfo | None:
+    """The zone of the country whose domain the URL's host is in (see NEWSROOM_ZONES), if any."""
     try:
         host = urlsplit(url).hostname if url else None
     except ValueError:
         return None
-    zone = NEWSROOM_ZONES.get(host.rpartition(".")[2]) if host else None
+    zone = NEWSROOM_ZONES.get(host.rstrip(".").rpartition(".")[2]) if host else None  # ("example.ca.": fully qualified)
     try:
         return ZoneInfo(zone) if zone else None
     except ZoneInfoNotFoundError:  # a system's tz database older than a zone's name (Europe/Kyiv: 2022)

@@ -8,8 +8,9 @@ Each page is built here, from a family that a server or a page could send on pur
 quotes and abbreviations (the sentence scan), one element with 100,000 attributes (libxml2's
 duplicate-attribute check), block quotes, bylines, decks, source lines and captions nested 200 or
 250 deep around a megabyte of words (text read once per level), and 20,000 siblings each with a
-class of its own (the search for records and tab panels of one class), and a broken JSON-LD block
-of unclosed comments (its repair). tests/test_faults.py runs the
+class of its own (the search for records and tab panels of one class), a broken JSON-LD block
+of unclosed comments (its repair), an author of 100,000 commas (the byline's end), spans nested
+250 deep and 20,000 teaser authors of one class (the bylines read from labels and classes). tests/test_faults.py runs the
 same pages through the command line with a generous ceiling; this prints the real times.
 """
 
@@ -68,6 +69,11 @@ HOSTILE_PAGES = {
     "20,000 hidden siblings, each its own class": lambda: siblings('<div class="c{n}" hidden>x</div>', 20_000),
     "20,000 sibling records, each its own class": lambda: siblings('<div class="c{n}"><p>x</p></div>', 20_000),
     "200 nested hidden elements, 1.2 MB": lambda: nested("<div hidden>", "</div>", 200),
+    "a meta author of 100,000 commas": lambda: PAGE.replace("</title>", "</title><meta name='author' content='{body}'>")
+        .format(body="," * 100_000 + "x").encode(),
+    "250 nested spans under 100 blocks (labels)": lambda: PAGE.format(
+        body=("<div>" + "<span class='a'>" * 250 + "x" + "</span>" * 250 + "</div>") * 100).encode(),
+    "20,000 teaser authors of one class": lambda: siblings("<span class='teaser__author'>Jane Doe</span>", 20_000),
     "JSON-LD of 100,000 unclosed comments": lambda: PAGE.format(
         body='<script type="application/ld+json">' + "/*x" * 100_000 + "</script>").encode(),
 }

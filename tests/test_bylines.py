@@ -28,7 +28,8 @@ def authors_of(byline: str, head: str = "", after: str = "") -> tuple[str, ...]:
     ("<div class='teaser__author'>Jane Doe</div><div class='teaser__author'>John Roe</div>", ()),
     ("<span class='meta-prep-author'>By </span>", ()),
     ("<div class='date-cat-author'>TECHNOLOGY</div>", ()),
-    ("<div class='entry-author-jdoe'><h2>Other post</h2><p>Jane Doe</p></div>", ()),
+    ("<div class='entry-author-jdoe'><h2>Other Post</h2><p>Jane Doe</p></div>", ()),
+    ("<span class='authority-name'>Federal Aviation Administration</span>", ()),
 ])
 def test_author_in_a_class_word(byline, expected):
     assert authors_of(byline) == expected
@@ -42,6 +43,10 @@ def test_author_in_a_class_word(byline, expected):
     # ...not another label, nor a sentence
     ("<table><tr><td><b>Author</b></td><td>Text</td></tr></table>", ()),
     ("<p><strong>Von:</strong> einer Reise nach Kiel</p>", ()),
+    # ...nor the labels and values after the name, nor a table's next header cell
+    ("<dl><dt>Autor</dt><dd>Jane Doe</dd><dt>Rubrik</dt><dd>Politik</dd></dl>", ("Jane Doe",)),
+    ("<table><tr><th>Author</th><th>Topic</th><th>Replies</th></tr></table>", ()),
+    ("<div><strong>Text</strong><div>" + "word " * 60 + "</div><p>Kiel Harbour Office</p></div>", ()),
 ])
 def test_author_after_a_label(byline, expected):
     assert authors_of(byline) == expected
@@ -84,10 +89,20 @@ def test_blog_and_forum_bylines(byline, expected):
     assert authors_of(byline) == expected
 
 
+@pytest.mark.parametrize("byline, expected", [
+    ("<div class='byline'>Jane Doe Monday, 3 May</div>", ("Jane Doe",)),  # a weekday ends the name
+    ("<div class='byline'>Jane Doe, Tuesday</div>", ("Jane Doe",)),
+    ("<div class='comment-author'>Jane Doe</div>", ()),  # a comment's writer, not the story's
+])
+def test_what_ends_or_rules_out_a_byline(byline, expected):
+    assert authors_of(byline) == expected
+
+
 @pytest.mark.parametrize("name, expected", [
     ("Jane Doe", True), ("Ursula von der Leyen", True), ("Jane", True), ("김태연", True),
     ("Stand:", False), ("MES*", False), ("Posted on", False), ("Veröffentlicht am", False),
-    ("von Jane", False), ("Text", False),
+    ("von Jane", False), ("Text", False), ("", False),
+    ("Al Gore", True), ("Van Morrison", True), ("राहुल गांधी", True), ("สมชาย ใจดี", True), ("علی\u200cرضا", True),
 ])
 def test_looks_like_person_name(name, expected):
     assert fa.looks_like_person_name(name) is expected

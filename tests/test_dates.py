@@ -127,10 +127,17 @@ def test_utc_time_across_midnight_on_the_clock_of_the_sites_country():
     assert page(head, url="https://example.io/story").published == "2020-08-25T00:23:33+00:00"
 
 
-def test_every_newsroom_zone_is_known_to_this_machine():
-    from zoneinfo import ZoneInfo
-    for zone in fa.NEWSROOM_ZONES.values():
-        assert ZoneInfo(zone).utcoffset(fa.datetime(2020, 1, 1)) is not None
+def test_every_newsroom_zone_is_a_zone_name():
+    from zoneinfo import available_timezones
+    newer_names = {"Europe/Kyiv"}  # (2022: a system's older tz database may lack it; see _newsroom_zone)
+    assert set(fa.NEWSROOM_ZONES.values()) - available_timezones() <= newer_names
+    assert all(len(country) == 2 and country.islower() for country in fa.NEWSROOM_ZONES)
+
+
+def test_utc_evening_is_the_next_day_east_of_greenwich():
+    head = "<meta property='article:published_time' content='2021-03-04T23:30:00+00:00'>"
+    assert page(head, url="https://zeitung.example.de/politik/1").published == "2021-03-05T00:30:00+01:00"
+    assert page(head, url="https://zeitung.example.de./politik/1").published == "2021-03-05T00:30:00+01:00"
 
 
 @pytest.mark.parametrize("name", ["og:article:published_time", "sailthru.date", "dcterms.created",
@@ -302,6 +309,8 @@ def test_a_wikis_date_is_its_last_revision():
     ("post-template-default single single-post postid-886", "", "2015-06-20T10:00:00+02:00"),  # a post is dated
     ("page-template-default page page-id-5716", "<p class='date'>3. März 2021</p>", "2021-03-03"),  # a date it prints
     ("pagination page-id-x", "", "2015-06-20T10:00:00+02:00"),  # no WordPress page
+    ("page-template-default page", "", "2015-06-20T10:00:00+02:00"),  # "page" alone: another theme's word
+    ("page-id-5716 pages", "", "2015-06-20T10:00:00+02:00"),
 ])
 def test_wordpress_static_pages_are_not_dated_by_their_fields(body_class, header, expected):
     html = (f"<html lang='de'><head><title>Expeditionen planen</title>"
