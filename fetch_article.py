@@ -1847,12 +1847,16 @@ TAG_ATTRIBUTE_POSSESSIVE = rb"""(?:[\s/]++|(?<=["']))[^\s/>][^\s/>=]*+(?:\s*+=\s
 # (?=(…))\1, the atomic group Python 3.10 can read.
 ATOMIC_TAG_ATTRIBUTE = rb"(?>" + TAG_ATTRIBUTE_POSSESSIVE + rb")" if sys.version_info >= (3, 11) \
     else rb"(?=(" + TAG_ATTRIBUTE + rb"))\1"
-# A start or end tag with MAX_TAG_ATTRIBUTES attributes, looked for wherever a '<' is (in scripts
-# too, so a page without one may be flagged, but one is never missed). Its name is taken whole,
-# as the tokenizer (and MARKUP_PIECE) reads it, and so is each attribute, so a tag that falls
-# short costs one pass over its attributes.
-MANY_ATTRIBUTES = re.compile(rb"</?[A-Za-z][^\s/>]*" + (rb"+" if sys.version_info >= (3, 11) else rb"")
-                             + rb"(?:" + ATOMIC_TAG_ATTRIBUTE + rb"){%d}" % MAX_TAG_ATTRIBUTES)
+def tags_with_attributes(count: int) -> re.Pattern[bytes]:
+    """A start or end tag with `count` attributes, looked for wherever a '<' is (in scripts too,
+    so a page without one may be flagged, but one is never missed). Its name is taken whole, as
+    the tokenizer (and MARKUP_PIECE) reads it, and so is each attribute, so a tag that falls
+    short costs one pass over its attributes."""
+    return re.compile(rb"</?[A-Za-z][^\s/>]*" + (rb"+" if sys.version_info >= (3, 11) else rb"")
+                      + rb"(?:" + ATOMIC_TAG_ATTRIBUTE + rb"){%d}" % count)
+
+
+MANY_ATTRIBUTES = tags_with_attributes(MAX_TAG_ATTRIBUTES)
 
 
 def cap_tag_attributes(data: bytes) -> bytes:

@@ -75,3 +75,22 @@ def test_a_tag_past_the_attribute_limit_is_never_missed_by_the_quick_search(befo
     data = ("".join(before) + f"<{name}" + "".join(pieces) + ">text" + "".join(after)).encode()
     if fa.cap_each_tag(data) != data:
         assert fa.MANY_ATTRIBUTES.search(data)
+
+
+# Pieces of tags in the shapes that tell attributes apart: quotes, equals signs, slashes, spaces.
+TAG_PIECES = [b" ", b"\t", b"\n", b"/", b"=", b'"', b"'", b">", b"<", b"a", b"b", b"x=1", b'"q"', b"'q'",
+              b"<a", b"</a", b"==", b"\f", b"\r", b"-"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(TAG_PIECES), min_size=1, max_size=30), st.sampled_from([1, 2, 3, 5]))
+def test_the_attribute_count_search_misses_no_tag_the_tokenizer_reads(pieces, count):
+    """MANY_ATTRIBUTES (its possessive copy of TAG_ATTRIBUTE on 3.11+) flags every tag in which
+    MARKUP_PIECE, the tokenizer's model, reads `count` attributes or more."""
+    data = b"".join(pieces)
+    search = fa.tags_with_attributes(count)
+    tokenized = (fa.MARKUP_PIECE.match(data, start) for start in range(len(data)) if data[start:start + 1] == b"<")
+    most = max((len(fa.TAG_ATTRIBUTE_RE.findall(piece.group("attributes"))) for piece in tokenized
+                if piece and piece.group("attributes") is not None), default=0)
+    if most >= count:
+        assert search.search(data)
