@@ -2565,11 +2565,18 @@ def _labelled_bylines(root: Element) -> Iterator[Found]:
     """Names after an author label (AUTHOR_LABELS), where they look like people's names, outside
     comments, sidebars and lists of other stories (a reader's "by Jane Doe" above a comment)."""
     for label in root.iter(AUTHOR_LABEL_TAGS):
-        if (label.text or "").strip(" :").casefold() in AUTHOR_LABELS and text_of(label).strip(" :").casefold() in AUTHOR_LABELS \
-                and _outside_other_stories(label):  # (the label's own text first: most elements are no label)
+        if _is_author_label(label) and _outside_other_stories(label):  # (the cheap test first: most are no label)
             names = split_byline(_line_after(label) or _line_after(label.getparent()))
             if names and all(map(looks_like_person_name, names)):
                 yield Found(names, f"{label.tag} label", label)
+
+
+def _is_author_label(element: Element) -> bool:
+    """Whether an element's whole text is an author label: its own first text ("Autor:"), read
+    first as most elements hold none, and then all of it, children included ("<b>Autor<i>:</i></b>"
+    is a label; "<b>Autor <a>Jane Doe</a></b>" is a byline, read by the other sources)."""
+    return (element.text or "").strip(" :").casefold() in AUTHOR_LABELS \
+        and text_of(element).strip(" :").casefold() in AUTHOR_LABELS
 
 
 def _line_after(element: Element | None) -> str:
