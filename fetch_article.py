@@ -2528,9 +2528,14 @@ def _author_sources(page: ParsedPage) -> Iterator[Found]:
                and isinstance(author.get("@id"), str) else author
                for author in (authors if isinstance(authors, list) else [authors])]
     yield Found(dedupe(name for author in authors for name in split_byline(ld_text(author) or "")), "json-ld author")
+    shown = functools.cache(lambda: _reader_text(root))
     for key in AUTHOR_META_NAMES:
         if meta.get(key):
-            yield Found(split_byline(meta[key]), f"meta {key}")
+            names = split_byline(meta[key])
+            # A meta author the page never shows is the site's (a blog's owner, a theme's default
+            # set on every page), not the story's: read on as if it were not there.
+            if all(unicodedata.normalize("NFKC", name).casefold() in shown() for name in names):
+                yield Found(names, f"meta {key}")
     for number in "12":  # Yoast SEO's reading card: twitter:label1 "Written by", twitter:data1 the name
         if meta.get(f"twitter:label{number}", "").casefold().strip() in WRITTEN_BY_LABELS and meta.get(f"twitter:data{number}"):
             yield Found(split_byline(meta[f"twitter:data{number}"]), f"meta twitter:data{number}")
@@ -2541,6 +2546,12 @@ def _author_sources(page: ParsedPage) -> Iterator[Found]:
     yield from _class_bylines(root)
     yield from _labelled_bylines(root)
     yield from _text_bylines(root)
+
+
+def _reader_text(root: Element) -> str:
+    """The text of the page's body as a reader sees it, case-folded, for looking names up."""
+    body = root.find("body")
+    return unicodedata.normalize("NFKC", fold_whitespace(text_of(body if body is not None else root))).casefold()
 
 
 def _class_bylines(root: Element) -> Iterator[Found]:

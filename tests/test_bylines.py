@@ -76,7 +76,9 @@ def test_a_readers_comment_names_no_author(after):
 def test_a_printed_byline_outranks_the_sites_own_credit():
     head = "<meta name='author' content='Example News'><meta property='og:site_name' content='Example News'>"
     assert authors_of("<p>Von Jane Doe und John Roe</p>", head) == ("Jane Doe", "John Roe")
-    assert authors_of("<p>Kiel, a port on the Baltic</p>", head) == ("Example News",)  # the site when nobody is named
+    # the site when nobody is named and the page shows it; a credit no reader sees, nobody
+    assert authors_of("<p>Kiel, a port on the Baltic. Example News</p>", head) == ("Example News",)
+    assert authors_of("<p>Kiel, a port on the Baltic</p>", head) == ()
 
 
 @pytest.mark.parametrize("byline, expected", [
@@ -106,3 +108,12 @@ def test_what_ends_or_rules_out_a_byline(byline, expected):
 ])
 def test_looks_like_person_name(name, expected):
     assert fa.looks_like_person_name(name) is expected
+
+
+@pytest.mark.parametrize("byline, expected", [
+    ("", ()),  # a meta author no reader sees: the site's owner or a theme's default
+    ("<p class='meta'>Ein Beitrag von Jane Doe</p>", ("Jane Doe",)),  # shown, in any case and form
+    ("<p class='meta'>JANE DOE</p>", ("Jane Doe",)),
+])
+def test_a_meta_author_counts_where_the_page_shows_it(byline, expected):
+    assert authors_of(byline, head="<meta name='author' content='Jane Doe'>") == expected

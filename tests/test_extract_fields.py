@@ -82,11 +82,14 @@ def test_summary_is_the_meta_description():
     ('<script type="application/ld+json">{"@type":"NewsArticle","author":[{"@type":"Person","name":"Ana Ruiz"},'
      '{"@type":"Organization","name":"Thomson Reuters"}]}</script>', STORY, ("Ana Ruiz", "Thomson Reuters")),
     ('<script type="application/ld+json">{"@type":"NewsArticle","author":"Ana Ruiz"}</script>', STORY, ("Ana Ruiz",)),
-    ("<meta name='author' content='Ana Ruiz and Tom Lee'>", STORY, ("Ana Ruiz", "Tom Lee")),
+    # a meta author the page shows (here in its footer); one it never shows is the site's, not the story's
+    ("<meta name='author' content='Ana Ruiz and Tom Lee'>", STORY + "<footer>Ana Ruiz, Tom Lee</footer>", ("Ana Ruiz", "Tom Lee")),
+    ("<meta name='author' content='Ana Ruiz and Tom Lee'>", STORY, ()),
     ("<meta property='article:author' content='https://facebook.com/ana'>", STORY, ()),
     ('<script type="application/ld+json">{"@type":"NewsArticle","author":{"name":"By TOM KRISHER, AP Auto Writer"}}</script>',
      STORY, ("TOM KRISHER",)),
-    ("<meta name='author' content='Amy Kuperinsky | NJ Advance Media for NJ.com'>", STORY, ("Amy Kuperinsky",)),
+    ("<meta name='author' content='Amy Kuperinsky | NJ Advance Media for NJ.com'>", STORY + "<footer>Amy Kuperinsky</footer>",
+     ("Amy Kuperinsky",)),
     ("", STORY.replace("</h1>", "</h1><div class='byline'>Roger Gonzalez @rgonzalezcbs Nov 19, 2019</div>"),
      ("Roger Gonzalez",)),
     ("", STORY.replace("</h1>", "</h1><div class='byline'>By Ana Ruiz, Tom Lee and Kim Ng</div>"),
@@ -395,7 +398,7 @@ def test_a_page_without_body_text_is_still_not_an_article():
 def test_what_a_page_without_body_text_says_of_itself_is_kept_on_the_error():
     html = ("<html><head><title>World news | Site</title><meta name='author' content='Jane Doe'>"
             "<meta property='article:published_time' content='2020-01-02T03:04:05Z'></head><body><h1>World news</h1>"
-            "<ul><li><a href='/a'>One</a></li></ul></body></html>")
+            "<ul><li><a href='/a'>One</a></li></ul><footer>Edited by Jane Doe</footer></body></html>")
     with pytest.raises(fa.ExtractionError) as caught:
         fa.extract_article(html, "https://example.com/world")
     found = caught.value.article
@@ -677,9 +680,9 @@ AUTHOR_STORY = "".join(f"<p>Paragraph {n} of the story, with commas, clauses, an
     ("<meta name='author' content='example.com'>", "<p class='byline'>Von Max Muster</p>", ("Max Muster",)),
     ("<meta name='author' content='wegewerk GmbH'>", "<p class='byline'>Text: Anna Roth</p>", ("Anna Roth",)),
     ("<meta name='author' content='desk@example.com'>", "<p class='byline'>Anna Roth (aro)</p>", ("Anna Roth",)),
-    # ...and stands when nothing else names anyone, but an e-mail address never does
-    ("<meta name='author' content='Example News'><meta property='og:site_name' content='Example News'>", "",
-     ("Example News",)),
+    # ...and stands when nothing else names anyone (and the page shows it), but an e-mail address never does
+    ("<meta name='author' content='Example News'><meta property='og:site_name' content='Example News'>",
+     "<div class='source'>Example News</div>", ("Example News",)),
     ("<meta name='author' content='desk@example.com'>", "", ()),
     # a Yoast author is a reference to a Person elsewhere in the graph
     ("""<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", "headline": "A story",
