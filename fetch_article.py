@@ -2471,7 +2471,8 @@ COUNTRY_NAMES = {
     "usa", "u.s.a.", "united states", "uk", "united kingdom", "canada", "australia", "mexico", "méxico",
     "argentina", "brasil", "brazil", "chile", "colombia", "bolivia", "uruguay", "peru", "perú",
 }
-# Class words of a byline, and of an author's card or portrait beside it (not a byline).
+# Class words of a byline, and of an author's card or portrait beside it or a comment's writer
+# ("comment-author": a reader, not the story's author), neither of them a byline.
 BYLINE_CLASS = re.compile(r"byline|author-?name|(?:^|\s)author(?:$|\s)", re.I)
 AUTHOR_CARD_CLASS = re.compile(r"bio|image|avatar|profile|photo|comment", re.I)
 # "author" inside a class word ("field-name-author", "post-meta--author", "author_header", "authors"):
