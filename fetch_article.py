@@ -1847,6 +1847,8 @@ TAG_ATTRIBUTE_POSSESSIVE = rb"""(?:[\s/]++|(?<=["']))[^\s/>][^\s/>=]*+(?:\s*+=\s
 # (?=(…))\1, the atomic group Python 3.10 can read.
 ATOMIC_TAG_ATTRIBUTE = rb"(?>" + TAG_ATTRIBUTE_POSSESSIVE + rb")" if sys.version_info >= (3, 11) \
     else rb"(?=(" + TAG_ATTRIBUTE + rb"))\1"
+
+
 def tags_with_attributes(count: int) -> re.Pattern[bytes]:
     """A start or end tag with `count` attributes, looked for wherever a '<' is (in scripts too,
     so a page without one may be flagged, but one is never missed). Its name is taken whole, as
@@ -2552,7 +2554,7 @@ def _author_sources(page: ParsedPage) -> Iterator[Found]:
 def _reader_text(root: Element) -> str:
     """The text of the page's body as a reader sees it, case-folded, for looking names up."""
     body = root.find("body")
-    return unicodedata.normalize("NFKC", fold_whitespace(text_of(body if body is not None else root))).casefold()
+    return unicodedata.normalize("NFKC", text_of(body if body is not None else root)).casefold()
 
 
 def _class_bylines(root: Element) -> Iterator[Found]:
@@ -2565,11 +2567,12 @@ def _class_bylines(root: Element) -> Iterator[Found]:
                   if AUTHOR_WORD_IN_CLASS.search(hints) and not AUTHOR_CARD_CLASS.search(hints)]
     repeated = collections.Counter(element.get("class") for element, _ in candidates)
     for element, hints in candidates:
-        if not BYLINE_CLASS.search(hints) and repeated[element.get("class")] > 1:
+        classed_byline = BYLINE_CLASS.search(hints) is not None
+        if not classed_byline and repeated[element.get("class")] > 1:
             continue  # (read first: a list of teasers holds thousands)
         names = split_byline(short_text_of(element, MAX_BYLINE_CHARS) or "")
-        if BYLINE_CLASS.search(hints) or (names and all(map(looks_like_full_name, names))
-                                          and not _contains_block(element, "p", "h1", "h2", "h3")):
+        if classed_byline or (names and all(map(looks_like_full_name, names))
+                              and not _contains_block(element, "p", "h1", "h2", "h3")):
             yield Found(names, f"{element.tag}.{hints.split()[0]}", element)
 
 
@@ -2824,9 +2827,9 @@ MAX_DATE_FIELD_LEAD = 16
 # body's paragraphs, where dates of the events reported are.
 NEAR_HEADLINE_AFTER_CHARS = 400
 NEAR_HEADLINE_BEFORE_CHARS = 150
-# Ancestors of a <time> that mark it as another item's (lists, teasers, comments, sidebars).
-NOT_THE_STORY_DATE = re.compile(r"related|sidebar|widget|comment|teaser|recommend|popular|trending|"
-                                r"footer|more-?stories|tab-posts|carousel", re.I)
+# Ancestors of a <time> or a byline that mark it as another item's (lists, teasers, comments, sidebars).
+NOT_THE_STORY = re.compile(r"related|sidebar|widget|comment|teaser|recommend|popular|trending|"
+                           r"footer|more-?stories|tab-posts|carousel", re.I)
 NOT_THE_STORY_TAGS = {"aside", "footer", "nav"}
 # Elements a CMS names as the story's date, printed with no label ("01.02.2022" in
 # span.meta__date, div.news-date, p.datum): German public-sector and party sites, Blogger's
@@ -2911,8 +2914,11 @@ def extract_published(page: ParsedPage, known: TemplateFinds, headline: Found | 
     """The publication date, from the first of these that gives one: a wiki's last revision; the
     page's fields (JSON-LD, meta; not on a WordPress static page); the site template's; the page's
     own, looked for only where no field gives one (it reads the whole tree)."""
+    wiki = wiki_revision_date(page)
+    if wiki:
+        return wiki
     fields = None if is_wordpress_page(page.root) else extract_date(page, "published")
-    return wiki_revision_date(page) or fields or known.published or extract_page_date(page, headline, _openings(body))
+    return fields or known.published or extract_page_date(page, headline, _openings(body))
 
 
 def _openings(body: Body) -> tuple[str, ...]:
@@ -3029,11 +3035,8 @@ def local_day_of_utc(found: Found, page: ParsedPage, candidates: list[tuple[str 
 
 def _newsroom_zone(url: str | None) -> ZoneInfo | None:
     """The zone of the country whose domain the URL's host is in (see NEWSROOM_ZONES), if any."""
-    try:
-        host = urlsplit(url).hostname if url else None
-    except ValueError:
-        return None
-    zone = NEWSROOM_ZONES.get(host.rstrip(".").rpartition(".")[2]) if host else None  # ("example.ca.": fully qualified)
+    host = host_of(url).rstrip(".") if url else ""  # ("example.ca.": fully qualified)
+    zone = NEWSROOM_ZONES.get(host.rpartition(".")[2])
     try:
         return ZoneInfo(zone) if zone else None
     except ZoneInfoNotFoundError:  # a system's tz database older than a zone's name (Europe/Kyiv: 2022)
@@ -3167,9 +3170,9 @@ def _story_times(root: Element) -> Iterator[Element]:
 
 
 def _outside_other_stories(element: Element) -> bool:
-    """Whether a dated element is outside lists of other stories, sidebars and comments."""
+    """Whether an element (a <time>, a byline) is outside lists of other stories, sidebars and comments."""
     # (not <body> and <html>: their classes are page-wide flags, "offcanvas-sidebar-mobile")
-    return not any(ancestor.tag in NOT_THE_STORY_TAGS or NOT_THE_STORY_DATE.search(class_and_id(ancestor)[:MAX_HINT_CHARS])
+    return not any(ancestor.tag in NOT_THE_STORY_TAGS or NOT_THE_STORY.search(class_and_id(ancestor)[:MAX_HINT_CHARS])
                    for ancestor in element.iterancestors() if ancestor.tag not in ("body", "html"))
 
 
@@ -4712,7 +4715,7 @@ def attribute(site: QuoteSite) -> Attribution | None:
 
 
 def _is_role(speaker: str | None) -> bool:
-    return bool(speaker) and bool(ROLE_RE.fullmatch(speaker or "")) and not NAME_RE.fullmatch(speaker or "")
+    return speaker is not None and ROLE_RE.fullmatch(speaker) is not None and NAME_RE.fullmatch(speaker) is None
 
 
 def quotes_in_paragraph(block: Block, index: int, book: NameBook) -> list[Quote]:
