@@ -2112,12 +2112,40 @@ def link_density(element: lxml.html.HtmlElement, text: str | None = None) -> flo
 
 # --- metadata
 
+# schema.org microdata items whose fields describe something other than the page: a program a
+# download portal offers (its release date), a product or offer in a shop, and readers' reviews
+# and comments (holiday-let and shop pages date each guest's review with itemprop=datePublished).
+OTHER_THINGS_ITEM_TYPES = {"softwareapplication", "mobileapplication", "webapplication", "videogame",
+                           "product", "offer", "review", "comment", "usercomments"}
+# A review whose item is the whole page or article is the page's own (a critic's film review).
+PAGE_ITEM_TYPES = {"webpage", "article", "newsarticle", "blogposting", "reportagenewsarticle", "creativework"}
+
+
+def _item_type(element: Element) -> str:
+    """The last word of a microdata itemtype URL, lower case: "https://schema.org/Product" -> "product"."""
+    return (element.get("itemtype") or "").strip().rsplit("/", 1)[-1].lower()
+
+
+def in_other_things_item(element: Element) -> bool:
+    """Whether microdata puts this element in an item about another thing than the page (see
+    OTHER_THINGS_ITEM_TYPES); a review counts only when another item (a product, a lodging) holds it."""
+    items = [_item_type(ancestor) for ancestor in element.iterancestors() if "itemscope" in ancestor.attrib]
+    for index, kind in enumerate(items):
+        page_own_review = kind == "review" and all(outer in PAGE_ITEM_TYPES for outer in items[index + 1:])
+        if kind in OTHER_THINGS_ITEM_TYPES and not page_own_review:
+            return True
+    return False
+
+
 def extract_meta(root: lxml.html.HtmlElement) -> dict[str, str]:
-    """<meta> name/property/itemprop -> content, first occurrence wins."""
+    """<meta> name/property/itemprop -> content, first occurrence wins; an itemprop of another
+    thing's item (a product's, a reader's review's) is not the page's."""
     meta: dict[str, str] = {}
     for element in root.iter("meta"):
         key = element.get("property") or element.get("name") or element.get("itemprop")
         content = element.get("content")
+        if element.get("itemprop") == key and in_other_things_item(element):
+            continue
         if key and content and content.strip():
             meta.setdefault(key.strip().lower(), clean_text(content))
     return meta
@@ -2756,8 +2784,9 @@ DAY_MONTH_NAME_YEAR = re.compile(
     rf"(?<!\d)(\d{{1,2}})(?:\.|st|nd|rd|th|er|º)?\s*(?:de\s+|of\s+)?({MONTH_NAME})\.?,?\s*(?:de\s+|del\s+)?{YEAR}(?!\d)", re.I)
 # "April 19, 2019", "Sep 26, 2016", "Mai 05, 2019":
 MONTH_NAME_DAY_YEAR = re.compile(rf"(?<!\w)({MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{YEAR}(?!\d)", re.I)
-# "26.10.2018", "02.12.19", "2. 11. 2021" (day first, as in central Europe):
-DAY_DOT_MONTH_YEAR = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2}|\d{2})(?!\d|\.\d)")
+# "26.10.2018", "02.12.19", "2. 11. 2021" (day first, as in central Europe). A two-digit year
+# follows its month's dot directly: "28.01. - 05.02. 10% sparen" is a range of days and a number.
+DAY_DOT_MONTH_YEAR = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2}|(?<=\.)\d{2})(?!\d|\.\d)")
 # "26/10/2018", "3/5/2022", "26-10-2018": day first, but month first where the day cannot be a
 # month ("10/26/2018") or the page is American English.
 NUMERIC_SLASHED = re.compile(r"(?<![\d/.-])(\d{1,2})([/-])(\d{1,2})\2((?:19|20)\d{2})(?![\d/-])")
@@ -3158,6 +3187,8 @@ def dated_times(root: Element) -> Iterator[Element]:
 
 def _microdata_dates(root: Element) -> Iterator[tuple[str | None, str]]:
     for element in MICRODATA_DATE_XPATH(root)[:MAX_TIMES_READ]:
+        if in_other_things_item(element):
+            continue
         value = element.get("content") or element.get("datetime") or element.get("title") or text_of(element)
         yield value, "itemprop datePublished" if element.get("itemprop") else "abbr.published"
 
@@ -3165,7 +3196,7 @@ def _microdata_dates(root: Element) -> Iterator[tuple[str | None, str]]:
 def _story_times(root: Element) -> Iterator[Element]:
     """<time datetime> elements that are not in a list of other stories, a sidebar or comments."""
     for element in dated_times(root):
-        if _outside_other_stories(element):
+        if _outside_other_stories(element) and not in_other_things_item(element):
             yield element
 
 

@@ -51,6 +51,8 @@ def test_date_fields_written_otherwise(value, expected):
     ("Jan 26, 2016 6:43 PM EST", "2016-01-26T18:43:00-05:00"),
     ("15:05 CEST on 3 July 2019", "2019-07-03"),
     ("Version 9.04 for Windows 2008", None),
+    ("Last minute 28.01. - 05.02. 10% off", None),  # a range of days, then a number
+    ("2. 11. 2021", "2021-11-02"),
     ("31.02.2020", None),
     ("12.03.1850", None),  # a year too old for a date written on a page
 ])
@@ -168,6 +170,24 @@ def test_hatom_and_microdata_dates():
     assert page(header=abbr).published == "2016-12-23T05:11:00-05:00"
     span = "<span itemprop='datePublished' content='2011-03-30T21:05:00-07:00'>March 30</span>"
     assert page(header=span).published == "2011-03-30T21:05:00-07:00"
+
+
+SCHEMA = "https://schema.org/"
+
+
+@pytest.mark.parametrize("item, expected", [
+    # a download portal's program: its release date, not the page's
+    (f"<div itemscope itemtype='{SCHEMA}SoftwareApplication'><time itemprop='datePublished'"
+     " datetime='2020-02-12'>this version</time></div>", None),
+    # a guest's review of a holiday let, dated by a <meta itemprop>
+    (f"<div itemscope itemtype='{SCHEMA}LodgingBusiness'><div itemprop='review' itemscope itemtype='{SCHEMA}Review'>"
+     "<meta itemprop='datePublished' content='2018-05-23'>Lovely stay</div></div>", None),
+    # a critic's review that is the page itself keeps its date
+    (f"<div itemscope itemtype='{SCHEMA}Review'><meta itemprop='datePublished' content='2018-05-23'></div>",
+     "2018-05-23"),
+])
+def test_microdata_dates_of_other_things_are_not_the_pages(item, expected):
+    assert page(header=item).published == expected
 
 
 def test_no_date_anywhere_is_none():
