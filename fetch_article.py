@@ -466,17 +466,20 @@ SOURCE_NOTE_XPATH = lxml.etree.XPath(".//text()[" + " or ".join(f"contains(., '{
 # An image file under more captions than this is a lazy-loading placeholder shared by a list of
 # teasers (Times of India, BBC), not a photo reused by an older template (two figures, one file).
 MAX_CAPTIONS_PER_IMAGE = 2
-# A caption's trailing credit: CBC's "(Name/Agency)", or "Photo: Name" / "Credit: Name".
+# What sets a credit apart from its caption: "… | Foto: X", "… ∙ © X", "… – Photo: X".
+CREDIT_SEPARATORS = f"|·∙•{DASHES}"
+# A caption's trailing credit: CBC's "(Name/Agency)", or "Photo: Name" / "Credit: Name", the
+# German and Dutch "Foto: Name" / "Bild: Name", or "© Name/Agency" (German papers).
 TRAILING_CREDIT = re.compile(r"\s*\(([^()]{2,120})\)\s*$")
 LABELLED_CREDIT = re.compile(
-    rf"\s*[|·{DASHES}]?\s*\b(?:photo(?:graph)?s?|image|picture|credit|illustration)\s*(?:credit)?\s*:\s*"
+    rf"\s*[{CREDIT_SEPARATORS}]?\s*(?:\b(?:photo(?:graph)?s?|image|picture|credit|illustration|foto|bild)\s*(?:credit)?\s*:|©)\s*"
     r"(.{2,120})$",
     re.I,
 )
 # A parenthesis at a caption's end is a credit when it names a source ("Name/Agency") or follows
 # the caption's last sentence; "(file)" or "(left)" are part of the caption.
 CREDIT_WORDS = re.compile(
-    r"/|\b(?:photo|press|reuters|getty|afp|ap|cbc|courtesy|submitted|images?|news|agency|file photo)\b",
+    r"/|\b(?:photo|foto|bild|press|reuters|getty|afp|ap|cbc|courtesy|submitted|images?|news|agency|file photo)\b",
     re.I,
 )
 # A byline's lead-in and separators: "By Jane Doe and John Roe, Reuters", in the languages of
@@ -2079,6 +2082,9 @@ def class_and_id(element: lxml.html.HtmlElement) -> str:
     return f"{classes[:MAX_HINT_CHARS]} {name[:MAX_HINT_CHARS]}".strip()
 
 
+# Elements whose classes are page-wide flags, not a part's name: "simpleExtendedByline-on",
+# "offcanvas-sidebar-mobile", "single-post" on <html> and <body> say nothing of what they hold.
+PAGE_WIDE_TAGS = ("body", "html")
 # Boilerplate words that win even beside a content word ("related-articles", "story-share").
 FURNITURE_OVER_CONTENT = re.compile(r"related|comment|share|promo|caption|gallery", re.I)
 
@@ -3204,7 +3210,7 @@ def _outside_other_stories(element: Element) -> bool:
     """Whether an element (a <time>, a byline) is outside lists of other stories, sidebars and comments."""
     # (not <body> and <html>: their classes are page-wide flags, "offcanvas-sidebar-mobile")
     return not any(ancestor.tag in NOT_THE_STORY_TAGS or NOT_THE_STORY.search(class_and_id(ancestor)[:MAX_HINT_CHARS])
-                   for ancestor in element.iterancestors() if ancestor.tag not in ("body", "html"))
+                   for ancestor in element.iterancestors() if ancestor.tag not in PAGE_WIDE_TAGS)
 
 
 def _month_first(root: Element) -> bool:
@@ -3642,7 +3648,7 @@ def _block_it_fills(best: Element) -> Element:
     # (pages built as <body><article><p>) has none, and its text is not read again for nothing.
     spare: float | None = None
     for ancestor in best.iterancestors():
-        if ancestor.tag in ("body", "html") or is_boilerplate(ancestor):
+        if ancestor.tag in PAGE_WIDE_TAGS or is_boilerplate(ancestor):
             break
         if spare is None:
             spare = _letters(best.text_content()) * (1 / FILLED_SHARE - 1)
@@ -5530,10 +5536,17 @@ FURNITURE_FIGURE_CLASS = re.compile(r"author|avatar|byline|profile|logo", re.I)
 
 def _is_furniture_figure(element: Element) -> bool:
     """Author portraits, logos and teaser cards are not the story's figures."""
-    hints = " ".join(class_and_id(e) for e in [element, *element.iterancestors()])
-    if FURNITURE_FIGURE_CLASS.search(hints):
+    holders = [element, *(e for e in element.iterancestors() if e.tag not in PAGE_WIDE_TAGS)]
+    if FURNITURE_FIGURE_CLASS.search(" ".join(class_and_id(e) for e in holders)) or _holds_byline(element):
         return True
-    return any(is_boilerplate(e) for e in [element, *element.iterancestors()])
+    return any(is_boilerplate(e) for e in holders)
+
+
+def _holds_byline(figure: Element) -> bool:
+    """A figure whose caption is the byline (the writer's portrait with "Von …" in an <address>
+    or a rel=author link: German regional papers' templates)."""
+    return figure.find(".//address") is not None or any(
+        "author" in (link.get("rel") or "").split() for link in figure.iter("a"))
 
 
 # Captions run a sentence or three (CBC's longest are about 400 characters); a longer one holds
@@ -5621,12 +5634,12 @@ def split_caption_credit(caption: str) -> tuple[str, str | None]:
             return before, match.group(1)
     match = LABELLED_CREDIT.search(caption)
     if match:
-        return caption[: match.start()].rstrip(f" |·{DASHES}"), match.group(1)
+        return caption[: match.start()].rstrip(" " + CREDIT_SEPARATORS), match.group(1)
     return caption, None
 
 
 # "Photo: ", "Image credit: " before a credit's name.
-CREDIT_LABEL = re.compile(r"^\s*(?:photo(?:graph)?|image|credit|picture)s?\s*(?:credit)?\s*:\s*", re.I)
+CREDIT_LABEL = re.compile(r"^\s*(?:(?:photo(?:graph)?|image|credit|picture|foto|bild)s?\s*(?:credit)?\s*:\s*)?©?\s*", re.I)
 
 
 def clean_credit(credit: str | None) -> str | None:

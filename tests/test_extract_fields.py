@@ -209,6 +209,9 @@ def test_json_ld_article_body_when_the_page_has_no_text():
     ("The winning beans | Photograph: Tom Okafor/Gazette", ("The winning beans", "Tom Okafor/Gazette")),
     ("The Syrian American Medical Society (SAMS) runs it", ("The Syrian American Medical Society (SAMS) runs it", None)),
     ("The mayor (left) and her deputy", ("The mayor (left) and her deputy", None)),
+    ("Erst fiel der linke Turm. © Peter Berg/dpa", ("Erst fiel der linke Turm.", "Peter Berg/dpa")),
+    ("Die Filiale in der Hauptstraße (Foto: Jana Berg)", ("Die Filiale in der Hauptstraße", "Foto: Jana Berg")),
+    ("Testkandidaten in der Anlage ∙ Bild: Verein/Jo Berg", ("Testkandidaten in der Anlage", "Verein/Jo Berg")),
 ])
 def test_split_caption_credit(caption, expected):
     assert fa.split_caption_credit(caption) == expected
@@ -231,6 +234,26 @@ def test_srcset_widest_image_and_decorative_images_left_out():
     body = STORY.replace("</p><p>", "</p><figure><img srcset='/s.jpg 300w, /l.jpg 1200w, /m.jpg 600w' alt='Wide'></figure>"
                          "<figure class='portrait'><img src='/me.jpg' alt=''></figure><p>")
     assert [f.src for f in extract(body=body).figures] == ["https://news.example/l.jpg"]
+
+
+@pytest.mark.parametrize("credit, expected", [("Foto: Jo Bloggs/dpa", "Jo Bloggs/dpa"), ("Bild: © Jo Bloggs", "Jo Bloggs"),
+                                              ("© Jo Bloggs", "Jo Bloggs")])
+def test_credit_labels_are_cut(credit, expected):
+    assert fa.clean_credit(credit) == expected
+
+
+def test_figures_kept_where_the_pages_own_classes_name_furniture():
+    """<html> and <body> classes are page-wide flags ("simpleExtendedByline-on"), not the figure's."""
+    html = page(body=STORY.replace("</h1>", "</h1><figure><img src='/lead.jpg'><figcaption>The lead.</figcaption></figure>"))
+    html = html.replace("<html", "<html class='flag-simpleExtendedByline-on'", 1).replace("<body", "<body class='author-profile'", 1)
+    assert [f.caption for f in fa.extract_article(html, "https://news.example/a").figures] == ["The lead."]
+
+
+def test_the_writers_portrait_under_the_byline_is_no_figure():
+    portrait = ("<figure><a rel='author' href='/authors/jo'><img src='/jo.jpg' alt='Jo Bloggs'></a>"
+                "<figcaption><address>Von <a rel='author' href='/authors/jo'>Jo Bloggs</a>, Redakteurin</address>"
+                "</figcaption></figure>")
+    assert not extract(body=STORY.replace("</h1>", "</h1>" + portrait)).figures
 
 
 def test_lead_image_from_og_image_when_no_figure():
