@@ -256,6 +256,32 @@ def test_the_writers_portrait_under_the_byline_is_no_figure():
     assert not extract(body=STORY.replace("</h1>", "</h1>" + portrait)).figures
 
 
+@pytest.mark.parametrize("captioned", [
+    # WordPress's classic editor
+    "<div class='wp-caption alignnone'><img src='/pier.jpg' alt='Pier'><p class='wp-caption-text'>The pier at dawn."
+    " (Jo Bloggs/Gazette)</p></div>",
+    # WordPress's caption in an HTML5 theme: a <figure> named for its caption is no furniture
+    "<figure class='wp-caption aligncenter'><img src='/pier.jpg' alt='Pier'><figcaption class='wp-caption-text'>"
+    "The pier at dawn. (Jo Bloggs/Gazette)</figcaption></figure>",
+    # Blogger: the caption in a table cell under the image's
+    "<table class='tr-caption-container'><tbody><tr><td><a href='/pier.jpg'><img src='/pier.jpg' alt='Pier'></a></td></tr>"
+    "<tr><td class='tr-caption'>The pier at dawn. (Jo Bloggs/Gazette)</td></tr></tbody></table>",
+    # an older news template: the image's box, then the caption beside it
+    "<div class='media'><div class='image'><img src='/pier.jpg' alt='Pier'></div>"
+    "<div class='media-caption'>The pier at dawn. (Jo Bloggs/Gazette)</div></div>",
+])
+def test_images_captioned_without_a_figure_element(captioned):
+    figures = extract(body=STORY.replace("</p><p>", "</p>" + captioned + "<p>")).figures
+    assert [(f.src, f.caption, f.credit, f.position) for f in figures] == [
+        ("https://news.example/pier.jpg", "The pier at dawn.", "Jo Bloggs/Gazette", 1)]
+
+
+def test_a_caption_over_several_images_or_none_is_no_figure():
+    gallery = ("<div class='gallery'><img src='/a.jpg' alt='A'><img src='/b.jpg' alt='B'>"
+               "<p class='gallery-caption'>Scenes from the pier.</p></div><p class='caption'>No image here.</p>")
+    assert not extract(body=STORY.replace("</p><p>", "</p>" + gallery + "<p>")).figures
+
+
 def test_lead_image_from_og_image_when_no_figure():
     figures = extract("<meta property='og:image' content='https://cdn.example/lead.jpg'>").figures
     assert [f.src for f in figures] == ["https://cdn.example/lead.jpg"]
