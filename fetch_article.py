@@ -5520,12 +5520,23 @@ CAPTION_CLASS_XPATH = lxml.etree.XPath(".//@class[contains(., 'aption')]/..")
 MAX_CAPTION_HOLDER_LEVELS = 3
 
 
+def _links_away(element: Element) -> bool:
+    """Whether the element is, or is inside, a link to something other than an image file."""
+    link = element if element.tag == "a" else next(element.iterancestors("a"), None)
+    if link is None:
+        return False
+    path = re.split(r"[?#]", (link.get("href") or "").strip(), maxsplit=1)[0].lower()
+    return not path.endswith(IMAGE_FILE_ENDINGS)
+
+
 def captioned_images(region: Element) -> set[Element]:
     """Images captioned outside a <figure>: for each caption-classed element with text, the
-    smallest element around it (itself or a few levels up) holding exactly one image."""
+    smallest element around it (itself or a few levels up) holding exactly one image. A caption
+    that is the text of a link to another page is a teaser's title (a blog's slideshow of its
+    other entries); a link to the image itself opens it larger (a lightbox)."""
     holders: set[Element] = set()
     for caption in CAPTION_CLASS_XPATH(region):
-        if not text_of(caption) or next(caption.iterancestors("figure"), None) is not None:
+        if not text_of(caption) or next(caption.iterancestors("figure"), None) is not None or _links_away(caption):
             continue
         for element in [caption, *itertools.islice(caption.iterancestors(), MAX_CAPTION_HOLDER_LEVELS)]:
             images = len(list(itertools.islice(element.iter("img"), 2)))
@@ -5794,6 +5805,7 @@ def image_file_name(number: int, src: str, content_type: str) -> str:
 
 IMAGE_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
                     "image/avif": ".avif", "image/svg+xml": ".svg"}
+IMAGE_FILE_ENDINGS = (*IMAGE_EXTENSIONS.values(), ".jpeg")  # a link to the image itself (a lightbox)
 
 
 def render_json(document: dict) -> str:

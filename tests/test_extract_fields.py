@@ -266,6 +266,9 @@ def test_the_writers_portrait_under_the_byline_is_no_figure():
     # Blogger: the caption in a table cell under the image's
     "<table class='tr-caption-container'><tbody><tr><td><a href='/pier.jpg'><img src='/pier.jpg' alt='Pier'></a></td></tr>"
     "<tr><td class='tr-caption'>The pier at dawn. (Jo Bloggs/Gazette)</td></tr></tbody></table>",
+    # a lightbox: image and caption inside a link to the image itself
+    "<a href='/pier.jpg?w=2000' rel='lightbox'><img src='/pier.jpg' alt='Pier'>"
+    "<div class='img-caption'>The pier at dawn. (Jo Bloggs/Gazette)</div></a>",
     # an older news template: the image's box, then the caption beside it
     "<div class='media'><div class='image'><img src='/pier.jpg' alt='Pier'></div>"
     "<div class='media-caption'>The pier at dawn. (Jo Bloggs/Gazette)</div></div>",
@@ -278,7 +281,9 @@ def test_images_captioned_without_a_figure_element(captioned):
 
 def test_a_caption_over_several_images_or_none_is_no_figure():
     gallery = ("<div class='gallery'><img src='/a.jpg' alt='A'><img src='/b.jpg' alt='B'>"
-               "<p class='gallery-caption'>Scenes from the pier.</p></div><p class='caption'>No image here.</p>")
+               "<p class='gallery-caption'>Scenes from the pier.</p></div><p class='caption'>No image here.</p>"
+               # a slideshow of the blog's other entries: each caption is a link's text
+               "<a href='/entries/12' class='slide-caption'><img src='/c.jpg' alt='C'><span>An older entry</span></a>")
     assert not extract(body=STORY.replace("</p><p>", "</p>" + gallery + "<p>")).figures
 
 
