@@ -318,14 +318,16 @@ NEVER_CONTENT_CLASS_WORDS = (
 )
 NEVER_CONTENT_CLASSES = re.compile(r"(?:^|[-_\s])(?:" + "|".join(map(re.escape, NEVER_CONTENT_CLASS_WORDS)) + r")(?:$|\s)", re.I)
 NEVER_CONTENT_CLASS_BYTES = tuple(word.encode() for word in NEVER_CONTENT_CLASS_WORDS)
-# (Written as attributes' parents, "//@class[…]/..": libxml2 finds them two to three times faster
-# than testing every element, "//*[…]".)
-NEVER_CONTENT_XPATH = lxml.etree.XPath("//@class[" + " or ".join(f"contains(., '{word}')" for word in NEVER_CONTENT_CLASS_WORDS) + "]/..")
+# (Written as elements with such an attribute, "descendant-or-self::*[@class[…]]": libxml2 sorts
+# the attributes' parents, "//@class[…]/..", in time quadratic in their number, seconds for a page
+# of 40,000; and it finds them faster than "//*[contains(@class, …)]". So for all such searches.)
+NEVER_CONTENT_XPATH = lxml.etree.XPath(
+    "descendant-or-self::*[@class[" + " or ".join(f"contains(., '{word}')" for word in NEVER_CONTENT_CLASS_WORDS) + "]]")
 # Elements the page itself hides from readers (the `hidden` attribute, an inline display:none or
 # visibility:hidden): text kept for scripts or search engines, not the story (Mozilla
 # Readability's isProbablyVisible), unless it is one of a set of tab panels.
 HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
-HIDDEN_XPATH = lxml.etree.XPath("//@style[contains(., 'none') or contains(., 'hidden')]/.. | //@hidden/..")
+HIDDEN_XPATH = lxml.etree.XPath("descendant-or-self::*[@style[contains(., 'none') or contains(., 'hidden')] or @hidden]")
 # Real class and id attributes run under a few hundred characters.
 MAX_HINT_CHARS = 500
 # Elements never part of an article's text.
@@ -2556,6 +2558,10 @@ def extract_authors(page: ParsedPage) -> Found | None:
     return fallback
 
 
+# Elements marked as the writer: rel=author links, schema.org itemprop=author.
+AUTHOR_MARKUP_XPATH = lxml.etree.XPath("descendant-or-self::*[@rel = 'author' or @itemprop = 'author']")
+
+
 def _author_sources(page: ParsedPage) -> Iterator[Found]:
     """Each source of author names in turn, read only when the ones before name no person."""
     root, meta, ld = page.root, page.meta, page.ld
@@ -2576,7 +2582,7 @@ def _author_sources(page: ParsedPage) -> Iterator[Found]:
     for number in "12":  # Yoast SEO's reading card: twitter:label1 "Written by", twitter:data1 the name
         if meta.get(f"twitter:label{number}", "").casefold().strip() in WRITTEN_BY_LABELS and meta.get(f"twitter:data{number}"):
             yield Found(split_byline(meta[f"twitter:data{number}"]), f"meta twitter:data{number}")
-    for element in root.xpath("//@rel[. = 'author']/.. | //@itemprop[. = 'author']/.."):
+    for element in AUTHOR_MARKUP_XPATH(root):
         # schema.org markup puts the name in its own itemprop=name beside a bio or a photo
         named = element.xpath(".//*[@itemprop = 'name']") if element.get("itemprop") == "author" else []
         yield Found(split_byline(text_of(named[0] if named else element)), "rel/itemprop author", element)
@@ -2871,8 +2877,8 @@ NOT_THE_STORY_TAGS = {"aside", "footer", "nav"}
 # date-header, the BBC's older story-date, forums' post dates. Picked out by libxml2 (a class holding the word, in any
 # case the themes write it), then matched as a whole word.
 DATE_CLASS = re.compile(r"(?:^|[-_\s])(?:date|datum|fecha|pubdate)(?:$|[-_\s])", re.I)
-DATE_CLASS_XPATH = lxml.etree.XPath("//@class[contains(., 'date') or contains(., 'Date') or contains(., 'datum')"
-                                    " or contains(., 'Datum') or contains(., 'fecha')]/..")
+DATE_CLASS_XPATH = lxml.etree.XPath("descendant-or-self::*[@class[contains(., 'date') or contains(., 'Date')"
+                                    " or contains(., 'datum') or contains(., 'Datum') or contains(., 'fecha')]]")
 # A classed date holds the date, maybe a weekday, a time and a zone; longer, it is a teaser.
 MAX_CLASSED_DATE_CHARS = 60
 # <time> elements read for a date: the story's own comes early; a page of thousands (an archive
@@ -2882,8 +2888,8 @@ MAX_HEADINGS_READ = 20
 # hAtom and schema.org microdata outside <meta>: <abbr class="published" title="...">, any
 # element with itemprop=datePublished (its content, datetime or title, else its text).
 MICRODATA_DATE_XPATH = lxml.etree.XPath(
-    "//@itemprop[. = 'datePublished' or . = 'dateCreated']/parent::*[not(self::meta)]"
-    " | //abbr[@title][contains(concat(' ', normalize-space(@class), ' '), ' published ')]")
+    "descendant-or-self::*[(@itemprop = 'datePublished' or @itemprop = 'dateCreated') and not(self::meta)"
+    " or self::abbr and @title and contains(concat(' ', normalize-space(@class), ' '), ' published ')]")
 # A site's country, by its country-code domain (the last label of the host: .ca, .com.bo), and
 # its newsroom's zone: the capital's, or the most populous zone's where a country has several.
 # Read for a UTC time whose day on that clock is another (see local_day_of_utc). Domains sold
@@ -3530,13 +3536,17 @@ def extract_source_note(page: ParsedPage, region: Element | None) -> Found | Non
 
 # --- the body
 
+# Elements carrying schema.org microdata properties (one may be the articleBody).
+ITEMPROP_XPATH = lxml.etree.XPath("descendant-or-self::*[@itemprop]")
+
+
 def find_body_containers(root: Element) -> Iterator[Found | None]:
     """Candidates for the elements holding the body, best first, each in page order: the one
     the site marks as the article body, else the best-scoring blocks (their scores weighed by
     their class hints), each with the parts of the story split from it (see body_parts).
     `element` is the smallest element holding them all; None when nothing scores.
     Lazy: the next candidate's parts are found only if it is asked for."""
-    marked = [element for element in root.xpath("//@itemprop/..") if "articleBody" in element.get("itemprop").split()]
+    marked = [element for element in ITEMPROP_XPATH(root) if "articleBody" in element.get("itemprop").split()]
     if len(marked) == 1 and len(text_of(marked[0])) >= MIN_BODY_CHARS:
         yield Found((marked[0],), "itemprop=articleBody", marked[0])  # the site's own word for it
         return
@@ -5513,11 +5523,15 @@ def figure_candidates(region: Element | None) -> list[Element]:
 # An element classed as a caption outside <figure>, found by libxml2: WordPress's classic
 # wp-caption / wp-caption-text, Blogger's tr-caption, MediaWiki's thumbcaption, and the
 # photo-caption / media-caption / imagecaption of older news templates. ("aption": "caption"
-# and "Caption" in one test, which libxml2 runs three times faster than two.)
-CAPTION_CLASS_XPATH = lxml.etree.XPath(".//@class[contains(., 'aption')]/..")
+# and "Caption" in one test, which libxml2 runs three times faster than two. The descendant axis:
+# libxml2 sorts the parents of "@class/.." in time quadratic in their number.)
+CAPTION_CLASS_XPATH = lxml.etree.XPath("descendant::*[contains(@class, 'aption')]")
 # How far up from its caption an image's holder may be: WordPress's caption is the image's
 # sibling; Blogger's sits in a table cell (td, tr, tbody, table).
 MAX_CAPTION_HOLDER_LEVELS = 3
+# A story's photos number dozens; a page of thousands of captions is a gallery's index (or built
+# to make each caption's climb read the page again), and its first captions are enough.
+MAX_CAPTIONS_READ = 200
 
 
 def _links_away(element: Element) -> bool:
@@ -5535,13 +5549,16 @@ def captioned_images(region: Element) -> set[Element]:
     that is the text of a link to another page is a teaser's title (a blog's slideshow of its
     other entries); a link to the image itself opens it larger (a lightbox)."""
     holders: set[Element] = set()
-    for caption in CAPTION_CLASS_XPATH(region):
-        if not text_of(caption) or next(caption.iterancestors("figure"), None) is not None or _links_away(caption):
+    images_in: dict[Element, int] = {}  # an element's images, counted to two: captions share their holders
+    for caption in CAPTION_CLASS_XPATH(region)[:MAX_CAPTIONS_READ]:
+        if not short_text_of(caption, MAX_CAPTION_CHARS) or next(caption.iterancestors("figure"), None) is not None \
+                or _links_away(caption):
             continue
         for element in [caption, *itertools.islice(caption.iterancestors(), MAX_CAPTION_HOLDER_LEVELS)]:
-            images = len(list(itertools.islice(element.iter("img"), 2)))
-            if images:
-                if images == 1:
+            if element not in images_in:
+                images_in[element] = len(list(itertools.islice(element.iter("img"), 2)))
+            if images_in[element]:
+                if images_in[element] == 1:
                     holders.add(element)
                 break
     return holders

@@ -10,7 +10,10 @@ duplicate-attribute check), block quotes, bylines, decks, source lines and capti
 250 deep around a megabyte of words (text read once per level), and 20,000 siblings each with a
 class of its own (the search for records and tab panels of one class), a broken JSON-LD block
 of unclosed comments (its repair), an author of 100,000 commas (the byline's end), spans nested
-250 deep and 20,000 teaser authors of one class (the bylines read from labels and classes). tests/test_faults.py runs the
+250 deep and 20,000 teaser authors of one class (the bylines read from labels and classes), captions
+nested, by the thousand, with and without images (each caption's climb to its image), and 20,000
+elements each a classed date, hidden, an author link and a microdata date (libxml2's sorting of
+"//@attribute/.." results, quadratic in their number). tests/test_faults.py runs the
 same pages through the command line with a generous ceiling; this prints the real times.
 """
 
@@ -74,6 +77,12 @@ HOSTILE_PAGES = {
     "250 nested spans under 100 blocks (labels)": lambda: PAGE.format(
         body=("<div>" + "<span class='a'>" * 250 + "x" + "</span>" * 250 + "</div>") * 100).encode(),
     "20,000 teaser authors of one class": lambda: siblings("<span class='teaser__author'>Jane Doe</span>", 20_000),
+    "200 nested captions, 1.2 MB": lambda: nested('<div class="caption">', "</div>", 200),
+    "20,000 captions and no image": lambda: siblings('<p class="caption">x</p>', 20_000),
+    "20,000 images captioned without a figure": lambda: siblings(
+        '<div class="wp-caption"><img src="/i{n}.jpg"><p class="wp-caption-text">x</p></div>', 20_000),
+    "20,000 dates, hidden spans, authors and microdata": lambda: siblings(
+        '<span class="date" style="display:none" rel="author" itemprop="datePublished">x</span>', 20_000),
     "JSON-LD of 100,000 unclosed comments": lambda: PAGE.format(
         body='<script type="application/ld+json">' + "/*x" * 100_000 + "</script>").encode(),
 }
