@@ -3558,17 +3558,18 @@ def find_body_containers(root: Element) -> Iterator[Found | None]:
     furniture: dict[Element, bool] = {}  # shared by the leaders, whose ancestors are mostly the same
     weights = {element: _class_weight(element, furniture) for element in leaders}
     ranked = sorted(leaders, key=lambda element: scores[element] * weights[element], reverse=True)
-    if weights[ranked[0]] == FURNITURE_WEIGHT:
+    if weights[ranked[0]] != CONTENT_WEIGHT:
         ranked = _post_body_first(ranked, scores, furniture)
     for best in ranked[:BODY_CONTAINERS_TRIED]:
         yield _scored_container(best, scores)
 
 
 def _post_body_first(ranked: list[Element], scores: dict[Element, float], furniture: dict[Element, bool]) -> list[Element]:
-    """When furniture outscores everything (a blog's short post under a long comment thread, beside
-    the sidebar's "About me" profile or a footer text widget), the best-scoring block the blog
-    engine names as the post's body comes first, if it holds a paragraph's worth of text, even
-    where it is not among the leaders (all of them comments)."""
+    """When furniture or a block no class marks as content outscores everything (a blog's short
+    post under a long comment thread, beside the sidebar's "About me" profile, a footer text widget
+    or a sidebar's unnamed list of notices), the best-scoring block the blog engine names as the
+    post's body comes first, if it holds a paragraph's worth of text, even where it is not among
+    the leaders (all of them comments)."""
     posts = [element for element in scores if scores[element] >= MIN_POST_BODY_SCORE
              and POST_BODY_CLASS.search(class_and_id(element)) and _class_weight(element, furniture) == CONTENT_WEIGHT]
     if not posts:
@@ -3603,7 +3604,21 @@ def body_parts(best: Element, scores: dict[Element, float]) -> tuple[Element, ..
     parts += [element for element in _same_class_chunks(best, parent, scores) if element not in parts]
     parts += [element for element in _table_cell_chunks(best, scores) if element not in parts]
     parts += [element for element in _twin_posts(best, scores, threshold) if element not in parts]
+    parts = [part for part in parts if part is best or not _is_comment_thread(part)]
     return _outermost_in_page_order(_without_copies_of(best, parts), best)
+
+
+# A heading that is the name of a comment thread, whole: "COMMENTS", "3 Comments:", "12 Responses
+# to “…”", "Leave a reply" (not a story's section that begins with the word, "Responses to the crisis").
+COMMENTS_HEADING = re.compile(r"(?:\d+\s+)?(?:comments?|responses?|replies)(?:\s+to\s+[\"“'‘].*)?:?|leave a (?:comment|reply)", re.I)
+
+
+def _is_comment_thread(part: Element) -> bool:
+    """Family: readers' comments in blocks classed as the story's are (a DotNetNuke blog's
+    div.post, headed "COMMENTS"), which joined the story as its twins: a part whose first
+    element is a heading naming comments is the thread."""
+    first = next(part.iterchildren("*"), None)
+    return first is not None and first.tag in HEADING_TAGS and bool(COMMENTS_HEADING.fullmatch(text_of(first)))
 
 
 def _without_copies_of(best: Element, parts: list[Element]) -> list[Element]:
@@ -3755,8 +3770,14 @@ def _same_class_chunks(best: Element, parent: Element, scores: dict[Element, flo
     if records is not None and records in scope.iterancestors():
         # one post of several: the others are chunks too, when they are posts rather than cards
         scope, floor = records, scores[best] * SIBLING_SCORE_SHARE
+    # A block inside furniture is no chunk of a story outside it however it is classed: readers'
+    # comments whose text block shares the story's class (div.comment > div.text beside the
+    # story's div.text). A best block in furniture itself (a page all of whose text is a comment
+    # thread or captions) keeps its chunks there.
+    outside = not _in_furniture(best, scope)
     chunks = [element for element in scope.iter(best.tag)
-              if _first_class(element) == base_class and not is_boilerplate(element)]
+              if _first_class(element) == base_class and not is_boilerplate(element)
+              and not (outside and _in_furniture(element, scope))]
     scoring = [index for index, element in enumerate(chunks) if scores.get(element, 0) > floor]
     if not scoring:
         return []
@@ -3907,6 +3928,11 @@ def _class_weight(element: Element, furniture: dict[Element, bool]) -> float:
     if _in_furniture_memo(element, furniture):
         return FURNITURE_WEIGHT
     if CONTENT_HINTS.search(class_and_id(element)) or element.tag in ("article", "main"):
+        return CONTENT_WEIGHT
+    # Family: a story's text block with no content class inside the page's <article>
+    # (div#editorial), outscored by a box of the page's header that a theme classed "content"
+    # (the latest issue's blurb). (<main> ancestors too lost on readability's pages: left out.)
+    if next(element.iterancestors("article"), None) is not None:
         return CONTENT_WEIGHT
     return 1.0
 

@@ -345,11 +345,14 @@ def load_wceb(names: list[str], wceb_data: Path, scrapinghub_data: Path) -> dict
 # Dragnet's gold puts the readers' comments after this line. The issue asks for no comments in
 # `text`, so Dragnet is also scored against the gold before it (the article alone).
 COMMENTS_MARKER = "!@#$%^&*()  COMMENTS"
+# ...which 8 of the 131 dev golds that have one carry mangled: "!@ $%^&*()  COMMENTS",
+# "@#$%^&*() COMMENTS", "!@#$%^&**()  COMMENTS", "!@#$%^&*   COMMENTS", "!@#$%^&*()" alone.
+COMMENTS_MARKER_MANGLED = re.compile(r"!?@?#?\s?\$%\^&\*+(?:\(\))?(?:\s*COMMENTS)?")
 
 
 def article_only(gold: str) -> str:
     """A gold text without the readers' comments Dragnet appends to it."""
-    return gold.split(COMMENTS_MARKER, 1)[0]
+    return COMMENTS_MARKER_MANGLED.split(gold, maxsplit=1)[0]
 
 
 def timed_call(system: Callable[[str], str], html: str) -> tuple[str, float, str | None]:

@@ -1,0 +1,40 @@
+"""The body's families found on the WCEB dev pages, each on a small inline page."""
+
+from __future__ import annotations
+
+import fetch_article as fa
+
+URL = "https://example.com/blog/post"
+
+
+def paragraphs(label: str, count: int) -> str:
+    return "".join(f"<p>{label} {n}, with commas, clauses, and words enough to be read as prose.</p>" for n in range(count))
+
+
+def test_comments_whose_text_shares_the_storys_class_are_not_its_chunks():
+    html = ("<html><body><h1>A story</h1><div class='text'>" + paragraphs("Story paragraph", 3) + "</div>"
+            "<div class='comment'><div class='text'>" + paragraphs("A reader says", 1) + "</div></div></body></html>")
+    text = fa.extract_article(html, URL).text
+    assert "Story paragraph 2" in text and "A reader says" not in text
+
+
+def test_a_story_block_inside_the_article_beats_a_header_box_classed_content():
+    header = "<section id='header'><div class='panel'><div class='content'>" + paragraphs("Latest issue", 3) + "</div></div></section>"
+    story = "<article><h1>A story</h1><div id='editorial'>" + paragraphs("Story paragraph", 3) + "</div></article>"
+    text = fa.extract_article(f"<html><body>{header}{story}</body></html>", URL).text
+    assert "Story paragraph 2" in text and "Latest issue" not in text
+
+
+def test_a_post_body_beats_an_unnamed_sidebar_list():
+    sidebar = "<div id='alpha'><ul><li>" + paragraphs("Sidebar notice", 4) + "</li></ul></div>"
+    post = "<div id='beta'><h1>A post</h1><div class='entry-body'>" + paragraphs("Post paragraph", 2) + "</div></div>"
+    text = fa.extract_article(f"<html><body>{sidebar}{post}</body></html>", URL).text
+    assert "Post paragraph 1" in text and "Sidebar notice" not in text
+
+
+def test_a_twin_block_headed_comments_is_the_thread():
+    html = ("<html><body><h1>A post</h1><div id='ContentPane'><div id='listing'><div class='post'>"
+            + paragraphs("Post paragraph", 4) + "</div></div><div id='listing'><div class='post'><h3>COMMENTS</h3>"
+            + paragraphs("A reader says", 2) + "</div></div></div></body></html>")
+    text = fa.extract_article(html, URL).text
+    assert "Post paragraph 3" in text and "A reader says" not in text
