@@ -5654,6 +5654,9 @@ def _holds_byline(figure: Element) -> bool:
 MAX_CAPTION_CHARS = 2_000
 
 
+# The labels of a photo's controls printed at its caption's end: "[larger image]", "Click to
+# enlarge", "View Full Size", Norwegian papers' "Vis mer" (show more).
+CAPTION_CONTROLS = re.compile(r"\s*(?:\[?larger image\]?|click to enlarge|view full size|vis mer)\s*$", re.I)
 # Classes of the element holding a photo's credit inside a figure.
 CREDIT_CLASS = re.compile(r"credit|copyright|photographer|source", re.I)
 
@@ -5695,9 +5698,10 @@ def _caption_and_credit(figure: Element, caption_el: Element | None) -> tuple[st
                       and CREDIT_CLASS.search(class_and_id(e))), None)
     credit = text_of(credit_el) or None
     caption = clean_text(" ".join(_text_outside(caption_el, credit_el))) if caption_el is not None else ""
+    caption = CAPTION_CONTROLS.sub("", caption)
     if credit is None:
         caption, credit = split_caption_credit(caption)
-    return caption, credit
+    return caption, credit and CAPTION_CONTROLS.sub("", credit)
 
 
 def image_src(img: Element) -> str | None:

@@ -249,6 +249,17 @@ def test_figures_kept_where_the_pages_own_classes_name_furniture():
     assert [f.caption for f in fa.extract_article(html, "https://news.example/a").figures] == ["The lead."]
 
 
+@pytest.mark.parametrize("figcaption, expected", [
+    ("The pier at dawn. [larger image] <span class='credit'>Jo Bloggs</span>", ("The pier at dawn.", "Jo Bloggs")),
+    ("The pier at dawn. <span class='credit'>Foto: AP Vis mer</span>", ("The pier at dawn.", "AP")),
+    ("Click to enlarge", (None, None)),
+])
+def test_the_labels_of_a_photos_controls_are_no_caption(figcaption, expected):
+    figure = f"<figure><img src='/pier.jpg' alt='Pier'><figcaption>{figcaption}</figcaption></figure>"
+    figures = extract(body=STORY.replace("</h1>", "</h1>" + figure)).figures
+    assert [(f.caption, f.credit) for f in figures] == [expected]
+
+
 def test_the_writers_portrait_under_the_byline_is_no_figure():
     portrait = ("<figure><a rel='author' href='/authors/jo'><img src='/jo.jpg' alt='Jo Bloggs'></a>"
                 "<figcaption><address>Von <a rel='author' href='/authors/jo'>Jo Bloggs</a>, Redakteurin</address>"
