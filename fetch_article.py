@@ -2149,25 +2149,48 @@ def _item_type(element: Element) -> str:
     return (element.get("itemtype") or "").strip().rsplit("/", 1)[-1].lower()
 
 
-def in_other_things_item(element: Element) -> bool:
-    """Whether microdata puts this element in an item about another thing than the page (see
-    OTHER_THINGS_ITEM_TYPES); a review counts only when another item (a product, a lodging) holds it."""
-    items = [_item_type(ancestor) for ancestor in element.iterancestors() if "itemscope" in ancestor.attrib]
-    for index, kind in enumerate(items):
-        page_own_review = kind == "review" and all(outer in PAGE_ITEM_TYPES for outer in items[index + 1:])
-        if kind in OTHER_THINGS_ITEM_TYPES and not page_own_review:
-            return True
-    return False
+class ItemState(NamedTuple):
+    """Where an element sits among microdata items: inside one about another thing than the page
+    (see OTHER_THINGS_ITEM_TYPES), inside one that is not the page or its article."""
+
+    in_other_thing: bool = False
+    in_non_page_item: bool = False
+
+
+def in_other_things_item(element: Element, states: dict[Element, ItemState] | None = None) -> bool:
+    """Whether microdata puts this element in an item about another thing than the page; a
+    review counts only when another item (a product, a lodging) holds it. `states` keeps what
+    was worked out for each ancestor, so that the <meta>s of a page are placed in one pass
+    however deep they sit."""
+    parent = element.getparent()
+    return parent is not None and _item_state(parent, {} if states is None else states).in_other_thing
+
+
+def _item_state(element: Element, states: dict[Element, ItemState]) -> ItemState:
+    chain = []  # the element and its ancestors not yet placed, nearest first
+    node: Element | None = element
+    while node is not None and node not in states:
+        chain.append(node)
+        node = node.getparent()
+    state = states[node] if node is not None else ItemState()
+    for node in reversed(chain):
+        if "itemscope" in node.attrib:
+            kind = _item_type(node)
+            other = kind in OTHER_THINGS_ITEM_TYPES and (kind != "review" or state.in_non_page_item)
+            state = ItemState(state.in_other_thing or other, state.in_non_page_item or kind not in PAGE_ITEM_TYPES)
+        states[node] = state
+    return state
 
 
 def extract_meta(root: lxml.html.HtmlElement) -> dict[str, str]:
     """<meta> name/property/itemprop -> content, first occurrence wins; an itemprop of another
     thing's item (a product's, a reader's review's) is not the page's."""
     meta: dict[str, str] = {}
+    states: dict[Element, ItemState] = {}
     for element in root.iter("meta"):
         key = element.get("property") or element.get("name") or element.get("itemprop")
         content = element.get("content")
-        if element.get("itemprop") == key and in_other_things_item(element):
+        if element.get("itemprop") == key and in_other_things_item(element, states):
             continue
         if key and content and content.strip():
             meta.setdefault(key.strip().lower(), clean_text(content))

@@ -13,7 +13,8 @@ of unclosed comments (its repair), an author of 100,000 commas (the byline's end
 250 deep and 20,000 teaser authors of one class (the bylines read from labels and classes), captions
 nested, by the thousand, with and without images (each caption's climb to its image), and 20,000
 elements each a classed date, hidden, an author link and a microdata date (libxml2's sorting of
-"//@attribute/.." results, quadratic in their number). tests/test_faults.py runs the
+"//@attribute/.." results, quadratic in their number), and 50,000 microdata <meta>s under 250
+nested items (each placed among its items by climbing them all). tests/test_faults.py runs the
 same pages through the command line with a generous ceiling; this prints the real times.
 """
 
@@ -83,6 +84,9 @@ HOSTILE_PAGES = {
         '<div class="wp-caption"><img src="/i{n}.jpg"><p class="wp-caption-text">x</p></div>', 20_000),
     "20,000 dates, hidden spans, authors and microdata": lambda: siblings(
         '<span class="date" style="display:none" rel="author" itemprop="datePublished">x</span>', 20_000),
+    "50,000 microdata metas under 250 nested items": lambda: PAGE.format(
+        body='<div itemscope itemtype="https://schema.org/Thing">' * 250
+        + '<span><meta itemprop="x" content="y"></span>' * 50_000 + "</div>" * 250).encode(),
     "JSON-LD of 100,000 unclosed comments": lambda: PAGE.format(
         body='<script type="application/ld+json">' + "/*x" * 100_000 + "</script>").encode(),
 }
