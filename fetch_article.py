@@ -2926,7 +2926,8 @@ MAX_HEADINGS_READ = 20
 # hAtom and schema.org microdata outside <meta>: <abbr class="published" title="...">, any
 # element with itemprop=datePublished (its content, datetime or title, else its text).
 MICRODATA_DATE_XPATH = lxml.etree.XPath(
-    "//@itemprop[. = 'datePublished' or . = 'dateCreated'] | //abbr[@title][contains(concat(' ', normalize-space(@class), ' '), ' published ')]")
+    "//@itemprop[. = 'datePublished' or . = 'dateCreated']"
+    " | //abbr[@title][contains(concat(' ', normalize-space(@class), ' '), ' published ')]")
 # A site's country, by its country-code domain (the last label of the host: .ca, .com.bo), and
 # its newsroom's zone: the capital's, or the most populous zone's where a country has several.
 # Read for a UTC time whose day on that clock is another (see local_day_of_utc). Domains sold
