@@ -13,7 +13,7 @@ of unclosed comments (its repair), an author of 100,000 commas (the byline's end
 250 deep and 20,000 teaser authors of one class (the bylines read from labels and classes), captions
 nested, by the thousand, with and without images (each caption's climb to its image), and 20,000
 elements each a classed date, hidden, an author link and a microdata date (libxml2's sorting of
-"//@attribute/.." results, quadratic in their number), and 50,000 microdata <meta>s under 250
+"//@attribute/.." results, quadratic in their number), 50,000 microdata <meta>s under 250
 nested items (each placed among its items by climbing them all). tests/test_faults.py runs the
 same pages through the command line with a generous ceiling; this prints the real times.
 """
