@@ -238,6 +238,7 @@ MONTH_TABLES = {
     "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
     "nl": "januari februari maart april mei juni juli augustus september oktober november december",
     "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+    "ca": "gener febrer març abril maig juny juliol agost setembre octubre novembre desembre",
     "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
     "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
 }
@@ -2829,9 +2830,9 @@ MONTH_NUMBERS = _month_numbers()
 MONTH_NAME = "(?:" + words_pattern(MONTH_NUMBERS) + r")(?!\w)"  # (a tree of letters: three times faster)
 YEAR = r"((?:19|20)\d{2})"
 # Dates as pages write them, each with the order of its day, month and year groups.
-# "19. Oktober 2019", "3 de mayo de 2022", "04 May 2022" (RFC 2822), "15 августа 2016":
+# "19. Oktober 2019", "3 de mayo de 2022", "3 d'octubre de 2020", "04 May 2022" (RFC 2822), "15 августа 2016":
 DAY_MONTH_NAME_YEAR = re.compile(
-    rf"(?<!\d)(\d{{1,2}})(?:\.|st|nd|rd|th|er|º)?\s*(?:de\s+|of\s+)?({MONTH_NAME})\.?,?\s*(?:de\s+|del\s+)?{YEAR}(?!\d)", re.I)
+    rf"(?<!\d)(\d{{1,2}})(?:\.|st|nd|rd|th|er|º)?\s*(?:de\s+|d['’]|of\s+)?({MONTH_NAME})\.?,?\s*(?:de\s+|del\s+)?{YEAR}(?!\d)", re.I)
 # "April 19, 2019", "Sep 26, 2016", "Mai 05, 2019":
 MONTH_NAME_DAY_YEAR = re.compile(rf"(?<!\w)({MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{YEAR}(?!\d)", re.I)
 # "26.10.2018", "02.12.19", "2. 11. 2021" (day first, as in central Europe). A two-digit year
@@ -2846,6 +2847,11 @@ YEAR_MONTH_DAY = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})([-/.])(\d{1,2})\2(\d{
 CJK_DATE = re.compile(r"((?:19|20)\d{2})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?")
 # "2020. 08. 18." (Hungarian, and Korean written with dots): year first, each part closed by a dot.
 YEAR_DOT_MONTH_DAY = re.compile(r"(?<![\d.])((?:19|20)\d{2})\.\s(\d{1,2})\.\s?(\d{1,2})\.(?!\d)")
+# A date that ends a range of days is an event's period, not when the page was written:
+# "9-23 Feb 2017", "vom 9. bis 23. Februar 2017", "12.–14.03.2020", "from 3 to 5 May 2021".
+# (Not a time's minutes or a date's year before a dash: "14:07 - 25.04.2024".)
+DATE_RANGE_START = re.compile(r"(?<![\d:.,])\d{1,2}\.?\s?(?:[-–]|bis|to|au|al)\s?$", re.I)
+MAX_RANGE_START_CHARS = 8  # "09. bis " before the day that ends the range
 TEXT_DATE_PATTERNS = ((DAY_MONTH_NAME_YEAR, "dMy"), (MONTH_NAME_DAY_YEAR, "Mdy"), (DAY_DOT_MONTH_YEAR, "dmy"),
                       (NUMERIC_SLASHED, "d/m/y"), (YEAR_MONTH_DAY, "y/m/d"), (CJK_DATE, "ymd"),
                       (YEAR_DOT_MONTH_DAY, "ymd"))
@@ -2859,12 +2865,17 @@ DOTTED_NUMBERS = re.compile(r"\d\.\s?\d")
 # Pages without a date near the headline that label one further down, in the article's foot or
 # an info box: "Datum: 18.10.2021", "Veröffentlicht: 30.07.2019 09:35 Uhr", "Published on May 3,
 # 2022", "Stand: 07.11.2023", "Publié le 3 mai 2022". Read only where no other date was found.
+# "Stand" labels only before a colon or a number: in English it is a word ("10 Ideas for a DIY
+# Plant Stand August 13, 2020").
 DATE_LABEL = re.compile(
     r"(?<!\w)(?:datum|date|ver(?:ö|oe)ffentlicht(?:\s+am)?|erschienen(?:\s+am)?|erstellt(?:\s+am)?|"
-    r"aktualisiert(?:\s+am)?|stand|published(?:\s+on)?|posted(?:\s+on)?|publi[ée](?:\s+le)?|"
+    r"aktualisiert(?:\s+am)?|stand(?=\s*[:\d])|published(?:\s+on)?|posted(?:\s+on)?|publi[ée](?:\s+le)?|"
     r"publicado(?:\s+el)?|pubblicato(?:\s+il)?|gepubliceerd(?:\s+op)?)\s*:?\s+(?=\d|[^\W\d])",
     re.I,
 )
+# "Zuletzt aktualisiert am 28.01.2020": the last change of a listing or reference page, not when
+# it was published (as "Last updated" is not among DATE_LABEL's English words).
+LAST_CHANGE = re.compile(r"zuletzt\s*$", re.I)
 # A byline's date starts within this many characters of its line ("Von Wenke Gürtler Aktualisiert am").
 MAX_DATELINE_LEAD = 40
 MAX_LABELLED_DATE_GAP = 24  # characters between a label and its date ("Datum: Montag, 18.10.2021")
@@ -2910,6 +2921,11 @@ NEAR_HEADLINE_BEFORE_CHARS = 150
 NOT_THE_STORY = re.compile(r"related|sidebar|widget|comment|teaser|recommend|popular|trending|"
                            r"footer|more-?stories|tab-posts|carousel", re.I)
 NOT_THE_STORY_TAGS = {"aside", "footer", "nav"}
+# Of those, the lists of other stories and sidebars, whose dates are theirs (not a post's own
+# footer or comment count: Blogger writes "Posted by X at 10:38 AM" in div.post-footer, its
+# posts in div.widget.Blog).
+OTHER_STORIES_LIST = re.compile(r"related|sidebar|teaser|recommend|popular|trending|more-?stories|tab-posts|carousel|"
+                                r"recent", re.I)  # (WordPress: widget_recent_entries)
 # Elements a CMS names as the story's date, printed with no label ("01.02.2022" in
 # span.meta__date, div.news-date, p.datum): German public-sector and party sites, Blogger's
 # date-header, the BBC's older story-date, forums' post dates. Picked out by libxml2 (a class holding the word, in any
@@ -2919,6 +2935,9 @@ DATE_CLASS_XPATH = lxml.etree.XPath("//@class[contains(., 'date') or contains(.,
                                     " or contains(., 'Datum') or contains(., 'fecha')]")
 # A classed date holds the date, maybe a weekday, a time and a zone; longer, it is a teaser.
 MAX_CLASSED_DATE_CHARS = 60
+# A <time> under its own heading within this many levels dates that heading's card (another
+# story's teaser, a document to download: "Ressourcenwende: Appell … 08.12.2022 … Herunterladen").
+MAX_CARD_LEVELS = 3
 # <time> elements read for a date: the story's own comes early; a page of thousands (an archive
 # listing) is not read through.
 MAX_TIMES_READ = 20
@@ -2967,6 +2986,14 @@ WIKI_LAST_EDIT_XPATH = lxml.etree.XPath("//*[@id='footer-info-lastmod']")
 # static page's <body> is classed "page page-id-42" ("single single-post postid-42" for a post):
 # its fields' dates are not read; a date it prints still is.
 WORDPRESS_PAGE_CLASS, WORDPRESS_PAGE_ID = "page", re.compile(r"page-id-\d+")
+# Blogs whose theme hides the date of evergreen posts (guides, care instructions) while their
+# SEO plugin still writes article:published_time, the day the post was begun; the plugin's
+# JSON-LD graph then describes a WebPage and no article. A meta date on such a page is kept
+# only where the page prints its day somewhere.
+SEO_ONLY_DATE_TYPES = {"webpage"}
+# The page's text searched for that day: a page's own date is printed near its top, and a page
+# of megabytes is not searched through.
+MAX_PRINTED_DATE_CHARS = 200_000
 # English as written in the United States puts the month first: 3/11/2020 is March 11.
 MONTH_FIRST_LANGUAGES = ("en-us", "en")
 # How far a newsroom's zone may be from UTC for the URL's day to stand in for a UTC time's: UTC+14
@@ -2997,6 +3024,8 @@ def extract_published(page: ParsedPage, known: TemplateFinds, headline: Found | 
     if wiki:
         return wiki
     fields = None if is_wordpress_page(page.root) else extract_date(page, "published")
+    if fields and _hidden_seo_date(page, fields):
+        fields = None
     return fields or known.published or extract_page_date(page, headline, _openings(body))
 
 
@@ -3021,6 +3050,25 @@ def wiki_revision_date(page: ParsedPage) -> Found | None:
         if iso:
             return Found(iso, "the wiki's last revision")
     return None
+
+
+def _hidden_seo_date(page: ParsedPage, found: Found) -> bool:
+    """Whether a meta date is an SEO plugin's on a page that shows itself undated (see
+    SEO_ONLY_DATE_TYPES): the JSON-LD describes a web page and no article, and the day is
+    printed nowhere on the page."""
+    types = set().union(*(json_ld_types(item) for item in page.ld_objects))
+    if not found.source.startswith("meta ") or not types & SEO_ONLY_DATE_TYPES or types & ARTICLE_TYPES:
+        return False
+    return not prints_day(page.root, date.fromisoformat(found.value[:10]), _month_first(page.root))
+
+
+def prints_day(root: Element, day: date, month_first: bool) -> bool:
+    """Whether the page's text writes `day` in any of TEXT_DATE_PATTERNS' forms (its first
+    MAX_PRINTED_DATE_CHARS: a page's own date is not further down)."""
+    body = root.find("body")
+    text = fold_whitespace(" ".join(body.itertext()))[:MAX_PRINTED_DATE_CHARS] if body is not None else ""
+    return any(_read_day(match, order, month_first) == day
+               for pattern, order in _date_patterns(text) for match in pattern.finditer(text))
 
 
 def is_wordpress_page(root: Element) -> bool:
@@ -3145,11 +3193,12 @@ def extract_page_date(page: ParsedPage, headline: Found | None = None, openings:
     story's first block or first paragraph (`openings`). A headline taken from a social title is looked for among
     the page's headings."""
     found = first_date(_microdata_dates(page.root))
-    found = found or first_date((element.get("datetime"), "time[datetime]") for element in _story_times(page.root))
+    anchor = _headline_element(page.root, headline)
+    found = found or first_date((element.get("datetime"), "time[datetime]") for element in _story_times(page.root)
+                                if anchor is None or not _dates_another_heading(element, anchor))
     if found:
         return found
     day = _url_date(page.url)
-    anchor = _headline_element(page.root, headline)
     near = date_near_headline(anchor, _month_first(page.root)) if anchor is not None else None
     if near and (day is None or near.value[:10] == day.isoformat()):
         return near  # the URL's day written with its time, or a day the URL does not give
@@ -3191,14 +3240,30 @@ def labelled_date(root: Element, month_first: bool = False) -> Found | None:
         starts = _word_starts(lowered, DATE_LABEL_STEMS)
     else:
         starts = _word_starts(text, [spelling for stem in DATE_LABEL_STEMS for spelling in (stem, stem.capitalize(), stem.upper())])
+    starts = [start for start in starts if not LAST_CHANGE.search(text, max(0, start - LABEL_WINDOW_CHARS), start)]
     windows = (fold_whitespace(text[max(0, start - 1): start + LABEL_WINDOW_CHARS]) for start in starts)
-    labels = (window[match.end():] for window, start in zip(windows, starts)
+    labels = ((start, window[match.end():]) for window, start in zip(windows, starts)
               if (match := DATE_LABEL.match(window, 1 if start else 0)))
-    for after in itertools.islice(labels, MAX_DATE_LABELS_READ):
+    for start, after in itertools.islice(labels, MAX_DATE_LABELS_READ):
         iso = parse_date_text(after[:MAX_DATELINE_CHARS], month_first, MAX_LABELLED_DATE_GAP)
-        if iso:
+        if iso and not _in_other_stories_at(body, start):  # (body is not None: the text has a label)
             return Found(iso, "labelled text date")
     return None
+
+
+def _in_other_stories_at(root: Element, offset: int) -> bool:
+    """Whether the character at `offset` of " ".join(root.itertext()) is in a list of other
+    stories ("10 Ideas for a DIY Plant Stand August 13, 2020" in a blog's sidebar)."""
+    position = 0
+    for event, node in lxml.etree.iterwalk(root, events=("start", "end")):  # (itertext's texts, in its order)
+        if event == "start":
+            text, holder = (node.text if isinstance(node.tag, str) else None), node
+        else:
+            text, holder = (node.tail if node is not root else None), node.getparent()
+        position += len(text) + 1 if text else 0
+        if position > offset:
+            return holder is not None and any(map(in_other_stories_list, (holder, *holder.iterancestors())))
+    return False
 
 
 def _word_starts(text: str, words: Iterable[str]) -> list[int]:
@@ -3251,6 +3316,52 @@ def _story_times(root: Element) -> Iterator[Element]:
             yield element
 
 
+def _dates_another_heading(element: Element, anchor: Element) -> bool:
+    """Whether a <time> sits in a small block headed, above it, by a heading that is not the
+    page's headline: a card for another story or for a document to download."""
+    for ancestor in itertools.islice(element.iterancestors(), MAX_CARD_LEVELS):
+        if ancestor.tag in PAGE_WIDE_TAGS:
+            return False
+        heading = _heading_above(ancestor, element)
+        if heading is not None:  # (the headline's own element, or one holding it or held by it, is the page's)
+            return heading is not anchor and anchor not in heading.iterancestors() and heading not in anchor.iterancestors()
+    return False
+
+
+def _heading_above(block: Element, element: Element) -> Element | None:
+    """The last heading with words inside `block` before `element`, in page order."""
+    found = None
+    for candidate in block.iter():
+        if candidate is element:
+            return found
+        if candidate.tag in HEADING_TAGS and text_of(candidate):
+            found = candidate
+    return found
+
+
+def story_texts(element: Element) -> Iterator[str]:
+    """An element's texts in page order without those of the lists of other stories inside it
+    (a blog's sidebar of recent posts after its headline, "10 Ideas for a DIY Plant Stand
+    August 13, 2020"). Read lazily: callers stop after a few lines."""
+    walker = lxml.etree.iterwalk(element, events=("start", "end"))
+    for event, node in walker:
+        if event == "start":
+            if not isinstance(node.tag, str) or in_other_stories_list(node):
+                walker.skip_subtree()  # (and no "end" for it: its tail is read here)
+                if node is not element and node.tail:
+                    yield node.tail
+            elif node.text:
+                yield node.text
+        elif node is not element and node.tail:
+            yield node.tail
+
+
+def in_other_stories_list(element: Element) -> bool:
+    """Whether an element's class or id names it a list of other stories or a sidebar (see
+    OTHER_STORIES_LIST); <body> and <html> classes are page-wide flags ("has-sidebar")."""
+    return element.tag not in PAGE_WIDE_TAGS and bool(OTHER_STORIES_LIST.search(class_and_id(element)[:MAX_HINT_CHARS]))
+
+
 def _outside_other_stories(element: Element) -> bool:
     """Whether an element (a <time>, a byline) is outside lists of other stories, sidebars and comments."""
     # (not <body> and <html>: their classes are page-wide flags, "offcanvas-sidebar-mobile")
@@ -3284,7 +3395,8 @@ def _text_after(element: Element, limit: int) -> str:
 
 def _texts_after(element: Element, limit: int) -> Iterator[str]:
     """The page's texts after an element (not its own), in page order, until they reach `limit`
-    characters: its tail and its following siblings', then its parent's, and so on up."""
+    characters: its tail and its following siblings', then its parent's, and so on up; the
+    lists of other stories among them left out."""
     size = 0
     node: Element | None = element
     while node is not None:
@@ -3301,7 +3413,7 @@ def _following_texts(node: Element) -> Iterator[str]:
         yield node.tail
     for sibling in node.itersiblings():
         if isinstance(sibling.tag, str):
-            yield from sibling.itertext()
+            yield from story_texts(sibling)
         if sibling.tail:
             yield sibling.tail
 
@@ -3337,6 +3449,8 @@ def parse_date_text(text: str, month_first: bool = False, max_start: int | None 
         for match in pattern.finditer(text, 0, len(text) if best is None else best[0] + 1):
             if max_start is not None and match.start() > max_start:
                 break
+            if DATE_RANGE_START.search(text, max(0, match.start() - MAX_RANGE_START_CHARS), match.start()):
+                continue
             day = _read_day(match, order, month_first)
             if day:
                 if best is None or match.start() < best[0]:

@@ -55,6 +55,15 @@ def test_date_fields_written_otherwise(value, expected):
     ("2. 11. 2021", "2021-11-02"),
     ("31.02.2020", None),
     ("12.03.1850", None),  # a year too old for a date written on a page
+    ("23 de març de 2020", "2020-03-23"),  # Catalan
+    ("Dilluns, 5 d'octubre de 2020", "2020-10-05"),
+    # the end of a range of days is an event's period, not a date of writing
+    ("Ausstellung Palais Epstein 9-23 Feb 2017", None),
+    ("vom 9. bis 23. Februar 2017", None),
+    ("du 3 au 5 mai 2021", None),
+    ("Tagung 12.–14.03.2020", None),
+    ("14:07 - 25.04.2024", "2024-04-25"),  # a time before a dash starts no range
+    ("2019 - 25.04.2024", "2024-04-25"),
 ])
 def test_dates_written_in_text(text, expected):
     assert fa.parse_date_text(text) == expected
@@ -343,3 +352,54 @@ def test_a_zone_this_system_lacks_leaves_the_utc_time(monkeypatch):
     monkeypatch.setitem(fa.NEWSROOM_ZONES, "ca", "America/No_Such_Zone")
     head = "<meta property='article:published_time' content='2020-08-25T00:23:33+00:00'>"
     assert page(head, url="https://ici.example.ca/nouvelle/1").published == "2020-08-25T00:23:33+00:00"
+
+
+def test_a_time_on_another_headings_card_is_not_the_pages_date():
+    card = ("<div class='material'><h2>Ressourcenwende: Appell an die Bundesregierung</h2>"
+            "<time datetime='2022-12-08'>08.12.2022</time><a href='/appell.pdf'>Herunterladen</a></div>")
+    html = f"<html><body><main><h1>Nachhaltiger leben</h1>{BODY}{card}</main></body></html>"
+    assert fa.extract_article(html, "https://example.de/engagieren/nachhaltiger-leben").published is None
+    # the headline's own header, and a heading below the date inside the story, leave it the page's
+    header = "<header><h1>Nachhaltiger leben</h1><time datetime='2022-12-08'>08.12.2022</time></header>"
+    html = f"<html><body><main><div>{header}<div>{BODY}<h3>Was tun?</h3>{BODY}</div></div></main></body></html>"
+    assert fa.extract_article(html, "https://example.de/engagieren/nachhaltiger-leben").published == "2022-12-08"
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Zuletzt aktualisiert am 28.01.2020", None),  # a listing's last change
+    ("Aktualisiert am 28.01.2020", "2020-01-28"),
+    ("Stand: 7. November 2023", "2023-11-07"),
+    ("Stand 07.11.2023", "2023-11-07"),
+    ("10 Ideas for a DIY Plant Stand August 13, 2020", None),  # English: a word, no label
+])
+def test_labels_that_do_not_date_the_page(line, expected):
+    html = labelled_page("", f"<h1>Ferienhaus Feinen</h1>{LABEL_BODY}<div><span>{line}</span></div>")
+    assert fa.extract_article(html, "https://example.de/ferienhaus/feinen.php").published == expected
+
+
+SEO_GRAPH = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
+             '{"@type": "WebSite", "name": "Garden"}, {"@type": "WebPage", "name": "Lemon tree from seed"}%s]}</script>')
+
+
+@pytest.mark.parametrize("graph_extra, printed, expected", [
+    ("", "", None),  # an SEO plugin's stamp on a post that shows no date
+    ("", "<p class='meta'>April 21, 2020</p>", "2020-04-21T06:44:14+00:00"),  # the page prints that day
+    (', {"@type": "Article", "headline": "Lemon tree from seed"}', "", "2020-04-21T06:44:14+00:00"),  # an article
+])
+def test_a_meta_date_the_page_hides_on_a_web_page_graph(graph_extra, printed, expected):
+    head = (SEO_GRAPH % graph_extra) + "<meta property='article:published_time' content='2020-04-21T06:44:14+00:00'>"
+    html = (f"<html lang='en'><head><title>Lemon tree from seed</title>{head}</head><body><article>"
+            f"<h1>Lemon tree from seed</h1>{printed}{BODY}</article></body></html>")
+    assert fa.extract_article(html, "https://example.com/lemon-tree-from-seed/").published == expected
+
+
+def test_dates_in_a_sidebar_of_other_posts_are_not_the_pages():
+    sidebar = ("<aside class='sidebar'><h2>Recent Posts</h2><ul><li><a href='/zz'>ZZ Plant Care</a> October 30, 2020</li>"
+               "<li><a href='/stand'>10 Ideas for a DIY Plant Stand</a> August 13, 2020</li></ul></aside>")
+    html = (f"<html lang='en'><body><div class='hero'><h2>Lemon tree from seed</h2></div>"
+            f"<div class='container'>{sidebar}<div class='content'>{BODY}</div></div></body></html>")
+    assert fa.extract_article(html, "https://example.com/lemon-tree-from-seed/").published is None
+    # the same line in the story's own info box is its date
+    box = "<aside class='blogData'><dl><dt>Datum</dt><dd>12.01.2017</dd></dl></aside>"
+    html = labelled_page("", f"<h2>Dateien mit Migrationshintergrund</h2><p>{LABEL_BODY}</p>{box}")
+    assert fa.extract_article(html, "https://example.com/blog/dateien").published == "2017-01-12"
