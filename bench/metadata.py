@@ -10,6 +10,7 @@ their figures can be checked against the README's.
     python bench/metadata.py --peers                 # with trafilatura and htmldate, side by side
     python bench/metadata.py --peers --save out.json # and every page's predictions and verdicts
     python bench/metadata.py --sets fundus --module /tmp/fetch_article_old.py
+    python bench/metadata.py --libraries             # our dates with htmldate / dateparser in them
 
 Measures, per set and over the pages whose gold has the field: headline exact after normalising
 both sides; authors = (set equality of normalised names; a page labelled with no author is right
@@ -26,8 +27,11 @@ from __future__ import annotations
 import argparse
 import gc
 import gzip
+import importlib.metadata
 import json
+import re
 import statistics
+import subprocess
 import sys
 import time
 import unicodedata
@@ -49,6 +53,7 @@ TEXT_SETS = {"fundus"}  # fundus saved pages as decoded UTF-8 text: fed as str (
 HTMLDATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"  # the README's setting: keeps a time where htmldate finds one
 MAX_ZONE_SHIFT = timedelta(hours=14)  # a zoneless time may be any whole-hour zone away from UTC
 SPEED_REFERENCE = "trafilatura"
+IMPORT_RUNS = 5  # fresh interpreters timed per module; the median is reported
 
 # Headline normalisation (README, "Scoring"): applied after NFKC, which already turns a
 # no-break space into a space and a double prime into two primes.
@@ -102,16 +107,56 @@ def htmldate_date(page: bytes | str, url: str) -> Prediction:
     return Prediction(published=found)
 
 
+def ours_then_htmldate(page: bytes | str, url: str) -> Prediction:
+    """Our date, else htmldate's: the library as a fallback where our rules find none."""
+    found = ours(page, url)
+    if found.published:
+        return found
+    fallback = htmldate_date(page, url).published
+    return found._replace(published=fallback, date_source="htmldate" if fallback else None)
+
+
+def ours_reading_with_dateparser(page: bytes | str, url: str) -> Prediction:
+    """Our rules, with every written date (near the headline, labelled, opening the story, in
+    a date's element) read by dateparser instead of our patterns: the library for month names."""
+    ours_parser = fetch_article.parse_date_text
+    fetch_article.parse_date_text = dateparser_date_text
+    try:
+        return ours(page, url)
+    finally:
+        fetch_article.parse_date_text = ours_parser
+
+
+def dateparser_date_text(text: str, month_first: bool = False, max_start: int | None = None) -> str | None:
+    """parse_date_text's contract, met by dateparser.search: the first date with a day, a month
+    and a year written in `text` (starting within `max_start` characters), with its time if one is written."""
+    from dateparser.search import search_dates
+    settings = {"REQUIRE_PARTS": ["day", "month", "year"], "DATE_ORDER": "MDY" if month_first else "DMY"}
+    for words, moment in search_dates(text, settings=settings) or ():
+        if max_start is not None and text.find(words) > max_start:
+            break
+        return moment.isoformat() if ":" in words else moment.date().isoformat()
+    return None
+
+
 SYSTEMS: dict[str, Callable[[bytes | str, str], Prediction]] = {
     "fetch_article": ours,
     "trafilatura": trafilatura_metadata,
     "htmldate": htmldate_date,
+    "fetch_article, then htmldate": ours_then_htmldate,
+    "fetch_article reading with dateparser": ours_reading_with_dateparser,
 }
+PEERS = ("fetch_article", "trafilatura", "htmldate")
+LIBRARY_TRIALS = ("fetch_article", "fetch_article, then htmldate", "fetch_article reading with dateparser")
 FIELDS = {  # the fields each system extracts; the others are not scored for it
     "fetch_article": ("headline", "authors", "published"),
     "trafilatura": ("headline", "authors", "published"),
     "htmldate": ("published",),
+    "fetch_article, then htmldate": ("published",),
+    "fetch_article reading with dateparser": ("published",),
 }
+# The modules whose import time and dependencies --libraries reports.
+IMPORTED = ("fetch_article", "htmldate", "dateparser")
 
 
 # ---------------------------------------------------------------- scoring
@@ -261,6 +306,34 @@ def render_table(by_set: dict[str, dict[str, list[Result]]]) -> str:
     return "\n".join(lines)
 
 
+def render_imports() -> str:
+    """Each module's import time in a fresh interpreter (the median of IMPORT_RUNS) and the
+    distributions it pulls in beside the standard library."""
+    lines = ["| module | import ms | distributions it needs |", "|---|---|---|"]
+    for module in IMPORTED:
+        code = f"import time; started = time.perf_counter(); import {module}; print(time.perf_counter() - started)"
+        runs = [float(subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True,
+                                     check=True).stdout) for _ in range(IMPORT_RUNS)]
+        needs = "(see requirements.txt)" if module == "fetch_article" else ", ".join(sorted(distributions_needed(module)))
+        lines.append(f"| {module} | {1000 * statistics.median(runs):.0f} | {needs} |")
+    return "\n".join(lines)
+
+
+def distributions_needed(name: str) -> set[str]:
+    """The distributions a distribution requires, directly or through others (extras left out)."""
+    needed: set[str] = set()
+    waiting = [name]
+    while waiting:
+        for requirement in importlib.metadata.requires(waiting.pop()) or ():
+            if "extra ==" in requirement:
+                continue
+            wanted = re.split(r"[\s<>=!~;\[(]", requirement, maxsplit=1)[0]
+            if wanted.lower() not in needed:
+                needed.add(wanted.lower())
+                waiting.append(wanted)
+    return needed
+
+
 def page_records(pages: list[Page], by_system: dict[str, list[Result]]) -> dict[str, dict]:
     """Per page: its URL and labels (no body), and each system's fields, time and verdicts."""
     records = {}
@@ -282,6 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the meta-dev folder")
     parser.add_argument("--sets", metavar="NAME,...", default=",".join(SETS), help=f"some of {', '.join(SETS)}")
     parser.add_argument("--peers", action="store_true", help="also run trafilatura and htmldate")
+    parser.add_argument("--libraries", action="store_true",
+                        help="also run our dates with htmldate as a fallback and with dateparser reading written dates")
     parser.add_argument("--save", type=Path, metavar="FILE", help="write every page's predictions and verdicts as JSON")
     parser.add_argument("--module", type=Path, metavar="PATH", help="score this fetch_article.py instead of ours")
     options = parser.parse_args(argv)
@@ -294,7 +369,8 @@ def main(argv: list[str] | None = None) -> int:
     if missing := [name for name in names if not (options.data / name / "gold.jsonl").is_file()]:
         print(f"no data for {', '.join(missing)} in {options.data}", file=sys.stderr)
         return 2
-    systems = list(SYSTEMS) if options.peers else ["fetch_article"]
+    systems = list(dict.fromkeys([*(PEERS if options.peers else ["fetch_article"]),
+                                  *(LIBRARY_TRIALS if options.libraries else [])]))
     pages = {name: load_set(options.data / name) for name in names}
     first = pages[names[0]][0]
     for name in systems:  # imports and first-call costs before timing
@@ -302,6 +378,9 @@ def main(argv: list[str] | None = None) -> int:
     by_set = {name: run_side_by_side(systems, pages[name]) for name in names}
     print(f"meta-dev ({options.data}), {fetch_article.__file__}; {machine()}")
     print(render_table(by_set))
+    if options.libraries:
+        print()
+        print(render_imports())
     if options.save:
         records = {name: page_records(pages[name], by_set[name]) for name in names}
         options.save.write_text(json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")

@@ -119,6 +119,32 @@ def test_metadata_authors_are_a_set_of_normalised_names_and_none_means_none():
     assert scores == {"spurious": True}
 
 
+DATED_PAGE = ("<html><body><article><h1>Rain falls on the town</h1><p>Posted on 3 May 2021</p>"
+              + "<p>" + "The story goes on with enough words to be read as its body text. " * 6 + "</p></article></body></html>")
+UNDATED_PAGE = DATED_PAGE.replace("<p>Posted on 3 May 2021</p>", "")
+
+
+def test_htmldate_trial_is_only_asked_where_our_rules_find_no_date(monkeypatch):
+    monkeypatch.setattr(meta_bench, "htmldate_date", lambda page, url: meta_bench.Prediction(published="2001-02-03"))
+    assert meta_bench.ours_then_htmldate(DATED_PAGE, "https://example.org/a").published == "2021-05-03"
+    found = meta_bench.ours_then_htmldate(UNDATED_PAGE, "https://example.org/a")
+    assert (found.published, found.date_source) == ("2001-02-03", "htmldate")
+
+
+def test_dateparser_trial_reads_written_dates_in_place_of_ours_and_then_gives_ours_back(monkeypatch):
+    ours = meta_bench.fetch_article.parse_date_text
+    monkeypatch.setattr(meta_bench, "dateparser_date_text", lambda text, month_first=False, max_start=None: "2001-02-03")
+    assert meta_bench.ours_reading_with_dateparser(DATED_PAGE, "https://example.org/a").published == "2001-02-03"
+    assert meta_bench.fetch_article.parse_date_text is ours
+    assert meta_bench.ours(DATED_PAGE, "https://example.org/a").published == "2021-05-03"
+
+
+def test_library_dependencies_are_followed_through_and_leave_extras_out():
+    needed = meta_bench.distributions_needed("requests")
+    assert {"urllib3", "idna", "certifi", "charset_normalizer"} <= needed
+    assert "pysocks" not in needed  # requests[socks], an extra
+
+
 quotes_spec = importlib.util.spec_from_file_location("quotes_bench", PROJECT / "bench" / "quotes.py")
 quotes_bench = importlib.util.module_from_spec(quotes_spec)
 sys.modules["quotes_bench"] = quotes_bench  # its dataclasses look their module up there
