@@ -307,6 +307,9 @@ CONTENT_HINTS = re.compile(r"article|story|body|content|entry|post-?text|main|te
 # The names blog engines give a post's own text (WordPress's and Movable Type's entry-content,
 # Blogger's post-body, TypePad's entry-body): the post, even where a sidebar or comments outscore it.
 POST_BODY_CLASS = re.compile(r"(?:^|[-_\s])(?:entry|post)[-_]?(?:content|body|text)(?:$|[-_\s])", re.I)
+# The record a blog engine wraps one post in, heading and text (WordPress's div.post and
+# div.hentry, posterous's div.entry, a news template's div#article): see _post_around_headline.
+POST_RECORD = re.compile(r"(?:^|\s)(?:article|post|entry|hentry)(?:$|\s)", re.I)
 # A form holding this many paragraphs wraps the page (ASP.NET) rather than a sign-up box.
 FORM_PARAGRAPHS_KEPT = 3
 # ...and so does a form or hidden element holding at least this share of the page's text
@@ -1720,7 +1723,7 @@ def extract_story(page: ParsedPage, known: TemplateFinds) -> Story:
     headline_el = headline.element if headline else None
     deck = known.deck or extract_deck(page, headline_el)
     authors = known.authors or extract_authors(page)
-    containers: Iterable[Found | None] = [known.body] if known.body else find_body_containers(page.root)
+    containers: Iterable[Found | None] = [known.body] if known.body else find_body_containers(page.root, headline)
     # The best container first; the next ones only when it holds no body text once the page's
     # furniture is left out (blogs whose comment list outscores the post). With no candidate at
     # all, a JSON-LD articleBody may still stand in.
@@ -3693,10 +3696,11 @@ def extract_source_note(page: ParsedPage, region: Element | None) -> Found | Non
 ITEMPROP_XPATH = lxml.etree.XPath("//@itemprop")
 
 
-def find_body_containers(root: Element) -> Iterator[Found | None]:
+def find_body_containers(root: Element, headline: Found | None = None) -> Iterator[Found | None]:
     """Candidates for the elements holding the body, best first, each in page order: the one
     the site marks as the article body, else the best-scoring blocks (their scores weighed by
-    their class hints), each with the parts of the story split from it (see body_parts).
+    their class hints), each with the parts of the story split from it (see body_parts), after
+    the post around the headline where a block outside it wins (see _post_around_headline).
     `element` is the smallest element holding them all; None when nothing scores.
     Lazy: the next candidate's parts are found only if it is asked for."""
     marked = [element for element in attribute_holders(ITEMPROP_XPATH, root) if "articleBody" in element.get("itemprop").split()]
@@ -3713,6 +3717,9 @@ def find_body_containers(root: Element) -> Iterator[Found | None]:
     ranked = sorted(leaders, key=lambda element: scores[element] * weights[element], reverse=True)
     if weights[ranked[0]] != CONTENT_WEIGHT:
         ranked = _post_body_first(ranked, scores, furniture)
+        post = _post_around_headline(root, headline, ranked[0], furniture)
+        if post is not None:
+            yield Found((post,), f"post around the headline <{post.tag}>", post)
     for best in ranked[:BODY_CONTAINERS_TRIED]:
         yield _scored_container(best, scores)
 
@@ -3723,13 +3730,64 @@ def _post_body_first(ranked: list[Element], scores: dict[Element, float], furnit
     or a sidebar's unnamed list of notices), the best-scoring block the blog engine names as the
     post's body comes first, if it holds a paragraph's worth of text, even where it is not among
     the leaders (all of them comments)."""
-    posts = [element for element in scores if scores[element] >= MIN_POST_BODY_SCORE
-             and POST_BODY_CLASS.search(class_and_id(element)) and _class_weight(element, furniture) == CONTENT_WEIGHT]
+    posts = _post_bodies(scores)
+    posts = {element: score for element, score in posts.items() if _class_weight(element, furniture) == CONTENT_WEIGHT}
     if not posts:
         return ranked
-    post = max(posts, key=lambda element: scores[element])
+    post = max(posts, key=lambda element: posts[element])
+    # A post body whose paragraphs sit deeper in it (a link roll's <li><p>) scores as its best block.
+    scores[post] = max(scores.get(post, 0.0), posts[post])
     return [post] + [element for element in ranked if element is not post]
 
+
+def _post_bodies(scores: dict[Element, float]) -> dict[Element, float]:
+    """The blocks classed as a post's body holding a paragraph's worth of text, each with its
+    best score, its lists' included: a post whose text is a list of links with their
+    descriptions (Diigo's link roll, <ul><li><p>, posted to a Blogger blog) credits its list
+    items, not the post's body."""
+    posts: dict[Element, float] = {}
+    for element, score in scores.items():
+        if score < MIN_POST_BODY_SCORE:
+            continue
+        block = element
+        while block is not None and block.tag in ("li", "ul", "ol"):  # up the list to what holds it
+            block = block.getparent()
+        if block is not None and POST_BODY_CLASS.search(class_and_id(block)):
+            posts[block] = max(posts.get(block, 0.0), score)
+    return posts
+
+
+def _post_around_headline(root: Element, headline: Found | None, leader: Element,
+                          furniture: dict[Element, bool]) -> Element | None:
+    """Family: a blog's post too short to score (a one-line image or video post, "Wow... just
+    wow.") beaten by a block outside it that no class marks as content: the author's profile in
+    the sidebar, a footer's text widget, the comment form, the page wrapper's own lines ("No
+    comments yet."). The post is the record around the headline's heading (an <article>, a
+    div.post, div.entry, div#article), when the winner lies outside it and it holds words of
+    its own besides the heading."""
+    if _class_weight(leader, furniture) == CONTENT_WEIGHT:
+        return None  # a post body went first (_post_body_first)
+    heading = _headline_heading(root, headline)
+    if heading is None:
+        return None
+    post = next((ancestor for ancestor in heading.iterancestors() if ancestor.tag in PAGE_WIDE_TAGS
+                 or ancestor.tag == "article" or POST_RECORD.search(class_and_id(ancestor))), None)
+    if post is None or post.tag in PAGE_WIDE_TAGS or _in_furniture_memo(post, furniture):
+        return None
+    if post in leader.iterancestors() or post is leader:
+        return None
+    return post if _letters(text_content(post)) > _letters(text_content(heading)) else None
+
+
+def _headline_heading(root: Element, headline: Found | None) -> Element | None:
+    """The heading that prints the headline: its element, or the first heading whose text it is
+    (a headline read from og:title)."""
+    if headline is None or not headline.value:
+        return None
+    if headline.element is not None:
+        return headline.element if headline.element.tag in HEADING_TAGS else None
+    wanted = squeezed(headline.value)
+    return next((heading for heading in root.iter(*HEADING_TAGS) if squeezed(text_of(heading)) == wanted), None)
 
 
 def _scored_container(best: Element, scores: dict[Element, float]) -> Found:

@@ -38,3 +38,22 @@ def test_a_twin_block_headed_comments_is_the_thread():
             + paragraphs("A reader says", 2) + "</div></div></div></body></html>")
     text = fa.extract_article(html, URL).text
     assert "Post paragraph 3" in text and "A reader says" not in text
+
+
+def test_a_one_line_post_beats_the_authors_profile_outside_it():
+    profile = ("<div class='about'><div class='profile-block'><p>I live, I learn, I teach, and here I share "
+               "my creativity and the creativity of others, one picture at a time.</p></div></div>")
+    post = "<div class='entry'><h2>Origami animals</h2><div class='content'><p>Not your mom's origami.</p></div></div>"
+    html = f"<html><head><meta property='og:title' content='Origami animals'></head><body>{profile}{post}</body></html>"
+    text = fa.extract_article(html, URL).text
+    assert "Not your mom's origami." in text and "I teach" not in text
+
+
+def test_a_post_body_that_is_a_link_roll_beats_a_footer_widget():
+    roll = "".join(f"<li><p><a href='/{n}'>Link {n}</a></p><p>Link {n} described, with commas, clauses, and "
+                   "words enough to be read as prose, and a little more.</p></li>" for n in range(3))
+    post = f"<div class='post'><h3>Links of the day</h3><div class='post-body'><ul>{roll}</ul></div></div>"
+    footer = "<div id='footer'><div class='widget-content'>" + "".join(
+        f"<p>Disclosure {n}, with commas, clauses, and words enough to be read as prose, and more.</p>" for n in range(12)) + "</div></div>"
+    text = fa.extract_article(f"<html><body>{post}{footer}</body></html>", URL).text
+    assert "Link 2 described" in text and "Disclosure" not in text
