@@ -2941,6 +2941,9 @@ MAX_CLASSED_DATE_CHARS = 60
 # A <time> under its own heading within this many levels dates that heading's card (another
 # story's teaser, a document to download: "Ressourcenwende: Appell … 08.12.2022 … Herunterladen").
 MAX_CARD_LEVELS = 3
+NEAREST_HEADING_ABOVE = lxml.etree.XPath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]")
+NEAREST_WORDED_HEADING_ABOVE = lxml.etree.XPath(
+    "preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][normalize-space()][1]")
 # <time> elements read for a date: the story's own comes early; a page of thousands (an archive
 # listing) is not read through.
 MAX_TIMES_READ = 20
@@ -3322,24 +3325,25 @@ def _story_times(root: Element) -> Iterator[Element]:
 def _dates_another_heading(element: Element, anchor: Element) -> bool:
     """Whether a <time> sits in a small block headed, above it, by a heading that is not the
     page's headline: a card for another story or for a document to download."""
+    heading = _heading_above(element)
+    if heading is None:
+        return False
     for ancestor in itertools.islice(element.iterancestors(), MAX_CARD_LEVELS):
         if ancestor.tag in PAGE_WIDE_TAGS:
             return False
-        heading = _heading_above(ancestor, element)
-        if heading is not None:  # (the headline's own element, or one holding it or held by it, is the page's)
+        if ancestor in heading.iterancestors():  # the smallest block holding both
+            # (the headline's own element, or one holding it or held by it, is the page's)
             return heading is not anchor and anchor not in heading.iterancestors() and heading not in anchor.iterancestors()
     return False
 
 
-def _heading_above(block: Element, element: Element) -> Element | None:
-    """The last heading with words inside `block` before `element`, in page order."""
-    found = None
-    for candidate in block.iter():
-        if candidate is element:
-            return found
-        if candidate.tag in HEADING_TAGS and text_of(candidate):
-            found = candidate
-    return found
+def _heading_above(element: Element) -> Element | None:
+    """The nearest heading with words before `element` in page order (libxml2 walks back from
+    it: a page of thousands of headings is not read through)."""
+    nearest = NEAREST_HEADING_ABOVE(element)
+    if nearest and not text_of(nearest[0]):
+        nearest = NEAREST_WORDED_HEADING_ABOVE(element)
+    return nearest[0] if nearest else None
 
 
 def story_texts(element: Element) -> Iterator[str]:
