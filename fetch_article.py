@@ -3250,26 +3250,31 @@ def labelled_date(root: Element, month_first: bool = False) -> Found | None:
     windows = (fold_whitespace(text[max(0, start - 1): start + LABEL_WINDOW_CHARS]) for start in starts)
     labels = ((start, window[match.end():]) for window, start in zip(windows, starts)
               if (match := DATE_LABEL.match(window, 1 if start else 0)))
-    for start, after in itertools.islice(labels, MAX_DATE_LABELS_READ):
-        iso = parse_date_text(after[:MAX_DATELINE_CHARS], month_first, MAX_LABELLED_DATE_GAP)
-        if iso and not _in_other_stories_at(body, start):  # (body is not None: the text has a label)
-            return Found(iso, "labelled text date")
-    return None
+    dated = [(start, iso) for start, after in itertools.islice(labels, MAX_DATE_LABELS_READ)
+             if (iso := parse_date_text(after[:MAX_DATELINE_CHARS], month_first, MAX_LABELLED_DATE_GAP))]
+    if not dated:
+        return None
+    elsewhere = _in_other_stories_at(body, [start for start, _ in dated])  # (body is not None: the text has a label)
+    return next((Found(iso, "labelled text date") for (_, iso), theirs in zip(dated, elsewhere) if not theirs), None)
 
 
-def _in_other_stories_at(root: Element, offset: int) -> bool:
-    """Whether the character at `offset` of " ".join(root.itertext()) is in a list of other
-    stories ("10 Ideas for a DIY Plant Stand August 13, 2020" in a blog's sidebar)."""
+def _in_other_stories_at(root: Element, offsets: list[int]) -> list[bool]:
+    """For each of `offsets` (ascending) into " ".join(root.itertext()), whether the character
+    there is in a list of other stories ("10 Ideas for a DIY Plant Stand August 13, 2020" in a
+    blog's sidebar). One walk through the texts, in itertext's order, answers them all."""
+    answers: list[bool] = []
     position = 0
-    for event, node in lxml.etree.iterwalk(root, events=("start", "end")):  # (itertext's texts, in its order)
+    for event, node in lxml.etree.iterwalk(root, events=("start", "end")):
         if event == "start":
             text, holder = (node.text if isinstance(node.tag, str) else None), node
         else:
             text, holder = (node.tail if node is not root else None), node.getparent()
         position += len(text) + 1 if text else 0
-        if position > offset:
-            return holder is not None and any(map(in_other_stories_list, (holder, *holder.iterancestors())))
-    return False
+        while len(answers) < len(offsets) and position > offsets[len(answers)]:
+            answers.append(holder is not None and any(map(in_other_stories_list, (holder, *holder.iterancestors()))))
+        if len(answers) == len(offsets):
+            break
+    return answers + [False] * (len(offsets) - len(answers))
 
 
 def _word_starts(text: str, words: Iterable[str]) -> list[int]:
