@@ -3061,10 +3061,13 @@ def wiki_revision_date(page: ParsedPage) -> Found | None:
 def _hidden_seo_date(page: ParsedPage, found: Found) -> bool:
     """Whether a meta date is an SEO plugin's on a page that shows itself undated (see
     SEO_ONLY_DATE_TYPES): the JSON-LD describes a web page and no article, and the day is
-    printed nowhere on the page."""
+    printed nowhere on the page, written in a language whose month names are read."""
     types = set().union(*(json_ld_types(item) for item in page.ld_objects))
     if not found.source.startswith("meta ") or not types & SEO_ONLY_DATE_TYPES or types & ARTICLE_TYPES:
         return False
+    language = extract_language(page)
+    if language is None or language.value[:2].lower() not in MONTH_TABLES:
+        return False  # (a page in a language whose month names are not read may print its day unseen)
     return not prints_day(page.root, date.fromisoformat(found.value[:10]), _month_first(page.root))
 
 

@@ -381,14 +381,15 @@ SEO_GRAPH = ('<script type="application/ld+json">{"@context": "https://schema.or
              '{"@type": "WebSite", "name": "Garden"}, {"@type": "WebPage", "name": "Lemon tree from seed"}%s]}</script>')
 
 
-@pytest.mark.parametrize("graph_extra, printed, expected", [
-    ("", "", None),  # an SEO plugin's stamp on a post that shows no date
-    ("", "<p class='meta'>April 21, 2020</p>", "2020-04-21T06:44:14+00:00"),  # the page prints that day
-    (', {"@type": "Article", "headline": "Lemon tree from seed"}', "", "2020-04-21T06:44:14+00:00"),  # an article
+@pytest.mark.parametrize("graph_extra, printed, lang, expected", [
+    ("", "", "en", None),  # an SEO plugin's stamp on a post that shows no date
+    ("", "<p class='meta'>April 21, 2020</p>", "en", "2020-04-21T06:44:14+00:00"),  # the page prints that day
+    (', {"@type": "Article", "headline": "Lemon tree from seed"}', "", "en", "2020-04-21T06:44:14+00:00"),  # an article
+    ("", "<p class='meta'>21 kwietnia 2020</p>", "pl", "2020-04-21T06:44:14+00:00"),  # month names not read here
 ])
-def test_a_meta_date_the_page_hides_on_a_web_page_graph(graph_extra, printed, expected):
+def test_a_meta_date_the_page_hides_on_a_web_page_graph(graph_extra, printed, lang, expected):
     head = (SEO_GRAPH % graph_extra) + "<meta property='article:published_time' content='2020-04-21T06:44:14+00:00'>"
-    html = (f"<html lang='en'><head><title>Lemon tree from seed</title>{head}</head><body><article>"
+    html = (f"<html lang='{lang}'><head><title>Lemon tree from seed</title>{head}</head><body><article>"
             f"<h1>Lemon tree from seed</h1>{printed}{BODY}</article></body></html>")
     assert fa.extract_article(html, "https://example.com/lemon-tree-from-seed/").published == expected
 
