@@ -382,6 +382,11 @@ FURNITURE_WEIGHT = 0.2
 CONTENT_WEIGHT = 1.25
 # A post body with this score (about one paragraph) goes before furniture that outscores it.
 MIN_POST_BODY_SCORE = 100
+# What the block that beats a post around the headline scores at most (see _post_around_headline):
+# a profile, a widget, a form's lines, a few paragraphs' worth. A winner scoring more is the
+# story, and a post record around the headline (a header <article> with a credit line) does not
+# replace it.
+MAX_BEATING_BLOCK_SCORE = 5 * MIN_POST_BODY_SCORE
 # How far above the best block a repeated record (a post on a blog's front page) is looked for.
 RECORD_LEVELS = 3
 # A table-laid page's side column is a cell declared at most this share of its row, or this many
@@ -2855,6 +2860,9 @@ YEAR_DOT_MONTH_DAY = re.compile(r"(?<![\d.])((?:19|20)\d{2})\.\s(\d{1,2})\.\s?(\
 # (Not a time's minutes or a date's year before a dash: "14:07 - 25.04.2024".)
 DATE_RANGE_START = re.compile(r"(?<![\d:.,])\d{1,2}\.?\s?(?:[-–]|bis|to|au|al)\s?$", re.I)
 MAX_RANGE_START_CHARS = 8  # "09. bis " before the day that ends the range
+# A number a title word precedes counts something else: an episode, a part, an issue, a page.
+NUMBERED_TITLE = re.compile(r"(?<!\w)(?:nr|no|folge|teil|episode|part|vol|kapitel|chapter|seite|page|heft|ausgabe|issue)\.?\s*$", re.I)
+MAX_TITLE_WORD_CHARS = 10  # "Episode " and "Kapitel. " before the number
 TEXT_DATE_PATTERNS = ((DAY_MONTH_NAME_YEAR, "dMy"), (MONTH_NAME_DAY_YEAR, "Mdy"), (DAY_DOT_MONTH_YEAR, "dmy"),
                       (NUMERIC_SLASHED, "d/m/y"), (YEAR_MONTH_DAY, "y/m/d"), (CJK_DATE, "ymd"),
                       (YEAR_DOT_MONTH_DAY, "ymd"))
@@ -2868,11 +2876,11 @@ DOTTED_NUMBERS = re.compile(r"\d\.\s?\d")
 # Pages without a date near the headline that label one further down, in the article's foot or
 # an info box: "Datum: 18.10.2021", "Veröffentlicht: 30.07.2019 09:35 Uhr", "Published on May 3,
 # 2022", "Stand: 07.11.2023", "Publié le 3 mai 2022". Read only where no other date was found.
-# "Stand" labels only before a colon or a number: in English it is a word ("10 Ideas for a DIY
-# Plant Stand August 13, 2020").
+# "Stand" labels only before a colon, a number, "vom", "am" or "der" ("Stand der Informationen:"):
+# in English it is a word ("10 Ideas for a DIY Plant Stand August 13, 2020").
 DATE_LABEL = re.compile(
     r"(?<!\w)(?:datum|date|ver(?:ö|oe)ffentlicht(?:\s+am)?|erschienen(?:\s+am)?|erstellt(?:\s+am)?|"
-    r"aktualisiert(?:\s+am)?|stand(?=\s*[:\d])|published(?:\s+on)?|posted(?:\s+on)?|publi[ée](?:\s+le)?|"
+    r"aktualisiert(?:\s+am)?|stand(?=\s*[:\d]|\s+(?:vom|am|der)\s)|published(?:\s+on)?|posted(?:\s+on)?|publi[ée](?:\s+le)?|"
     r"publicado(?:\s+el)?|pubblicato(?:\s+il)?|gepubliceerd(?:\s+op)?)\s*:?\s+(?=\d|[^\W\d])",
     re.I,
 )
@@ -2920,15 +2928,19 @@ MAX_DATE_FIELD_LEAD = 16
 # body's paragraphs, where dates of the events reported are.
 NEAR_HEADLINE_AFTER_CHARS = 400
 NEAR_HEADLINE_BEFORE_CHARS = 150
-# Ancestors of a <time> or a byline that mark it as another item's (lists, teasers, comments, sidebars).
-NOT_THE_STORY = re.compile(r"related|sidebar|widget|comment|teaser|recommend|popular|trending|"
-                           r"footer|more-?stories|tab-posts|carousel", re.I)
+# Class and id words of lists of other stories and sidebars (WordPress's widget_recent_entries).
+OTHER_STORIES_WORDS = ("related", "sidebar", "recommend", "popular", "trending", "more-?stories", "recent")
+# Ancestors of a <time> or a byline that mark it as another item's: those lists, and teasers,
+# comments, widgets, footers.
+NOT_THE_STORY = re.compile("|".join((*OTHER_STORIES_WORDS, "widget", "comment", "teaser", "footer", "tab-posts",
+                                     "carousel")), re.I)
 NOT_THE_STORY_TAGS = {"aside", "footer", "nav"}
-# Of those, the lists of other stories and sidebars, whose dates are theirs (not a post's own
-# footer or comment count: Blogger writes "Posted by X at 10:38 AM" in div.post-footer, its
-# posts in div.widget.Blog).
-OTHER_STORIES_LIST = re.compile(r"related|sidebar|teaser|recommend|popular|trending|more-?stories|tab-posts|carousel|"
-                                r"recent", re.I)  # (WordPress: widget_recent_entries)
+# Where a date after the headline or a labelled date is not read: the lists alone, not a post's
+# own footer, comment count or lead (Blogger writes "Posted by X at 10:38 AM" in div.post-footer
+# and its posts in div.widget.Blog; German sites call the lead a teaser), nor a block holding
+# the page's <h1> or <main> (a layout's div.content-sidebar-wrap, div.no-sidebar).
+OTHER_STORIES_LIST = re.compile("|".join(OTHER_STORIES_WORDS), re.I)
+STORY_HOLDER_TAGS = ("h1", "main")
 # Elements a CMS names as the story's date, printed with no label ("01.02.2022" in
 # span.meta__date, div.news-date, p.datum): German public-sector and party sites, Blogger's
 # date-header, the BBC's older story-date, forums' post dates. Picked out by libxml2 (a class holding the word, in any
@@ -2941,9 +2953,9 @@ MAX_CLASSED_DATE_CHARS = 60
 # A <time> under its own heading within this many levels dates that heading's card (another
 # story's teaser, a document to download: "Ressourcenwende: Appell … 08.12.2022 … Herunterladen").
 MAX_CARD_LEVELS = 3
-NEAREST_HEADING_ABOVE = lxml.etree.XPath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]")
-NEAREST_WORDED_HEADING_ABOVE = lxml.etree.XPath(
-    "preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][normalize-space()][1]")
+NEAREST_HEADING_ABOVE = lxml.etree.XPath(
+    "preceding::*[" + " or ".join(f"self::{tag}" for tag in sorted(HEADING_TAGS)) + "][1]")
+MAX_EMPTY_HEADINGS = 3  # a theme's empty heading or two (an icon's <h3></h3>) between a card's title and its date
 # <time> elements read for a date: the story's own comes early; a page of thousands (an archive
 # listing) is not read through.
 MAX_TIMES_READ = 20
@@ -2997,8 +3009,7 @@ WORDPRESS_PAGE_CLASS, WORDPRESS_PAGE_ID = "page", re.compile(r"page-id-\d+")
 # JSON-LD graph then describes a WebPage and no article. A meta date on such a page is kept
 # only where the page prints its day somewhere.
 SEO_ONLY_DATE_TYPES = {"webpage"}
-# The page's text searched for that day: a page's own date is printed near its top, and a page
-# of megabytes is not searched through.
+# The page's text searched for that day, at most (a page of megabytes is not searched through).
 MAX_PRINTED_DATE_CHARS = 200_000
 # English as written in the United States puts the month first: 3/11/2020 is March 11.
 MONTH_FIRST_LANGUAGES = ("en-us", "en")
@@ -3068,10 +3079,10 @@ def _hidden_seo_date(page: ParsedPage, found: Found) -> bool:
     language = extract_language(page)
     if language is None or language.value[:2].lower() not in MONTH_TABLES:
         return False  # (a page in a language whose month names are not read may print its day unseen)
-    return not prints_day(page.root, date.fromisoformat(found.value[:10]), _month_first(page.root))
+    return not is_day_printed(page.root, date.fromisoformat(found.value[:10]), _month_first(page.root))
 
 
-def prints_day(root: Element, day: date, month_first: bool) -> bool:
+def is_day_printed(root: Element, day: date, month_first: bool) -> bool:
     """Whether the page's text writes `day` in any of TEXT_DATE_PATTERNS' forms (its first
     MAX_PRINTED_DATE_CHARS: a page's own date is not further down)."""
     body = root.find("body")
@@ -3249,9 +3260,9 @@ def labelled_date(root: Element, month_first: bool = False) -> Found | None:
         starts = _word_starts(lowered, DATE_LABEL_STEMS)
     else:
         starts = _word_starts(text, [spelling for stem in DATE_LABEL_STEMS for spelling in (stem, stem.capitalize(), stem.upper())])
-    starts = [start for start in starts if not LAST_CHANGE.search(text, max(0, start - LABEL_WINDOW_CHARS), start)]
-    windows = (fold_whitespace(text[max(0, start - 1): start + LABEL_WINDOW_CHARS]) for start in starts)
-    labels = ((start, window[match.end():]) for window, start in zip(windows, starts)
+    current = (start for start in starts if not LAST_CHANGE.search(text, max(0, start - LABEL_WINDOW_CHARS), start))
+    windows = ((start, fold_whitespace(text[max(0, start - 1): start + LABEL_WINDOW_CHARS])) for start in current)
+    labels = ((start, window[match.end():]) for start, window in windows
               if (match := DATE_LABEL.match(window, 1 if start else 0)))
     dated = [(start, iso) for start, after in itertools.islice(labels, MAX_DATE_LABELS_READ)
              if (iso := parse_date_text(after[:MAX_DATELINE_CHARS], month_first, MAX_LABELLED_DATE_GAP))]
@@ -3264,17 +3275,18 @@ def labelled_date(root: Element, month_first: bool = False) -> Found | None:
 def _in_other_stories_at(root: Element, offsets: list[int]) -> list[bool]:
     """For each of `offsets` (ascending) into " ".join(root.itertext()), whether the character
     there is in a list of other stories ("10 Ideas for a DIY Plant Stand August 13, 2020" in a
-    blog's sidebar). One walk through the texts, in itertext's order, answers them all."""
+    blog's sidebar). One walk through the texts, in itertext's order, answers them all. (As for
+    story_texts, the tree holds no comments.)"""
     answers: list[bool] = []
     position = 0
     for event, node in lxml.etree.iterwalk(root, events=("start", "end")):
         if event == "start":
-            text, holder = (node.text if isinstance(node.tag, str) else None), node
+            text, holder = node.text, node
         else:
             text, holder = (node.tail if node is not root else None), node.getparent()
         position += len(text) + 1 if text else 0
         while len(answers) < len(offsets) and position > offsets[len(answers)]:
-            answers.append(holder is not None and any(map(in_other_stories_list, (holder, *holder.iterancestors()))))
+            answers.append(holder is not None and any(map(is_other_stories_list, (holder, *holder.iterancestors()))))
         if len(answers) == len(offsets):
             break
     return answers + [False] * (len(offsets) - len(answers))
@@ -3331,37 +3343,42 @@ def _story_times(root: Element) -> Iterator[Element]:
 
 
 def _dates_another_heading(element: Element, anchor: Element) -> bool:
-    """Whether a <time> sits in a small block headed, above it, by a heading that is not the
-    page's headline: a card for another story or for a document to download."""
+    """Whether a <time> sits in a small block headed, above it, by a heading of its own: a card
+    for another story or for a document to download. A block that also holds the headline, or
+    lies in it, is the page's own header (a deck or kicker heading beside the byline)."""
     heading = _heading_above(element)
     if heading is None:
         return False
-    for ancestor in itertools.islice(element.iterancestors(), MAX_CARD_LEVELS):
-        if ancestor.tag in PAGE_WIDE_TAGS:
+    for block in itertools.islice(element.iterancestors(), MAX_CARD_LEVELS):
+        if block.tag in PAGE_WIDE_TAGS:
             return False
-        if ancestor in heading.iterancestors():  # the smallest block holding both
-            # (the headline's own element, or one holding it or held by it, is the page's)
-            return heading is not anchor and anchor not in heading.iterancestors() and heading not in anchor.iterancestors()
+        if block in heading.iterancestors():  # the smallest block holding both
+            return not (block is anchor or block in anchor.iterancestors() or anchor in block.iterancestors())
     return False
 
 
 def _heading_above(element: Element) -> Element | None:
-    """The nearest heading with words before `element` in page order (libxml2 walks back from
-    it: a page of thousands of headings is not read through)."""
-    nearest = NEAREST_HEADING_ABOVE(element)
-    if nearest and not text_of(nearest[0]):
-        nearest = NEAREST_WORDED_HEADING_ABOVE(element)
-    return nearest[0] if nearest else None
+    """The nearest heading with words before `element` in page order, past at most
+    MAX_EMPTY_HEADINGS empty ones (libxml2 walks back from each and stops at the first heading:
+    a page of thousands of headings is not read through)."""
+    node = element
+    for _ in range(MAX_EMPTY_HEADINGS + 1):
+        nearest = NEAREST_HEADING_ABOVE(node)
+        if not nearest or text_of(nearest[0]):
+            return nearest[0] if nearest else None
+        node = nearest[0]
+    return None
 
 
 def story_texts(element: Element) -> Iterator[str]:
     """An element's texts in page order without those of the lists of other stories inside it
     (a blog's sidebar of recent posts after its headline, "10 Ideas for a DIY Plant Stand
-    August 13, 2020"). Read lazily: callers stop after a few lines."""
+    August 13, 2020"). Read lazily: callers stop after a few lines. (The tree holds no comments
+    or processing instructions, which iterwalk would pass over with their tails: parse_html drops them.)"""
     walker = lxml.etree.iterwalk(element, events=("start", "end"))
     for event, node in walker:
         if event == "start":
-            if not isinstance(node.tag, str) or in_other_stories_list(node):
+            if is_other_stories_list(node):
                 walker.skip_subtree()  # (and no "end" for it: its tail is read here)
                 if node is not element and node.tail:
                     yield node.tail
@@ -3371,10 +3388,12 @@ def story_texts(element: Element) -> Iterator[str]:
             yield node.tail
 
 
-def in_other_stories_list(element: Element) -> bool:
+def is_other_stories_list(element: Element) -> bool:
     """Whether an element's class or id names it a list of other stories or a sidebar (see
-    OTHER_STORIES_LIST); <body> and <html> classes are page-wide flags ("has-sidebar")."""
-    return element.tag not in PAGE_WIDE_TAGS and bool(OTHER_STORIES_LIST.search(class_and_id(element)[:MAX_HINT_CHARS]))
+    OTHER_STORIES_LIST) and it holds no <h1> or <main>; <body> and <html> classes are page-wide
+    flags ("has-sidebar")."""
+    return element.tag not in PAGE_WIDE_TAGS and bool(OTHER_STORIES_LIST.search(class_and_id(element)[:MAX_HINT_CHARS])) \
+        and next(element.iter(*STORY_HOLDER_TAGS), None) is None
 
 
 def _outside_other_stories(element: Element) -> bool:
@@ -3464,7 +3483,7 @@ def parse_date_text(text: str, month_first: bool = False, max_start: int | None 
         for match in pattern.finditer(text, 0, len(text) if best is None else best[0] + 1):
             if max_start is not None and match.start() > max_start:
                 break
-            if DATE_RANGE_START.search(text, max(0, match.start() - MAX_RANGE_START_CHARS), match.start()):
+            if _ends_a_range(text, match.start()):
                 continue
             day = _read_day(match, order, month_first)
             if day:
@@ -3472,6 +3491,13 @@ def parse_date_text(text: str, month_first: bool = False, max_start: int | None 
                     best = (match.start(), _with_time(day, text, match.end()))
                 break
     return best[1] if best else None
+
+
+def _ends_a_range(text: str, start: int) -> bool:
+    """Whether the date at `start` ends a range of days (see DATE_RANGE_START), the number before
+    it not that of a numbered title ("Folge 3 - 25.04.2020")."""
+    opening = DATE_RANGE_START.search(text, max(0, start - MAX_RANGE_START_CHARS), start)
+    return opening is not None and not NUMBERED_TITLE.search(text, max(0, opening.start() - MAX_TITLE_WORD_CHARS), opening.start())
 
 
 def _date_patterns(text: str) -> tuple[tuple[re.Pattern[str], str], ...]:
@@ -3729,7 +3755,7 @@ def find_body_containers(root: Element, headline: Found | None = None) -> Iterat
     ranked = sorted(leaders, key=lambda element: scores[element] * weights[element], reverse=True)
     if weights[ranked[0]] != CONTENT_WEIGHT:
         ranked = _post_body_first(ranked, scores, furniture)
-        post = _post_around_headline(root, headline, ranked[0], furniture)
+        post = _post_around_headline(root, headline, ranked[0], scores[ranked[0]], furniture)
         if post is not None:
             yield Found((post,), f"post around the headline <{post.tag}>", post)
     for best in ranked[:BODY_CONTAINERS_TRIED]:
@@ -3747,7 +3773,8 @@ def _post_body_first(ranked: list[Element], scores: dict[Element, float], furnit
     if not posts:
         return ranked
     post = max(posts, key=lambda element: posts[element])
-    # A post body whose paragraphs sit deeper in it (a link roll's <li><p>) scores as its best block.
+    # A post body whose paragraphs sit deeper in it (a link roll's <li><p>) scores as its best
+    # block: written into the page's `scores`, which body_parts reads next.
     scores[post] = max(scores.get(post, 0.0), posts[post])
     return [post] + [element for element in ranked if element is not post]
 
@@ -3769,7 +3796,7 @@ def _post_bodies(scores: dict[Element, float]) -> dict[Element, float]:
     return posts
 
 
-def _post_around_headline(root: Element, headline: Found | None, leader: Element,
+def _post_around_headline(root: Element, headline: Found | None, leader: Element, leader_score: float,
                           furniture: dict[Element, bool]) -> Element | None:
     """Family: a blog's post too short to score (a one-line image or video post, "Wow... just
     wow.") beaten by a block outside it that no class marks as content: the author's profile in
@@ -3779,6 +3806,8 @@ def _post_around_headline(root: Element, headline: Found | None, leader: Element
     its own besides the heading."""
     if _class_weight(leader, furniture) == CONTENT_WEIGHT:
         return None  # a post body went first (_post_body_first)
+    if leader_score > MAX_BEATING_BLOCK_SCORE:
+        return None  # a story's worth of text outside the record is the story (a header-only <article>)
     heading = _headline_heading(root, headline)
     if heading is None:
         return None
@@ -3792,14 +3821,11 @@ def _post_around_headline(root: Element, headline: Found | None, leader: Element
 
 
 def _headline_heading(root: Element, headline: Found | None) -> Element | None:
-    """The heading that prints the headline: its element, or the first heading whose text it is
-    (a headline read from og:title)."""
+    """The heading that prints the headline (see _headline_element), where a headline was found."""
     if headline is None or not headline.value:
         return None
-    if headline.element is not None:
-        return headline.element if headline.element.tag in HEADING_TAGS else None
-    wanted = squeezed(headline.value)
-    return next((heading for heading in root.iter(*HEADING_TAGS) if squeezed(text_of(heading)) == wanted), None)
+    element = _headline_element(root, headline)
+    return element if element is not None and element.tag in HEADING_TAGS else None
 
 
 def _scored_container(best: Element, scores: dict[Element, float]) -> Found:

@@ -15,9 +15,10 @@ nested, by the thousand, with and without images (each caption's climb to its im
 elements each a classed date, hidden, an author link and a microdata date (libxml2's sorting of
 "//@attribute/.." results, quadratic in their number), 50,000 microdata <meta>s under 250
 nested items (each placed among its items by climbing them all), 20,000 headings before 20
-dates (each date's card heading sought above it), and 50,000 paragraphs before a sidebar of
-labelled dates (each label placed in the page). tests/test_faults.py runs the
-same pages through the command line with a generous ceiling; this prints the real times.
+dates, or 40,000 before 20 dates under empty headings (each date's card heading sought above
+it), and 50,000 paragraphs before a sidebar of labelled dates (each label placed in the page).
+tests/test_faults.py runs the same pages through the command line with a generous ceiling; this
+prints the real times.
 """
 
 from __future__ import annotations
@@ -91,6 +92,8 @@ HOSTILE_PAGES = {
         + '<span><meta itemprop="x" content="y"></span>' * 50_000 + "</div>" * 250).encode(),
     "20,000 headings, then 20 dates": lambda: PAGE.format(
         body="<div>" + "<h2>x</h2><p>y</p>" * 20_000 + "<time datetime='2020-01-01'>x</time>" * 20 + "</div>").encode(),
+    "40,000 headings, then 20 dates under empty headings": lambda: PAGE.format(
+        body="<div>" + "<h2>x</h2>" * 40_000 + "<div><h3></h3><time datetime='2020-01-01'>x</time></div>" * 20 + "</div>").encode(),
     "50,000 paragraphs, then 25 labelled dates in a sidebar": lambda: PAGE.format(
         body="<div>" + "<p>y</p>" * 50_000 + "<div class='sidebar'>" + "<p>Datum: 01.01.2020</p>" * 25 + "</div></div>").encode(),
     "JSON-LD of 100,000 unclosed comments": lambda: PAGE.format(

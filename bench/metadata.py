@@ -29,7 +29,6 @@ import gc
 import gzip
 import importlib.metadata
 import json
-import re
 import statistics
 import subprocess
 import sys
@@ -117,8 +116,10 @@ def ours_then_htmldate(page: bytes | str, url: str) -> Prediction:
 
 
 def ours_reading_with_dateparser(page: bytes | str, url: str) -> Prediction:
-    """Our rules, with every written date (near the headline, labelled, opening the story, in
-    a date's element) read by dateparser instead of our patterns: the library for month names."""
+    """Our rules, with the written dates they take (near the headline, labelled, opening the
+    story, in a date's element) read by dateparser instead of our patterns: the library for
+    month names. (Where our rules only look for a date's start, or check that a day is printed,
+    our patterns still do.)"""
     ours_parser = fetch_article.parse_date_text
     fetch_article.parse_date_text = dateparser_date_text
     try:
@@ -308,7 +309,8 @@ def render_table(by_set: dict[str, dict[str, list[Result]]]) -> str:
 
 def render_imports() -> str:
     """Each module's import time in a fresh interpreter (the median of IMPORT_RUNS) and the
-    distributions it pulls in beside the standard library."""
+    distributions it pulls in beside the standard library. (fetch_article is the project's own
+    file, even with --module.)"""
     lines = ["| module | import ms | distributions it needs |", "|---|---|---|"]
     for module in IMPORTED:
         code = f"import time; started = time.perf_counter(); import {module}; print(time.perf_counter() - started)"
@@ -320,17 +322,19 @@ def render_imports() -> str:
 
 
 def distributions_needed(name: str) -> set[str]:
-    """The distributions a distribution requires, directly or through others (extras left out)."""
+    """The distributions a distribution requires on this machine, directly or through others
+    (an extra's, another platform's or another Python's left out)."""
+    from packaging.requirements import Requirement  # (installed with pytest)
     needed: set[str] = set()
     waiting = [name]
     while waiting:
-        for requirement in importlib.metadata.requires(waiting.pop()) or ():
-            if "extra ==" in requirement:
+        for line in importlib.metadata.requires(waiting.pop()) or ():
+            requirement = Requirement(line)
+            if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
                 continue
-            wanted = re.split(r"[\s<>=!~;\[(]", requirement, maxsplit=1)[0]
-            if wanted.lower() not in needed:
-                needed.add(wanted.lower())
-                waiting.append(wanted)
+            if requirement.name.lower() not in needed:
+                needed.add(requirement.name.lower())
+                waiting.append(requirement.name)
     return needed
 
 

@@ -143,6 +143,8 @@ def test_library_dependencies_are_followed_through_and_leave_extras_out():
     needed = meta_bench.distributions_needed("requests")
     assert {"urllib3", "idna", "certifi", "charset_normalizer"} <= needed
     assert "pysocks" not in needed  # requests[socks], an extra
+    if sys.platform != "win32":
+        assert "colorama" not in meta_bench.distributions_needed("pytest")  # pytest's need on Windows alone
 
 
 quotes_spec = importlib.util.spec_from_file_location("quotes_bench", PROJECT / "bench" / "quotes.py")

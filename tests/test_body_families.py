@@ -57,3 +57,12 @@ def test_a_post_body_that_is_a_link_roll_beats_a_footer_widget():
         f"<p>Disclosure {n}, with commas, clauses, and words enough to be read as prose, and more.</p>" for n in range(12)) + "</div></div>"
     text = fa.extract_article(f"<html><body>{post}{footer}</body></html>", URL).text
     assert "Link 2 described" in text and "Disclosure" not in text
+
+
+def test_a_header_only_record_around_the_headline_does_not_replace_the_story_outside_it():
+    story = "".join(f"<p>Paragraph {n} of the story goes on, with commas, clauses, and words enough to be prose.</p>"
+                    for n in range(30))
+    html = (f"<html><body><article><header><h1>Storm hits the coast</h1><p>Photo: Jane Doe/AP</p></header></article>"
+            f"<div class='col-8'>{story}</div></body></html>")
+    text = fa.extract_article(html, URL).text
+    assert "Paragraph 29 of the story" in text

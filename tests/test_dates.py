@@ -63,6 +63,10 @@ def test_date_fields_written_otherwise(value, expected):
     ("du 3 au 5 mai 2021", None),
     ("Tagung 12.–14.03.2020", None),
     ("14:07 - 25.04.2024", "2024-04-25"),  # a time before a dash starts no range
+    ("Folge 3 - 25.04.2020", "2020-04-25"),  # a numbered title's number starts no range either
+    ("Pressemitteilung Nr. 12 - 25.04.2024", "2024-04-25"),
+    ("Episode 5 – May 3, 2021", "2021-05-03"),
+    ("April 30 - May 3, 2021", None),
     ("2019 - 25.04.2024", "2024-04-25"),
 ])
 def test_dates_written_in_text(text, expected):
@@ -370,6 +374,8 @@ def test_a_time_on_another_headings_card_is_not_the_pages_date():
     ("Aktualisiert am 28.01.2020", "2020-01-28"),
     ("Stand: 7. November 2023", "2023-11-07"),
     ("Stand 07.11.2023", "2023-11-07"),
+    ("Stand vom 07.11.2023", "2023-11-07"),
+    ("Stand der Informationen: 07.11.2023", "2023-11-07"),
     ("10 Ideas for a DIY Plant Stand August 13, 2020", None),  # English: a word, no label
 ])
 def test_labels_that_do_not_date_the_page(line, expected):
@@ -404,3 +410,34 @@ def test_dates_in_a_sidebar_of_other_posts_are_not_the_pages():
     box = "<aside class='blogData'><dl><dt>Datum</dt><dd>12.01.2017</dd></dl></aside>"
     html = labelled_page("", f"<h2>Dateien mit Migrationshintergrund</h2><p>{LABEL_BODY}</p>{box}")
     assert fa.extract_article(html, "https://example.com/blog/dateien").published == "2017-01-12"
+
+
+@pytest.mark.parametrize("header", [
+    "<h1>Storm hits the coast</h1><h2>Thousands without power</h2><p>By Ann Lee <time datetime='2021-05-03T10:00'>3 May</time></p>",
+    "<h3 class='kicker'>Weather</h3><time datetime='2021-05-03T10:00'>3 May</time><h1>Storm hits the coast</h1>",
+])
+def test_a_deck_or_kicker_heading_in_the_headlines_header_leaves_its_time_the_pages(header):
+    html = f"<html><body><article><header>{header}</header>{BODY}</article></body></html>"
+    assert fa.extract_article(html, "https://example.org/news/storm").published == "2021-05-03T10:00:00"
+
+
+@pytest.mark.parametrize("wrapper", ["site-content no-sidebar", "content-sidebar-wrap"])
+def test_a_layout_wrapper_named_for_its_sidebar_still_holds_the_pages_dates(wrapper):
+    html = (f"<html><body><div class='{wrapper}'><main><article><h1>Verkündung des Gesetzes</h1>{LABEL_BODY}"
+            "<p>Veröffentlicht am 25.04.2024</p></article></main></div></body></html>")
+    assert fa.extract_article(html, "https://example.de/meldungen/gesetz.html").published == "2024-04-25"
+
+
+def test_a_sidebar_between_the_headline_and_the_story_is_not_read_for_its_date():
+    sidebar = "<aside class='sidebar'><ul><li><a href='/zz'>ZZ Plant Care</a> October 30, 2020</li></ul></aside>"
+    html = (f"<html lang='en'><body><div class='hero'><h1>Lemon tree from seed</h1></div>"
+            f"<div class='container'>{sidebar}<div class='content'>{BODY}<p>Posted April 21, 2020</p></div></div></body></html>")
+    assert fa.extract_article(html, "https://example.com/lemon-tree-from-seed/").published == "2020-04-21"
+
+
+def test_a_labelled_date_in_a_list_of_other_posts_is_theirs():
+    others = "<div class='recent-posts'><p><a href='/zz'>ZZ Plant Care</a></p><p>Posted on October 30, 2020</p></div>"
+    html = labelled_page("", f"<h1>Lemon tree from seed</h1>{LABEL_BODY}") .replace("</article>", f"</article>{others}")
+    assert fa.extract_article(html, "https://example.com/lemon-tree-from-seed/").published is None
+    html = html.replace("<p>Posted on October 30, 2020</p></div>", "</div><p>Posted on October 30, 2020</p>")
+    assert fa.extract_article(html, "https://example.com/lemon-tree-from-seed/").published == "2020-10-30"
