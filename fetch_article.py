@@ -302,6 +302,10 @@ CAMEL_CASE_FURNITURE = re.compile(
 BLOGGER_POSTS_CLASS = re.compile(r"(?:^|\s)widget Blog(?:$|\s)")
 # A "read more" box (see _is_read_more_expander).
 READ_MORE = re.compile(r"read-?more", re.I)
+# Family: WordPress's post_class() and body_class() (and the Sandbox themes' s-category-…) add one
+# class per category and tag of the post ("tag-notebook-gallery", "category-social-media"): the
+# post's topics, which name furniture words by chance, not the block's role.
+TAXONOMY_CLASSES = re.compile(r"(?:^|(?<=\s))(?:s-)?(?:category|tag)-\S+")
 # Words that mark the article itself; they outweigh a boilerplate word in the same class.
 CONTENT_HINTS = re.compile(r"article|story|body|content|entry|post-?text|main|text", re.I)
 # The names blog engines give a post's own text (WordPress's and Movable Type's entry-content,
@@ -310,6 +314,8 @@ POST_BODY_CLASS = re.compile(r"(?:^|[-_\s])(?:entry|post)[-_]?(?:content|body|te
 # The record a blog engine wraps one post in, heading and text (WordPress's div.post and
 # div.hentry, posterous's div.entry, a news template's div#article): see _post_around_headline.
 POST_RECORD = re.compile(r"(?:^|\s)(?:article|post|entry|hentry)(?:$|\s)", re.I)
+# Elements with hAtom's class for a post's title (see _lone_entry_title).
+ENTRY_TITLE_XPATH = lxml.etree.XPath("//@class[contains(., 'entry-title')]")
 # A form holding this many paragraphs wraps the page (ASP.NET) rather than a sign-up box.
 FORM_PARAGRAPHS_KEPT = 3
 # ...and so does a form or hidden element holding at least this share of the page's text
@@ -380,12 +386,14 @@ MIN_SIBLING_SCORE = 10
 # A block's score is multiplied by its class weight: furniture (or inside it), plain, marked as content.
 FURNITURE_WEIGHT = 0.2
 CONTENT_WEIGHT = 1.25
+# A block holding the headline and this share of the page's text wraps the page (see _layout_wrappers).
+WRAPPER_SHARE = 0.9
 # A post body with this score (about one paragraph) goes before furniture that outscores it.
 MIN_POST_BODY_SCORE = 100
 # What the block that beats a post around the headline scores at most (see _post_around_headline):
 # a profile, a widget, a form's lines, a few paragraphs' worth. A winner scoring more is the
 # story, and a post record around the headline (a header <article> with a credit line) does not
-# replace it.
+# replace it, unless that winner is furniture.
 MAX_BEATING_BLOCK_SCORE = 5 * MIN_POST_BODY_SCORE
 # How far above the best block a repeated record (a post on a blog's front page) is looked for.
 RECORD_LEVELS = 3
@@ -2123,6 +2131,10 @@ def is_boilerplate(element: lxml.html.HtmlElement) -> bool:
         return element.tag in ("aside", "footer")
     if BLOGGER_POSTS_CLASS.search(element.get("class") or "") or _is_read_more_expander(element, hints):
         return False
+    if TAXONOMY_CLASSES.search(hints):
+        hints = TAXONOMY_CLASSES.sub(" ", hints)  # the post's topics, not the block's role
+        if not BOILERPLATE_HINTS.search(hints) and not CAMEL_CASE_FURNITURE.search(hints):
+            return element.tag in ("aside", "footer")
     return not CONTENT_HINTS.search(hints) or bool(FURNITURE_OVER_CONTENT.search(hints))
 
 
@@ -3753,6 +3765,12 @@ def find_body_containers(root: Element, headline: Found | None = None) -> Iterat
     furniture: dict[Element, bool] = {}  # shared by the leaders, whose ancestors are mostly the same
     weights = {element: _class_weight(element, furniture) for element in leaders}
     ranked = sorted(leaders, key=lambda element: scores[element] * weights[element], reverse=True)
+    if weights[ranked[0]] == FURNITURE_WEIGHT:  # only furniture wins: is the page's wrapper named for it?
+        wrappers = _layout_wrappers(root, headline, furniture)
+        if wrappers:
+            furniture = dict.fromkeys(wrappers, False)
+            weights = {element: _class_weight(element, furniture) for element in leaders}
+            ranked = sorted(leaders, key=lambda element: scores[element] * weights[element], reverse=True)
     if weights[ranked[0]] != CONTENT_WEIGHT:
         ranked = _post_body_first(ranked, scores, furniture)
         post = _post_around_headline(root, headline, ranked[0], scores[ranked[0]], furniture)
@@ -3760,6 +3778,25 @@ def find_body_containers(root: Element, headline: Found | None = None) -> Iterat
             yield Found((post,), f"post around the headline <{post.tag}>", post)
     for best in ranked[:BODY_CONTAINERS_TRIED]:
         yield _scored_container(best, scores)
+
+
+def _layout_wrappers(root: Element, headline: Found | None, furniture: dict[Element, bool]) -> list[Element]:
+    """Family: a theme that wraps the whole page in a block named for furniture (a drop-down
+    menu's div.menu-container around header, story and sidebar): a block holding the headline's
+    heading and nearly all of the page's text is its layout, not furniture, and does not make
+    the story inside it furniture. Those blocks, outermost first, down to the last one named for
+    furniture; none where no such block is named for furniture."""
+    heading = _headline_heading(root, headline)
+    if heading is None or not _in_furniture_memo(heading, furniture):
+        return []
+    chain = list(heading.iterancestors())[::-1]
+    named = [ancestor for ancestor in chain if is_boilerplate(ancestor)]
+    if not named:
+        return []
+    page = len(text_content(root))
+    # (Only the named blocks are measured: the blocks around one hold at least its share.)
+    wrapping = list(itertools.takewhile(lambda ancestor: len(text_content(ancestor)) >= WRAPPER_SHARE * page, named))
+    return chain[:chain.index(wrapping[-1]) + 1] if wrapping else []
 
 
 def _post_body_first(ranked: list[Element], scores: dict[Element, float], furniture: dict[Element, bool]) -> list[Element]:
@@ -3802,22 +3839,41 @@ def _post_around_headline(root: Element, headline: Found | None, leader: Element
     wow.") beaten by a block outside it that no class marks as content: the author's profile in
     the sidebar, a footer's text widget, the comment form, the page wrapper's own lines ("No
     comments yet."). The post is the record around the headline's heading (an <article>, a
-    div.post, div.entry, div#article), when the winner lies outside it and it holds words of
-    its own besides the heading."""
+    div.post, div.entry, div#article), or else around the page's one hAtom .entry-title, when
+    the winner lies outside it and it holds words of its own besides the heading."""
     if _class_weight(leader, furniture) == CONTENT_WEIGHT:
         return None  # a post body went first (_post_body_first)
-    if leader_score > MAX_BEATING_BLOCK_SCORE:
-        return None  # a story's worth of text outside the record is the story (a header-only <article>)
-    heading = _headline_heading(root, headline)
-    if heading is None:
+    # A story's worth of text outside the record is the story (a header-only <article>), unless
+    # it is furniture (a Blogger sidebar's long "About this blog" text widget beside an image post).
+    if leader_score > MAX_BEATING_BLOCK_SCORE and not _in_furniture_memo(leader, furniture):
         return None
-    post = next((ancestor for ancestor in heading.iterancestors() if ancestor.tag in PAGE_WIDE_TAGS
-                 or ancestor.tag == "article" or POST_RECORD.search(class_and_id(ancestor))), None)
-    if post is None or post.tag in PAGE_WIDE_TAGS or _in_furniture_memo(post, furniture):
+    heading = _headline_heading(root, headline)
+    post = _record_around(heading) if heading is not None else None
+    if post is None:  # no heading of the headline in a record: the post's title as hAtom marks it
+        heading = _lone_entry_title(root)
+        post = _record_around(heading) if heading is not None else None
+    if post is None or _in_furniture_memo(post, furniture):
         return None
     if post in leader.iterancestors() or post is leader:
         return None
     return post if _letters(text_content(post)) > _letters(text_content(heading)) else None
+
+
+def _record_around(heading: Element) -> Element | None:
+    """The post record around a heading (an <article>, a div.post, div.entry, div#article), if
+    one is nearer than the page's <body>."""
+    post = next((ancestor for ancestor in heading.iterancestors() if ancestor.tag in PAGE_WIDE_TAGS
+                 or ancestor.tag == "article" or POST_RECORD.search(class_and_id(ancestor))), None)
+    return None if post is None or post.tag in PAGE_WIDE_TAGS else post
+
+
+def _lone_entry_title(root: Element) -> Element | None:
+    """Family: a blog whose <title> words the post's title otherwise than the headline was read
+    (Blogger's "Blog name - tagline: Post title" read as the blog's name): the hAtom microformat
+    marks the post's title heading .entry-title, the page's only one on a one-post page."""
+    titles = [element for element in attribute_holders(ENTRY_TITLE_XPATH, root)
+              if element.tag in HEADING_TAGS and "entry-title" in element.get("class").split()]
+    return titles[0] if len(titles) == 1 else None
 
 
 def _headline_heading(root: Element, headline: Found | None) -> Element | None:

@@ -66,3 +66,28 @@ def test_a_header_only_record_around_the_headline_does_not_replace_the_story_out
             f"<div class='col-8'>{story}</div></body></html>")
     text = fa.extract_article(html, URL).text
     assert "Paragraph 29 of the story" in text
+
+
+def test_a_story_inside_a_page_wrapper_named_for_its_menu_beats_a_slider():
+    # The post carries its tags as classes (tag-notebook-gallery), the page sits in div.menu-container.
+    slides = "<div class='menu-back'><ul class='slides'>" + "".join(
+        f"<li class='slide'><p>Slide {n} teaser, with commas, clauses, and words enough to be read as prose, and more.</p>"
+        f"<p>Slide {n} more, with commas, clauses, and words enough to be read as prose, and more.</p></li>" for n in range(6)) + "</ul></div>"
+    post = ("<div class='content'><div class='post hentry tag-notebook-gallery'><h1>Halloween Safety Game</h1>"
+            "<div class='entry-content'>" + paragraphs("Post paragraph", 5) + "</div></div></div>")
+    html = ("<html><head><title>Halloween Safety Game</title></head><body><div class='menu-container'>"
+            f"{slides}{post}</div></body></html>")
+    text = fa.extract_article(html, URL).text
+    assert "Post paragraph 4" in text and "Slide" not in text
+
+
+def test_an_image_post_beats_a_long_sidebar_text_widget_when_the_title_names_the_blog_first():
+    widget = ("<aside><div class='sidebar section'><div class='widget Text' id='Text1'><div class='widget-content'>"
+              + paragraphs("About this blog", 8) + "</div></div></div></aside>")
+    post = ("<div class='widget Blog' id='Blog1'><div class='post hentry'><h3 class='post-title entry-title'>In the pink...</h3>"
+            "<div class='post-body entry-content'><a href='/p.jpg'><img src='/p.jpg'></a></div>"
+            "<div class='post-footer'><a class='share-button' href='/share'>Email This</a></div></div></div>")
+    html = ("<html><head><title>THE STYLE SCOUT - London Street Fashion: In the pink...</title></head><body>"
+            f"<div class='header'><h1>THE STYLE SCOUT</h1></div>{post}{widget}</body></html>")
+    text = fa.extract_article(html, URL).text
+    assert "In the pink" in text and "About this blog" not in text
