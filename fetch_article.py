@@ -2912,6 +2912,9 @@ LABEL_WINDOW_CHARS = 4 * MAX_DATELINE_CHARS
 # The words DATE_LABEL begins with, each as written, capitalised or in capitals.
 DATE_LABEL_STEMS = ("datum", "date", "veröffentlicht", "veroeffentlicht", "erschienen", "erstellt", "aktualisiert",
                     "stand", "published", "posted", "publi", "pubblicato", "gepubliceerd")
+# Of those, German's word for "as of", which English pages use as a word ("Hall 4, Stand 12, 25
+# April 2024"; "Taking a Stand: …"): not sought on a page whose <html lang> is English.
+ENGLISH_WORD_STEMS = ("stand",)
 # Zones written after a time: "6:43 AM ET", "07:09 GMT", "15:05 CEST"; a named zone takes its
 # offset on that date (EDT in summer, EST in winter), "ET" included.
 ZONE_NAMES = {
@@ -3267,11 +3270,13 @@ def labelled_date(root: Element, month_first: bool = False) -> Found | None:
     text = " ".join(body.itertext()) if body is not None else ""
     # The labels' words found first with str.find, and white space folded only around them: the
     # pattern searched through the whole folded text was a tenth of a page's extraction.
+    english = (root.get("lang") or "").strip().lower().startswith("en")
+    stems = [stem for stem in DATE_LABEL_STEMS if not (english and stem in ENGLISH_WORD_STEMS)]
     lowered = text.lower()
     if len(lowered) == len(text):  # (lower() lengthens a few letters, "İ"; then each spelling is sought)
-        starts = _word_starts(lowered, DATE_LABEL_STEMS)
+        starts = _word_starts(lowered, stems)
     else:
-        starts = _word_starts(text, [spelling for stem in DATE_LABEL_STEMS for spelling in (stem, stem.capitalize(), stem.upper())])
+        starts = _word_starts(text, [spelling for stem in stems for spelling in (stem, stem.capitalize(), stem.upper())])
     current = (start for start in starts if not LAST_CHANGE.search(text, max(0, start - LABEL_WINDOW_CHARS), start))
     windows = ((start, fold_whitespace(text[max(0, start - 1): start + LABEL_WINDOW_CHARS])) for start in current)
     labels = ((start, window[match.end():]) for start, window in windows

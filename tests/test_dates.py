@@ -441,3 +441,10 @@ def test_a_labelled_date_in_a_list_of_other_posts_is_theirs():
     assert fa.extract_article(html, "https://example.com/lemon-tree-from-seed/").published is None
     html = html.replace("<p>Posted on October 30, 2020</p></div>", "</div><p>Posted on October 30, 2020</p>")
     assert fa.extract_article(html, "https://example.com/lemon-tree-from-seed/").published == "2020-10-30"
+
+
+@pytest.mark.parametrize("lang, expected", [("en", None), ("en-GB", None), ("de", "2024-04-25")])
+def test_stand_labels_a_date_on_german_pages_only(lang, expected):
+    html = (f"<html lang='{lang}'><body><article><h1>Messe</h1>{LABEL_BODY}<p>Stand 12, 25.04.2024</p>"
+            "</article></body></html>")
+    assert fa.extract_article(html, "https://example.com/messe").published == expected
