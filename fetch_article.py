@@ -3098,8 +3098,8 @@ def _hidden_seo_date(page: ParsedPage, found: Found) -> bool:
 
 
 def is_day_printed(root: Element, day: date, month_first: bool) -> bool:
-    """Whether the page's text writes `day` in any of TEXT_DATE_PATTERNS' forms (its first
-    MAX_PRINTED_DATE_CHARS: a page's own date is not further down)."""
+    """Whether the page's text (its first MAX_PRINTED_DATE_CHARS) writes `day` in any of
+    TEXT_DATE_PATTERNS' forms."""
     body = root.find("body")
     text = fold_whitespace(" ".join(body.itertext()))[:MAX_PRINTED_DATE_CHARS] if body is not None else ""
     return any(_read_day(match, order, month_first) == day
@@ -3270,7 +3270,7 @@ def labelled_date(root: Element, month_first: bool = False) -> Found | None:
     text = " ".join(body.itertext()) if body is not None else ""
     # The labels' words found first with str.find, and white space folded only around them: the
     # pattern searched through the whole folded text was a tenth of a page's extraction.
-    english = (root.get("lang") or "").strip().lower().startswith("en")
+    english = _html_lang(root).startswith("en")
     stems = [stem for stem in DATE_LABEL_STEMS if not (english and stem in ENGLISH_WORD_STEMS)]
     lowered = text.lower()
     if len(lowered) == len(text):  # (lower() lengthens a few letters, "İ"; then each spelling is sought)
@@ -3421,7 +3421,12 @@ def _outside_other_stories(element: Element) -> bool:
 
 
 def _month_first(root: Element) -> bool:
-    return (root.get("lang") or "").strip().lower().replace("_", "-") in MONTH_FIRST_LANGUAGES
+    return _html_lang(root) in MONTH_FIRST_LANGUAGES
+
+
+def _html_lang(root: Element) -> str:
+    """The page's <html lang>, lower-cased, "en_US" written "en-us"; "" where it has none."""
+    return (root.get("lang") or "").strip().lower().replace("_", "-")
 
 
 def date_near_headline(headline_el: Element, month_first: bool = False) -> Found | None:
@@ -3768,21 +3773,27 @@ def find_body_containers(root: Element, headline: Found | None = None) -> Iterat
         return
     leaders = sorted(scores, key=lambda element: scores[element], reverse=True)[:CANDIDATES_WEIGHED]
     furniture: dict[Element, bool] = {}  # shared by the leaders, whose ancestors are mostly the same
-    weights = {element: _class_weight(element, furniture) for element in leaders}
-    ranked = sorted(leaders, key=lambda element: scores[element] * weights[element], reverse=True)
-    if weights[ranked[0]] == FURNITURE_WEIGHT:  # only furniture wins: is the page's wrapper named for it?
+    ranked, top_weight = _ranked_by_weighed_score(leaders, scores, furniture)
+    if top_weight == FURNITURE_WEIGHT:  # only furniture wins: is the page's wrapper named for it?
         wrappers = _layout_wrappers(root, headline, furniture)
         if wrappers:
             furniture = dict.fromkeys(wrappers, False)
-            weights = {element: _class_weight(element, furniture) for element in leaders}
-            ranked = sorted(leaders, key=lambda element: scores[element] * weights[element], reverse=True)
-    if weights[ranked[0]] != CONTENT_WEIGHT:
+            ranked, top_weight = _ranked_by_weighed_score(leaders, scores, furniture)
+    if top_weight != CONTENT_WEIGHT:
         ranked = _post_body_first(ranked, scores, furniture)
         post = _post_around_headline(root, headline, ranked[0], scores[ranked[0]], furniture)
         if post is not None:
             yield Found((post,), f"post around the headline <{post.tag}>", post)
     for best in ranked[:BODY_CONTAINERS_TRIED]:
         yield _scored_container(best, scores)
+
+
+def _ranked_by_weighed_score(leaders: list[Element], scores: dict[Element, float],
+                             furniture: dict[Element, bool]) -> tuple[list[Element], float]:
+    """The leaders, best first by their score times their class weight, and the best one's weight."""
+    weights = {element: _class_weight(element, furniture) for element in leaders}
+    ranked = sorted(leaders, key=lambda element: scores[element] * weights[element], reverse=True)
+    return ranked, weights[ranked[0]]
 
 
 def _layout_wrappers(root: Element, headline: Found | None, furniture: dict[Element, bool]) -> list[Element]:
