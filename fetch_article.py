@@ -2942,6 +2942,10 @@ MAX_DATE_FIELD_LEAD = 16
 # Around the headline: the text a dateline or byline date sits in (header and byline), not the
 # body's paragraphs, where dates of the events reported are.
 NEAR_HEADLINE_AFTER_CHARS = 400
+# ...but a dateline on a line of its own may stand below a standfirst of a few sentences
+# (magazines: headline, teaser, then "21.01.2022 - 13:30 Quelle: …"); only such short lines are
+# read that far down.
+NEAR_HEADLINE_DATELINE_CHARS = 800
 NEAR_HEADLINE_BEFORE_CHARS = 150
 # Class and id words of lists of other stories and sidebars (WordPress's widget_recent_entries).
 OTHER_STORIES_WORDS = ("related", "sidebar", "recommend", "popular", "trending", "more-?stories", "recent")
@@ -3024,6 +3028,10 @@ WORDPRESS_PAGE_CLASS, WORDPRESS_PAGE_ID = "page", re.compile(r"page-id-\d+")
 # JSON-LD graph then describes a WebPage and no article. A meta date on such a page is kept
 # only where the page prints its day somewhere.
 SEO_ONLY_DATE_TYPES = {"webpage"}
+# Meta names that content systems also fill with the page's last change, not its publication
+# (a bare "date", Dublin Core's "dc.date"): a byline under the headline showing another day,
+# earlier or later, dates the story.
+UNSPECIFIC_DATE_FIELDS = {"meta date", "meta dc.date"}
 # The page's text searched for that day, at most (a page of megabytes is not searched through).
 MAX_PRINTED_DATE_CHARS = 200_000
 # English as written in the United States puts the month first: 3/11/2020 is March 11.
@@ -3117,12 +3125,13 @@ def shown_date(found: Found, page: ParsedPage) -> Found:
     """The date the byline shows under the headline where it is another day than the field's:
     the same moment on the newsroom's clock (a UTC field, "3 de mayo de 2022 21:25" shown), or a
     later day (republished and updated stories whose fields keep the first day: "Stand:
-    07.11.2023", "Aktualisiert am 06. Mär. 2023"); readers take the shown date as the story's."""
+    07.11.2023", "Aktualisiert am 06. Mär. 2023"), or any day where the field is an unspecific
+    one (UNSPECIFIC_DATE_FIELDS); readers take the shown date as the story's."""
     anchor = _headline_element(page.root, None)
     shown = _dateline_after(anchor, _month_first(page.root)) if anchor is not None else None
     if shown is None or shown[:10] == found.value[:10]:
         return found
-    if shown[:10] > found.value[:10]:
+    if shown[:10] > found.value[:10] or found.source in UNSPECIFIC_DATE_FIELDS:
         return Found(shown, "text near headline")
     local = _same_moment_local(found.value, shown)
     if local is None and "T" not in shown and "T" in found.value:
@@ -3142,7 +3151,7 @@ def _dateline_after(headline_el: Element, month_first: bool) -> str | None:
     """The first date after the headline, within a few lines, that stands in a line of its own
     or a short byline ("01.04.2023, 12:00 Uhr", "Von X | Aktualisiert am 06. Mär. 2023"), not
     in the lead's sentences, where the dates of the events reported are."""
-    for text in _texts_after(headline_el, NEAR_HEADLINE_AFTER_CHARS):
+    for text in _texts_after(headline_el, NEAR_HEADLINE_DATELINE_CHARS):
         line = text.strip()
         if line and len(line) <= MAX_DATE_FIELD_CHARS and not line.endswith("."):  # not a sentence
             iso = parse_date_text(line, month_first, MAX_DATELINE_LEAD)

@@ -298,6 +298,24 @@ def test_earlier_shown_day_keeps_field():
     assert fa.extract_article(html, "https://example.de/artikel/gesetz").published.startswith("2021-11-22")
 
 
+@pytest.mark.parametrize("name, expected", [
+    ("date", "2022-01-21T13:30:00"),  # a bare "date" may be the page's last change: the byline's day wins
+    ("dc.date", "2022-01-21T13:30:00"),
+    ("article:published_time", "2022-01-26"),  # a publication field keeps its day over an earlier one shown
+])
+def test_shown_day_beats_an_unspecific_meta_date(name, expected):
+    head = f'<meta name="{name}" content="2022-01-26">'
+    html = labelled_page(head, f"<h1>Neues Gesetz beschlossen</h1><div>21.01.2022 - 13:30</div>{LABEL_BODY}")
+    assert fa.extract_article(html, "https://example.de/artikel/gesetz").published == expected
+
+
+def test_dateline_below_a_standfirst():
+    standfirst = "<p>" + "Der neue Schuh ist ein besonders vielseitiger Begleiter, der im Aufstieg und in der Abfahrt gefällt und " * 4 + "viel kann</p>"
+    head = '<meta property="article:published_time" content="2022-01-10">'  # updated on the 21st
+    html = labelled_page(head, f"<h1>Neues Gesetz beschlossen</h1>{standfirst}<div>21.01.2022 - 13:30</div><div>Quelle: Hersteller</div>{LABEL_BODY}")
+    assert fa.extract_article(html, "https://example.de/artikel/gesetz").published == "2022-01-21T13:30:00"
+
+
 @pytest.mark.parametrize("field, shown, site, expected, exact", [
     ("2022-05-04T00:25:56Z", "3 de mayo de 2022 21:25", "com", "2022-05-03T21:25:56-03:00", True),  # its local time
     ("2022-05-04T00:25:56Z", "3 de mayo de 2022", "com", "2022-05-03", True),                    # its local day
