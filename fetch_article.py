@@ -2611,7 +2611,7 @@ def extract_authors(page: ParsedPage) -> Found | None:
         if not names or names[-1].casefold() in COUNTRY_NAMES:
             continue  # "Olympia-Verlag GmbH, Nürnberg, Germany": an imprint, names no author
         if not all(_names_no_person(name, site) for name in names):  # "Jane Doe, Associated Press" stays whole
-            return found._replace(value=tuple(names))
+            return _with_co_writers(found._replace(value=tuple(names)), page.root)
         if fallback is None and all(squeezed(name) in site or DOMAIN_NAME.fullmatch(name) for name in names):
             fallback = found._replace(value=tuple(names))
     return fallback
@@ -2641,10 +2641,7 @@ def _author_sources(page: ParsedPage) -> Iterator[Found]:
     for number in "12":  # Yoast SEO's reading card: twitter:label1 "Written by", twitter:data1 the name
         if meta.get(f"twitter:label{number}", "").casefold().strip() in WRITTEN_BY_LABELS and meta.get(f"twitter:data{number}"):
             yield Found(split_byline(meta[f"twitter:data{number}"]), f"meta twitter:data{number}")
-    for element in attribute_holders(AUTHOR_MARKUP_XPATH, root):
-        # schema.org markup puts the name in its own itemprop=name beside a bio or a photo
-        named = element.xpath(".//*[@itemprop = 'name']") if element.get("itemprop") == "author" else []
-        yield Found(split_byline(text_of(named[0] if named else element)), "rel/itemprop author", element)
+    yield from _marked_bylines(root)
     yield from _class_bylines(root)
     yield from _labelled_bylines(root)
     yield from _text_bylines(root)
@@ -2654,6 +2651,67 @@ def _reader_text(root: Element) -> str:
     """The text of the page's body as a reader sees it, case-folded, for looking names up."""
     body = root.find("body")
     return unicodedata.normalize("NFKC", text_of(body if body is not None else root)).casefold()
+
+
+# Co-writers' marked names stand in one byline: the block holding the first name and the next
+# meets it this many levels up at most (a > address > div.content > div.byline > div.bylines).
+CO_WRITER_LEVELS = 4
+
+
+def _marked_bylines(root: Element) -> Iterator[Found]:
+    """The names marked rel=author or itemprop=author, each marked element in turn, with the
+    co-writers marked after it in the same byline (see _co_writers)."""
+    holders = attribute_holders(AUTHOR_MARKUP_XPATH, root)
+    for index, element in enumerate(holders):
+        names = split_byline(_marked_name(element))
+        yield Found(dedupe([*names, *_co_writers(element, holders[index + 1:])]) if names else names,
+                    "rel/itemprop author", element)
+
+
+def _co_writers(first: Element, later: list[Element]) -> list[str]:
+    """The full names marked after `first` in one byline with it: "By <a>Jane Doe</a> and <a>John
+    Roe</a>", or one block per writer with nothing else between them."""
+    ancestors = list(itertools.islice(first.iterancestors(), CO_WRITER_LEVELS))
+    names: list[str] = []
+    texts = [_marked_name(first)]
+    for element in later:
+        text = _marked_name(element)
+        block = next((ancestor for ancestor in itertools.islice(element.iterancestors(), CO_WRITER_LEVELS)
+                      if ancestor in ancestors), None)
+        written = split_byline(text)
+        if block is None or not written or not all(map(looks_like_full_name, written)):
+            break
+        texts.append(text)
+        if not _only_joins_names(short_text_of(block, MAX_BYLINE_CHARS), texts):
+            break
+        names += written
+    return names
+
+
+def _only_joins_names(text: str | None, names: list[str]) -> bool:
+    """Whether a block's text is the names with a byline's lead-in and separators only."""
+    if text is None:
+        return False
+    for name in names:
+        text = text.replace(name, " ", 1)
+    return not BYLINE_SPLIT.sub(" ", BYLINE_PREFIX.sub("", text)).strip()
+
+
+def _marked_name(element: Element) -> str:
+    # schema.org markup puts the name in its own itemprop=name beside a bio or a photo
+    named = element.xpath(".//*[@itemprop = 'name']") if element.get("itemprop") == "author" else []
+    return text_of(named[0] if named else element)
+
+
+def _with_co_writers(found: Found, root: Element) -> Found:
+    """The page's marked byline where it names the JSON-LD's writers and more: some sites' JSON-LD
+    names one of a story's co-writers."""
+    if found.source != "json-ld author":
+        return found
+    marked = next((group for group in _marked_bylines(root) if group.value), None)
+    if marked and {name.casefold() for name in found.value} < {name.casefold() for name in marked.value}:
+        return marked
+    return found
 
 
 def _class_bylines(root: Element) -> Iterator[Found]:

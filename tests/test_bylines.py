@@ -117,3 +117,34 @@ def test_looks_like_person_name(name, expected):
 ])
 def test_a_meta_author_counts_where_the_page_shows_it(byline, expected):
     assert authors_of(byline, head="<meta name='author' content='Jane Doe'>") == expected
+
+
+# --- co-writers marked one by one (rel=author / itemprop=author)
+
+CO_BODY = "<p>" + "The story goes on with enough words to be read as its body text. " * 6 + "</p>"
+
+
+@pytest.mark.parametrize("byline, expected", [
+    ("By <a rel='author' href='/a'>Ingrid Treborg</a> and <a rel='author' href='/b'>Marlene Holm</a>",
+     ("Ingrid Treborg", "Marlene Holm")),
+    ("<div class='bylines'><div class='byline'><address><a rel='author' href='/a'>Ingrid Treborg</a></address></div>"
+     "<div class='byline'><address><a rel='author' href='/b'>Marlene Holm</a></address></div></div>",
+     ("Ingrid Treborg", "Marlene Holm")),
+    # a profile link beside the name is not a co-writer, nor is a writer named further on
+    ("<div><a rel='author' href='/a'>Ingrid Treborg</a> <a rel='author' href='/a'>View my complete profile</a></div>",
+     ("Ingrid Treborg",)),
+    ("<div>By <a rel='author' href='/a'>Ingrid Treborg</a><p>More stories from the week, read by many.</p>"
+     "<a rel='author' href='/b'>Marlene Holm</a></div>", ("Ingrid Treborg",)),
+])
+def test_co_writers_marked_one_by_one(byline, expected):
+    html = f"<html><body><article><h1>Rain falls on the town</h1><div>{byline}</div>{CO_BODY}</article></body></html>"
+    assert fa.extract_article(html, "https://example.org/news/story").authors == expected
+
+
+def test_marked_byline_naming_more_writers_than_the_json_ld():
+    ld = '{"@type": "NewsArticle", "headline": "Rain falls on the town", "author": {"@type": "Person", "name": "Marlene Holm"}}'
+    byline = ("<div class='bylines'><address><a rel='author' href='/a'>Ingrid Treborg</a></address>"
+              "<address><a rel='author' href='/b'>Marlene Holm</a></address></div>")
+    html = (f"<html><head><script type='application/ld+json'>{ld}</script></head><body><article>"
+            f"<h1>Rain falls on the town</h1>{byline}{CO_BODY}</article></body></html>")
+    assert fa.extract_article(html, "https://example.org/news/story").authors == ("Ingrid Treborg", "Marlene Holm")
