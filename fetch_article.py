@@ -2930,6 +2930,16 @@ YEAR_DOT_MONTH_DAY = re.compile(r"(?<![\d.])((?:19|20)\d{2})\.\s(\d{1,2})\.\s?(\
 # (Not a time's minutes or a date's year before a dash: "14:07 - 25.04.2024".)
 DATE_RANGE_START = re.compile(r"(?<![\d:.,])\d{1,2}\.?\s?(?:[-–]|bis|to|au|al)\s?$", re.I)
 MAX_RANGE_START_CHARS = 8  # "09. bis " before the day that ends the range
+# Labels of dates that are not the page's: a forum post's or a comment's author box dates the
+# member's joining ("Registriert: 18.09.2008, 05:56", "Joined: Mon Sep 15, 2008"), a product
+# page its release ("Release: 14.11.2019", "Erscheinungstermin: …", "Date de sortie : …"; a
+# press release's date is its own).
+OTHER_DATE_LABEL = re.compile(r"(?<!\w)(?:registriert(?:\s+seit)?|registered(?:\s+on)?|joined(?:\s+on)?|member\s+since|"
+                              r"mitglied\s+seit|dabei\s+seit|angemeldet\s+seit|inscrit(?:e)?(?:\s+le)?|membre\s+depuis|"
+                              r"registrado(?:\s+el)?|miembro\s+desde|iscritto(?:\s+il)?|lid\s+sinds|geregistreerd(?:\s+op)?|"
+                              r"(?<!press\s)release(?:\s+date)?|erscheinungs(?:datum|termin)|date\s+de\s+sortie|fecha\s+de\s+lanzamiento|"
+                              r"data\s+di\s+uscita)\s*:?\s*(?:\w{2,10},?\s+)?$", re.I)
+MAX_OTHER_LABEL_CHARS = 40  # "Registered on: Monday, " before the day
 # A number a title word precedes counts something else: an episode, a part, an issue, a page.
 NUMBERED_TITLE = re.compile(r"(?<!\w)(?:nr|no|folge|teil|episode|part|vol|kapitel|chapter|seite|page|heft|ausgabe|issue)\.?\s*$", re.I)
 MAX_TITLE_WORD_CHARS = 10  # "Episode " and "Kapitel. " before the number
@@ -3209,12 +3219,14 @@ def _dateline_after(headline_el: Element, month_first: bool) -> str | None:
     """The first date after the headline, within a few lines, that stands in a line of its own
     or a short byline ("01.04.2023, 12:00 Uhr", "Von X | Aktualisiert am 06. Mär. 2023"), not
     in the lead's sentences, where the dates of the events reported are."""
+    label = ""
     for text in _texts_after(headline_el, NEAR_HEADLINE_DATELINE_CHARS):
         line = text.strip()
         if line and len(line) <= MAX_DATE_FIELD_CHARS and not line.endswith("."):  # not a sentence
             iso = parse_date_text(line, month_first, MAX_DATELINE_LEAD)
-            if iso:
+            if iso and not OTHER_DATE_LABEL.search(label):  # (the label in an element of its own)
                 return iso
+        label = line or label
     return None
 
 
@@ -3572,7 +3584,7 @@ def parse_date_text(text: str, month_first: bool = False, max_start: int | None 
         for match in pattern.finditer(text, 0, len(text) if best is None else best[0] + 1):
             if max_start is not None and match.start() > max_start:
                 break
-            if _ends_a_range(text, match.start()):
+            if _ends_a_range(text, match.start()) or OTHER_DATE_LABEL.search(text, max(0, match.start() - MAX_OTHER_LABEL_CHARS), match.start()):
                 continue
             day = _read_day(match, order, month_first)
             if day:

@@ -466,3 +466,16 @@ def test_stand_labels_a_date_on_german_pages_only(lang, expected):
     html = (f"<html lang='{lang}'><body><article><h1>Messe</h1>{LABEL_BODY}<p>Stand 12, 25.04.2024</p>"
             "</article></body></html>")
     assert fa.extract_article(html, "https://example.com/messe").published == expected
+
+
+@pytest.mark.parametrize("box, expected", [
+    # a forum's author box dates the member's joining; the post's own line dates the page
+    ("<dl><dt>Registriert:</dt><dd>18.09.2008, 05:56</dd></dl><p>Beitrag von r23 » 21.01.2009, 05:42</p>", "2009-01-21T05:42:00"),
+    ("<div>Joined: 15.09.2008</div>", None),
+    ("<div>Mitglied seit 03.04.2011</div>", None),
+    ("<ul><li>Genre: Abenteuer</li><li>Release: 14.11.2019</li></ul>", None),  # a product's release
+    ("<div>Press release: 14.11.2019</div>", "2019-11-14"),
+])
+def test_dates_labelled_as_something_else(box, expected):
+    html = labelled_page("", f"<h1>Was ist Freie Software</h1>{box}{LABEL_BODY}")
+    assert fa.extract_article(html, "https://example.de/forum/viewtopic").published == expected
