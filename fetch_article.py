@@ -3839,8 +3839,9 @@ def find_body_containers(root: Element, headline: Found | None = None) -> Iterat
     """Candidates for the elements holding the body, best first, each in page order: the one
     the site marks as the article body, else the best-scoring blocks (their scores weighed by
     their class hints), each with the parts of the story split from it (see body_parts), after
-    the post around the headline where a block outside it wins (see _post_around_headline).
-    `element` is the smallest element holding them all; None when nothing scores.
+    the post around the headline where a block outside it wins (see _post_around_headline), or
+    the block holding the headline where a reader's comment inside it wins (see
+    _leader_holding_headline). `element` is the smallest element holding them all; None when nothing scores.
     Lazy: the next candidate's parts are found only if it is asked for."""
     marked = [element for element in attribute_holders(ITEMPROP_XPATH, root) if "articleBody" in element.get("itemprop").split()]
     if len(marked) == 1 and len(text_of(marked[0])) >= MIN_BODY_CHARS:
@@ -3863,6 +3864,10 @@ def find_body_containers(root: Element, headline: Found | None = None) -> Iterat
         post = _post_around_headline(root, headline, ranked[0], scores[ranked[0]], furniture)
         if post is not None:
             yield Found((post,), f"post around the headline <{post.tag}>", post)
+        elif top_weight == FURNITURE_WEIGHT and _in_comments(ranked[0]):  # a reader's long comment won
+            holder = _leader_holding_headline(root, headline, ranked, furniture)
+            if holder is not None:
+                yield _scored_container(holder, scores)
     for best in ranked[:BODY_CONTAINERS_TRIED]:
         yield _scored_container(best, scores)
 
@@ -3952,6 +3957,27 @@ def _post_around_headline(root: Element, headline: Found | None, leader: Element
     if post in leader.iterancestors() or post is leader:
         return None
     return post if _letters(text_content(post)) > _letters(text_content(heading)) else None
+
+
+# Class words of readers' comments and their thread.
+COMMENT_CLASS = re.compile(r"comment|respon[sd]|repl(?:y|ies)|discuss", re.I)
+
+
+def _in_comments(element: Element) -> bool:
+    """Whether what makes an element furniture is a comment's block (see COMMENT_CLASS)."""
+    named = next((block for block in (element, *element.iterancestors()) if is_boilerplate(block)), None)
+    return named is not None and COMMENT_CLASS.search(class_and_id(named)) is not None
+
+
+def _leader_holding_headline(root: Element, headline: Found | None, ranked: list[Element],
+                             furniture: dict[Element, bool]) -> Element | None:
+    """Family: a blog whose readers' comments (a long one scores more than the post) sit inside
+    the block holding the post: the best leader outside furniture that holds the headline's heading."""
+    heading = _headline_heading(root, headline)
+    if heading is None:
+        return None
+    holders = {ancestor for ancestor in heading.iterancestors() if ancestor.tag not in PAGE_WIDE_TAGS}
+    return next((element for element in ranked if element in holders and not _in_furniture_memo(element, furniture)), None)
 
 
 def _record_around(heading: Element) -> Element | None:

@@ -91,3 +91,22 @@ def test_an_image_post_beats_a_long_sidebar_text_widget_when_the_title_names_the
             f"<div class='header'><h1>THE STYLE SCOUT</h1></div>{post}{widget}</body></html>")
     text = fa.extract_article(html, URL).text
     assert "In the pink" in text and "About this blog" not in text
+
+
+def test_a_short_post_beats_a_long_comment_inside_the_block_holding_it():
+    comment = "<div class='commentbody by-reader'><div id='c1'>" + paragraphs("A reader says at length", 12) + "</div></div>"
+    html = ("<html><body><table><tr><td class='nav'><a href='/'>Home</a></td><td class='contentcell'>"
+            "<div class='indivbody'><h1>A post</h1>" + paragraphs("Post paragraph", 2) + "</div>"
+            + comment + "</td></tr></table></body></html>")
+    text = fa.extract_article(html, URL).text
+    assert "Post paragraph 1" in text and "A reader says" not in text
+
+
+def test_a_story_in_a_block_named_for_sharing_is_still_read():
+    # furniture by a word that is no comment's: the rule for comments does not fire
+    html = ("<html><body><div class='main'><article class='post hentry'><div class='post-inner'><div class='post-header'>"
+            "<h1>A post</h1><p class='tagline'>Web design, technology and business, by the team, every week.</p></div>"
+            "<div class='entry share'><div class='entry-inner'>" + paragraphs("Post paragraph", 8)
+            + "</div></div></div></article></div></body></html>")
+    text = fa.extract_article(html, URL).text
+    assert "Post paragraph 7" in text
