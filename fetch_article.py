@@ -3584,7 +3584,7 @@ def parse_date_text(text: str, month_first: bool = False, max_start: int | None 
         for match in pattern.finditer(text, 0, len(text) if best is None else best[0] + 1):
             if max_start is not None and match.start() > max_start:
                 break
-            if _ends_a_range(text, match.start()) or OTHER_DATE_LABEL.search(text, max(0, match.start() - MAX_OTHER_LABEL_CHARS), match.start()):
+            if _ends_a_range(text, match.start()) or _labelled_otherwise(text, match.start()):
                 continue
             day = _read_day(match, order, month_first)
             if day:
@@ -3599,6 +3599,11 @@ def _ends_a_range(text: str, start: int) -> bool:
     it not that of a numbered title ("Folge 3 - 25.04.2020")."""
     opening = DATE_RANGE_START.search(text, max(0, start - MAX_RANGE_START_CHARS), start)
     return opening is not None and not NUMBERED_TITLE.search(text, max(0, opening.start() - MAX_TITLE_WORD_CHARS), opening.start())
+
+
+def _labelled_otherwise(text: str, start: int) -> bool:
+    """Whether the date at `start` follows a label of another date than the page's (OTHER_DATE_LABEL)."""
+    return OTHER_DATE_LABEL.search(text, max(0, start - MAX_OTHER_LABEL_CHARS), start) is not None
 
 
 def _date_patterns(text: str) -> tuple[tuple[re.Pattern[str], str], ...]:
