@@ -333,10 +333,13 @@ NEVER_CONTENT_CLASS_BYTES = tuple(word.encode() for word in NEVER_CONTENT_CLASS_
 # elements.)
 NEVER_CONTENT_XPATH = lxml.etree.XPath("//@class[" + " or ".join(f"contains(., '{word}')" for word in NEVER_CONTENT_CLASS_WORDS) + "]")
 # Elements the page itself hides from readers (the `hidden` attribute, an inline display:none or
-# visibility:hidden): text kept for scripts or search engines, not the story (Mozilla
+# visibility:hidden, a <dialog> not opened, which browsers show only once a script opens it: a
+# sign-up or cookie box): text kept for scripts or search engines, not the story (Mozilla
 # Readability's isProbablyVisible), unless it is one of a set of tab panels.
 HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
 HIDDEN_XPATH = lxml.etree.XPath("//@style[contains(., 'none') or contains(., 'hidden')] | //@hidden")
+# (Dialogs are sought only on pages that hold one: a search by tag walks every element.)
+HIDDEN_OR_DIALOG_XPATH = lxml.etree.XPath(HIDDEN_XPATH.path + " | //dialog[not(@open)]")
 # Real class and id attributes run under a few hundred characters.
 MAX_HINT_CHARS = 500
 # Elements never part of an article's text.
@@ -362,6 +365,19 @@ NOT_XML_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\
 LINE_ENDING_TAGS = BLOCK_TAGS | {"tr", "td", "th", "dt", "dd", "caption", "figcaption", "tbody", "thead", "tfoot"}
 # A paragraph this short is a label or a widget, not prose (readability-lxml uses 25 too).
 MIN_PARAGRAPH_CHARS = 25
+# What score_containers reads as paragraphs: each scores for its parent and grandparent.
+# (Family: a FAQ, glossary or thread written as a definition list, each answer or reply in a <dd>
+# with no paragraph inside: a <dd> scores as <pre> does.)
+SCORED_TAGS = ("p", "pre", "td", "li", "div", "section", "article", "main", "span", "font", "center", "dd")
+# Family: text written straight into <body> (hand-written pages and old CMS exports: lines between
+# <br>s, <font>- or <center>-wrapped text with no block around it): what <body> holds beside its
+# blocks scores for <body> itself, as a block's inline text does, once it is a story's worth of
+# prose (see is_loose_story): less is a stray line or an error message, and a file that is no
+# HTML at all (a binary one decoded as text) lands there too.
+SELF_SCORED_TAGS = ("body",)
+# Prose is mostly word characters (about four fifths in English; in Arabic or Chinese too); bytes
+# of a binary file read as text are mostly not.
+MIN_PROSE_WORD_SHARE = 0.6
 # A list item this long is a paragraph (a guestbook's or a forum's entries written as <li>s);
 # shorter ones are menus, teasers, ingredients or steps, and do not make their list the body.
 MIN_LIST_PARAGRAPH_CHARS = 300
@@ -1963,7 +1979,8 @@ def drop_never_content(root: lxml.html.HtmlElement, data: bytes = b"") -> None:
         elif noscript.getparent() is not None:
             noscript.drop_tree()
     forms = list(root.iter("form"))
-    hidden = [element for element in attribute_holders(HIDDEN_XPATH, root) if _is_hidden(element)]
+    search = HIDDEN_OR_DIALOG_XPATH if not data or b"<dialog" in data else HIDDEN_XPATH
+    hidden = [element for element in attribute_holders(search, root) if _is_hidden(element)]
     # The page's length is read once (a page may hold thousands of forms), and only when an
     # element long enough to hold half of it asks.
     page_chars = functools.cache(lambda: len(text_of(root)))
@@ -2015,7 +2032,8 @@ def _holds_most_text(element: Element, page_chars: Callable[[], int]) -> bool:
 
 
 def _is_hidden(element: Element) -> bool:
-    return element.get("hidden") is not None or bool(HIDDEN_STYLE.search(element.get("style") or ""))
+    return element.get("hidden") is not None or bool(HIDDEN_STYLE.search(element.get("style") or "")) \
+        or (element.tag == "dialog" and element.get("open") is None)
 
 
 def with_twins(elements: list[Element]) -> set[Element]:
@@ -2116,6 +2134,10 @@ def class_and_id(element: lxml.html.HtmlElement) -> str:
     return f"{classes[:MAX_HINT_CHARS]} {name[:MAX_HINT_CHARS]}".strip()
 
 
+# ARIA roles of page furniture, read where a block has no class or id to tell: menus and side
+# boxes, and (family: a cookie, sign-up or "breaking news" box inside the story's block with no
+# class of its own) dialogs and alerts, which Mozilla Readability leaves out too.
+FURNITURE_ROLES = ("navigation", "complementary", "dialog", "alertdialog", "alert")
 # Elements whose classes are page-wide flags, not a part's name: "simpleExtendedByline-on",
 # "offcanvas-sidebar-mobile", "single-post" on <html> and <body> say nothing of what they hold.
 PAGE_WIDE_TAGS = ("body", "html")
@@ -2126,7 +2148,7 @@ FURNITURE_OVER_CONTENT = re.compile(r"related|comment|share|promo|caption|galler
 def is_boilerplate(element: lxml.html.HtmlElement) -> bool:
     hints = class_and_id(element)
     if not hints:
-        return element.tag in ("aside", "footer") or element.get("role") in ("navigation", "complementary")
+        return element.tag in ("aside", "footer") or element.get("role") in FURNITURE_ROLES
     if not BOILERPLATE_HINTS.search(hints) and not CAMEL_CASE_FURNITURE.search(hints):
         return element.tag in ("aside", "footer")
     if BLOGGER_POSTS_CLASS.search(element.get("class") or "") or _is_read_more_expander(element, hints):
@@ -3852,7 +3874,7 @@ def find_body_containers(root: Element, headline: Found | None = None) -> Iterat
     if len(marked) == 1 and len(text_of(marked[0])) >= MIN_BODY_CHARS:
         yield Found((marked[0],), "itemprop=articleBody", marked[0])  # the site's own word for it
         return
-    scores = score_containers(root)
+    scores = score_containers(root) or score_containers(root, LOOSE_READING)
     if not scores:
         yield None  # nothing scores: the caller may still have a JSON-LD articleBody
         return
@@ -4035,8 +4057,32 @@ def body_parts(best: Element, scores: dict[Element, float]) -> tuple[Element, ..
     parts += [element for element in _same_class_chunks(best, parent, scores) if element not in parts]
     parts += [element for element in _table_cell_chunks(best, scores) if element not in parts]
     parts += [element for element in _twin_posts(best, scores, threshold) if element not in parts]
+    parts += [element for element in _paragraphs_after_closed_wrappers(best, scores, threshold)
+              if element not in parts]
     parts = [part for part in parts if part is best or not _is_comment_thread(part)]
     return _outermost_in_page_order(_without_copies_of(best, parts), best)
+
+
+# Stray end tags close two or three wrappers around a story at most (an embed's unmatched </div>s).
+STRAY_END_LEVELS = 3
+
+
+def _paragraphs_after_closed_wrappers(best: Element, scores: dict[Element, float], threshold: float) -> list[Element]:
+    """Family: stray end tags in a story's markup (an embed's or a pasted block's unmatched
+    </div>s) close its block and the wrappers around it early: the rest of its paragraphs land
+    after a wrapper the story ends. The prose <p>s straight after such a wrapper (one whose last
+    element holds the story's end) continue the story."""
+    node = best
+    for _ in range(STRAY_END_LEVELS):
+        wrapper = node.getparent()
+        if wrapper is None or wrapper.tag in PAGE_WIDE_TAGS or next(node.itersiblings("*"), None) is not None:
+            return []
+        run = list(itertools.takewhile(lambda sibling: sibling.tag == "p" and _continues_story(sibling, scores, threshold),
+                                       wrapper.itersiblings("*")))
+        if run:
+            return run
+        node = wrapper
+    return []
 
 
 # A heading that is the name of a comment thread, whole: "COMMENTS", "3 Comments:", "12 Responses
@@ -4046,8 +4092,9 @@ COMMENTS_HEADING = re.compile(r"(?:\d+\s+)?(?:comments?|responses?|replies)(?:\s
 
 def _is_comment_thread(part: Element) -> bool:
     """Family: readers' comments in blocks classed as the story's are (a DotNetNuke blog's
-    div.post, headed "COMMENTS"), which joined the story as its twins: a part whose first
-    element is a heading naming comments is the thread."""
+    div.post, headed "COMMENTS"), which joined the story as its twins, or in an unclassed block
+    inside the story's (HTML5 themes nest the thread's <article>s in a <section> headed "3
+    Comments"): a block whose first element is a heading naming comments is the thread."""
     first = next(part.iterchildren("*"), None)
     return first is not None and first.tag in HEADING_TAGS and bool(COMMENTS_HEADING.fullmatch(text_of(first)))
 
@@ -4282,11 +4329,27 @@ def common_ancestor(elements: tuple[Element, ...]) -> Element | None:
     return next(a for a in chain if all(a in o for o in others))
 
 
-def score_containers(root: Element) -> dict[Element, float]:
+class TextReading(NamedTuple):
+    """How score_containers reads a page: the elements read as paragraphs (or, holding blocks, for
+    the text beside them), and the inline wrappers whose inline children are not their text (a
+    <span> around a post would outscore the post's own block)."""
+
+    tags: tuple[str, ...]
+    closed_wrappers: tuple[str, ...]
+
+
+STRICT_READING = TextReading((*SCORED_TAGS, *SELF_SCORED_TAGS), INLINE_WRAPPERS)
+# Family: a page where no paragraph scores at all, laid out the 1990s' way: its whole text in
+# FrontPage's indenting <blockquote>, or in a <font> beside the heading inside a <center>. Read
+# again with those scored (only when nothing scored: on other pages they outscore their story).
+LOOSE_READING = TextReading((*STRICT_READING.tags, "blockquote"), ())
+
+
+def score_containers(root: Element, reading: TextReading = STRICT_READING) -> dict[Element, float]:
     """readability's idea, on paragraph text: each paragraph scores its text length, less its
     links, for its parent (in full) and grandparent (half); class hints weigh the result.
     Text written straight into a block between <br>s (Blogger and older CMSs) is a paragraph of
-    that block itself."""
+    that block itself, and so is a story's worth of it written straight into <body>."""
     scores: dict[lxml.html.HtmlElement, float] = {}
 
     def credit(element: Element, score: float) -> None:
@@ -4297,13 +4360,15 @@ def score_containers(root: Element) -> dict[Element, float]:
             element = element.getparent()
 
     holders = elements_holding_blocks(root)
-    for element in root.iter("p", "pre", "td", "li", "div", "section", "article", "main", "span", "font", "center"):
+    for element in root.iter(*reading.tags):
         if element.tag == "li" and element in holders:
             continue  # its own blocks score for it
-        if element.tag != "p" and element in holders:
-            text = inline_text(element, holders)
-            if len(text) >= MIN_PARAGRAPH_CHARS:
-                credit(element, max(0, len(text) - inline_link_chars(element, holders)) + 10 * text.count(","))
+        if element.tag != "p" and (element in holders or element.tag in SELF_SCORED_TAGS):
+            text = inline_text(element, holders, reading.closed_wrappers)
+            long_enough = is_loose_story(text) if element.tag in SELF_SCORED_TAGS else len(text) >= MIN_PARAGRAPH_CHARS
+            if long_enough:
+                linked = inline_link_chars(element, holders, reading.closed_wrappers)
+                credit(element, max(0, len(text) - linked) + 10 * text.count(","))
             continue
         if element.tag in ("span", "font", "center"):
             continue
@@ -4315,6 +4380,12 @@ def score_containers(root: Element) -> dict[Element, float]:
             continue
         credit(element.getparent(), len(text) * (1 - link_density(element, text)) + 10 * text.count(","))
     return scores
+
+
+def is_loose_story(text: str) -> bool:
+    """Whether text written loose into <body> is a story's worth of prose: as long as a body must
+    be, and mostly words."""
+    return len(text) >= MIN_BODY_CHARS and sum(map(len, WORD.findall(text))) >= MIN_PROSE_WORD_SHARE * len(text)
 
 
 def elements_holding_blocks(root: Element) -> set[Element]:
@@ -4329,27 +4400,27 @@ def elements_holding_blocks(root: Element) -> set[Element]:
     return holders
 
 
-def inline_text(element: Element, holders: set[Element]) -> str:
+def inline_text(element: Element, holders: set[Element], closed_wrappers: tuple[str, ...]) -> str:
     """The text written into a block beside its child blocks, inline elements' text included.
     Blogger posts and text pasted from Google Docs wrap every line in <span> or <b> between
     <br>s, beside a date heading or an image div: that text is the post."""
     pieces = [element.text or ""]
     for child in element:
-        if _is_inline_child(element, child, holders):
+        if _is_inline_child(element, child, holders, closed_wrappers):
             pieces.append(text_content(child))
         pieces.append(child.tail or "")
     return clean_text(" ".join(pieces))
 
 
-def inline_link_chars(element: Element, holders: set[Element]) -> int:
+def inline_link_chars(element: Element, holders: set[Element], closed_wrappers: tuple[str, ...]) -> int:
     """How much of inline_text is link text."""
-    links = [link for child in element if _is_inline_child(element, child, holders)
+    links = [link for child in element if _is_inline_child(element, child, holders, closed_wrappers)
              for link in ([child] if child.tag == "a" else child.findall(".//a"))]
     return sum(len(text_of(link)) for link in links)
 
 
-def _is_inline_child(element: Element, child: Element, holders: set[Element]) -> bool:
-    return element.tag not in INLINE_WRAPPERS and isinstance(child.tag, str) and child.tag not in BLOCK_TAGS \
+def _is_inline_child(element: Element, child: Element, holders: set[Element], closed_wrappers: tuple[str, ...]) -> bool:
+    return element.tag not in closed_wrappers and isinstance(child.tag, str) and child.tag not in BLOCK_TAGS \
         and child not in holders
 
 
@@ -4421,7 +4492,8 @@ def iter_body_blocks(container: Element, skip: set[Element], quote: Block | None
             run.add(child.tail)
             continue
         yield from run.flush(kind, attribution)
-        if child not in skip and tag != "br" and tag not in NON_TEXT_TAGS and not is_boilerplate(child):
+        if child not in skip and tag != "br" and tag not in NON_TEXT_TAGS and not is_boilerplate(child) \
+                and not _is_comment_thread(child):  # (a thread inside the story's block, see there)
             yield from _blocks_of(child, skip, kind, attribution, quote)
         run.add(child.tail)
     yield from run.flush(kind, attribution)
