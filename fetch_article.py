@@ -2179,10 +2179,16 @@ def link_density(element: lxml.html.HtmlElement, text: str | None = None) -> flo
 # --- metadata
 
 # schema.org microdata items whose fields describe something other than the page: a program a
-# download portal offers (its release date), a product or offer in a shop, and readers' reviews
-# and comments (holiday-let and shop pages date each guest's review with itemprop=datePublished).
+# download portal offers (its release date), a product or offer in a shop, readers' reviews
+# and comments (holiday-let and shop pages date each guest's review with itemprop=datePublished),
+# and an event (a concert's or a course's page: its <time itemprop=startDate>).
 OTHER_THINGS_ITEM_TYPES = {"softwareapplication", "mobileapplication", "webapplication", "videogame",
-                           "product", "offer", "review", "comment", "usercomments"}
+                           "product", "offer", "review", "comment", "usercomments", "event"}
+# The microdata properties of a publication date, and the items describing the web page itself
+# (a theme's <body itemscope itemtype=WebPage>), whose dates are not a publication's.
+MICRODATA_PUBLISHED_PROPS = ("datepublished", "datecreated")
+WEB_PAGE_ITEM_TYPES = {"webpage", "website", "aboutpage", "contactpage", "collectionpage", "itempage", "faqpage",
+                       "searchresultspage", "profilepage", "checkoutpage", "medicalwebpage"}
 # A review whose item is the whole page or article is the page's own (a critic's film review).
 PAGE_ITEM_TYPES = {"webpage", "article", "newsarticle", "blogposting", "reportagenewsarticle", "creativework"}
 
@@ -2225,6 +2231,16 @@ def _item_state(element: Element, states: dict[Element, ItemState]) -> ItemState
     return state
 
 
+def is_web_page_date(element: Element) -> bool:
+    """Whether a microdata publication date is that of a WebPage item (a theme's itemscope on
+    <body>), which, as in JSON-LD (see PAGE_LD_TYPES), every page of a site carries, shops and
+    static pages included."""
+    if (element.get("itemprop") or "").lower() not in MICRODATA_PUBLISHED_PROPS:
+        return False
+    item = next((node for node in element.iterancestors() if "itemscope" in node.attrib), None)
+    return item is not None and _item_type(item) in WEB_PAGE_ITEM_TYPES
+
+
 def extract_meta(root: lxml.html.HtmlElement) -> dict[str, str]:
     """<meta> name/property/itemprop -> content, first occurrence wins; an itemprop of another
     thing's item (a product's, a reader's review's) is not the page's."""
@@ -2233,7 +2249,7 @@ def extract_meta(root: lxml.html.HtmlElement) -> dict[str, str]:
     for element in root.iter("meta"):
         key = element.get("property") or element.get("name") or element.get("itemprop")
         content = element.get("content")
-        if element.get("itemprop") == key and in_other_things_item(element, states):
+        if element.get("itemprop") == key and (in_other_things_item(element, states) or is_web_page_date(element)):
             continue
         if key and content and content.strip():
             meta.setdefault(key.strip().lower(), clean_text(content))
@@ -2911,6 +2927,14 @@ PAGE_LD_TYPES = {"webpage", "website", "collectionpage", "itempage", "aboutpage"
                  "searchresultspage", "profilepage", "checkoutpage", "realestatelisting", "medicalwebpage",
                  "product", "offer", "organization", "breadcrumblist", "imageobject", "question"}
 
+# Family: shop, holiday-let and local-business pages whose JSON-LD lists their customers' reviews
+# as items of their own, each dated: readers' works, not the page's. A review item is a reader's
+# where the page has several, or an item for the thing reviewed; a lone review is a critic's page.
+READER_LD_TYPES = {"review", "userreview", "employerreview", "comment", "answer"}
+REVIEWED_LD_TYPES = {"product", "offer", "aggregateoffer", "localbusiness", "lodgingbusiness", "hotel", "restaurant",
+                     "vacationrental", "store", "softwareapplication"}
+MIN_READER_ITEMS = 2
+
 MONTH_EXTRA_ABBREVIATIONS = {"sept": 9, "juil": 7, "févr": 2, "fevr": 2, "avr": 4, "déc": 12, "mrz": 3,
                              "maerz": 3, "marz": 3, "aout": 8, "setiembre": 9}
 
@@ -2961,7 +2985,61 @@ OTHER_DATE_LABEL = re.compile(r"(?<!\w)(?:registriert(?:\s+seit)?|registered(?:\
                               r"registrado(?:\s+el)?|miembro\s+desde|iscritto(?:\s+il)?|lid\s+sinds|geregistreerd(?:\s+op)?|"
                               r"(?<!press\s)release(?:\s+date)?|erscheinungs(?:datum|termin)|date\s+de\s+sortie|fecha\s+de\s+lanzamiento|"
                               r"data\s+di\s+uscita)\s*:?\s*(?:\w{2,10},?\s+)?$", re.I)
-MAX_OTHER_LABEL_CHARS = 40  # "Registered on: Monday, " before the day
+MAX_OTHER_LABEL_CHARS = 40  # "Registered on: Monday, ", "Latest version: 2.3.1 (" before the day
+# "12.03. – 16.04.2024": a day and month whose year the range's end gives.
+DAY_MONTH_RANGE_START = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.\s?(?:[-–]|bis)\s?$", re.I)
+# What joins a date to a later one: the date starts a range ("12.03.2024 – 16.04.2024", "3 June
+# 2024 to 7 June 2024"), an event's or a course's period.
+RANGE_JOIN = re.compile(r"\s*(?:[-–—]|bis|to|au|al|until)\s*", re.I)
+MAX_RANGE_END_LEAD = 12  # a weekday before the range's last day: "– Freitag, 7. Juni 2024"
+# The join and weekday before a range's last day, read back from that day.
+RANGE_END_LEAD = re.compile(r"\s*(?:[-–—]|bis|to|au|al|until)\s*(?:[^\W\d]+,?\s+)?$", re.I)
+MAX_RANGE_START_DATE_CHARS = 40  # the first day of a range written whole: "Montag, 3. Juni 2024"
+# Family: days that pages print and that are not when the page was written: an offer's or a
+# ticket's validity, a deadline, a course's or a job's start, the day a price or rate is given
+# as of, a closure, a delivery, a firm's founding or registration (about and imprint pages). The
+# words that put such a day after them, per language (matched as whole words, the date following
+# with only a colon, a bracket, an article or a weekday between).
+OTHER_DAY_WORDS = (
+    # German
+    "gültig", "gültig bis", "gültig ab", "bis", "bis zum", "ab", "ab dem", "anmeldeschluss", "bewerbungsschluss",
+    "einsendeschluss", "meldeschluss", "redaktionsschluss", r"\w*frist", "stichtag", "beginn", "kursbeginn", "lieferbar",
+    "verfügbar", "eintritt", "geschlossen", "laufzeit", "lieferung", "zustellung", "gegründet", "gründung",
+    "eingetragen",
+    # English
+    "valid", "valid until", "valid through", "valid from", "until", "till", "deadline", "expires", "expiry",
+    "closing date", "start date", "end date", "starts", "ends", "available from", "as of", "as at", "closed",
+    "reopens", "effective", "due", "delivery", "founded", "established", "incorporated",
+    # French, Spanish, Italian
+    "jusqu'au", "jusqu’au", "valable", "date limite", "à partir du", "dès le", "fermé", "livraison", "fondée",
+    "hasta", "válido", "válida", "fecha límite", "fecha de inicio", "a partir del", "cerrado", "entrega", "fundada",
+    "fino al", "valido", "validi", "scadenza", "a partire dal", "chiuso", "consegna", "fondata",
+)
+OTHER_DAY_LEAD = re.compile(
+    r"(?<!\w)(?:" + "|".join(OTHER_DAY_WORDS) + r"|\(\s*stand)"
+    r"[\s:,(]*(?:(?:ist|is|the|der|dem|den|am|on|le|el|il|al)\s+)*"
+    rf"(?:(?:{'|'.join(WEEKDAYS)}|\w+tag),?\s+)?$", re.I)
+# Family: event pages (concerts, courses, matches, exhibitions) that describe their event in
+# JSON-LD and print its day under the headline ("Saturday, 15 June 2024, 7:00 pm"): the event's
+# day, not the page's (a microdata event's <time>s are another thing's: OTHER_THINGS_ITEM_TYPES).
+# Its keys, and the Event subtypes not named "…Event".
+EVENT_DATE_KEYS = ("startDate", "endDate")
+OTHER_EVENT_TYPES = {"festival", "hackathon", "courseinstance"}
+# A version's release day: "Version 24.01 vom 12.02.2024", "Latest version: 2.3.1 (12 March
+# 2024)", a changelog's "2.3.1 — 2024-03-12" (download portals, software pages).
+VERSION_LEAD = re.compile(
+    r"(?:(?<!\w)(?:version|release|build|v)\.?\s*:?\s*\d+(?:\.\d+)+|(?<![\w.])\d+\.\d+\.\d+)[a-z]?"
+    r"\s*[(:–—-]?\s*(?:vom|from|of|du|del)?\s*$", re.I)
+# Family: event and course pages, whose date is followed by the event's hours or venue: "15.06.2024
+# Uhrzeit: 19:00 Uhr", "samedi 15 juin 2024, de 9h à 17h", "3 May 2024, 7pm–10pm", never a
+# dateline's single time ("12.03.2024, 14:05 Uhr"). (A range of hours needs a unit or minutes at
+# its end: "S. 10-12" after a date is a page range. A bare place, "Ort:", "Location:", also
+# follows a news agency's date: "Published Date: 09 January 2008 Source: PA Location: London".)
+TIME_OF_DAY = r"\d{1,2}(?:[:.h]\d{2})?\s*(?:uhr|h|am|pm|a\.m\.|p\.m\.)?"
+EVENT_AFTER_DATE = re.compile(
+    r"[\s,;|·–—-]*(?:(?:von|from|de|dalle|de\s+las|ab)\s+)?(?:(?:uhrzeit|veranstaltungsort|treffpunkt|einlass|beginn|"
+    r"venue|doors|horario|orario|horaires?)\s*:|(?<!\d)" + TIME_OF_DAY + r"\s*(?:[-–]|bis|to|until|à|a|alle|al)\s*"
+    r"\d{1,2}(?:[:.h]\d{2}\s*(?:uhr|h|am|pm|a\.m\.|p\.m\.)?|\s*(?:uhr|h|am|pm|a\.m\.|p\.m\.))(?!\w))", re.I)
 # A number a title word precedes counts something else: an episode, a part, an issue, a page.
 NUMBERED_TITLE = re.compile(r"(?<!\w)(?:nr|no|folge|teil|episode|part|vol|kapitel|chapter|seite|page|heft|ausgabe|issue)\.?\s*$", re.I)
 MAX_TITLE_WORD_CHARS = 10  # "Episode " and "Kapitel. " before the number
@@ -2989,6 +3067,17 @@ DATE_LABEL = re.compile(
 # "Zuletzt aktualisiert am 28.01.2020": the last change of a listing or reference page, not when
 # it was published (as "Last updated" is not among DATE_LABEL's English words).
 LAST_CHANGE = re.compile(r"zuletzt\s*$", re.I)
+# Family: labels of another day than the page's, on course, event, shop and government pages.
+# A word before the label ("Start date: 3 September 2024", "Closing date", "Expiry date"), or
+# after it ("Date modified: 2024-03-12", "Datum der letzten Änderung", "Date limite", "Date de
+# naissance"); and German's "Stand" in a bracket, which dates a figure ("ab 3,49 % (Stand:
+# 01.03.2024)"), not the page.
+OTHER_DAY_LABEL_BEFORE = re.compile(
+    r"(?<!\w)(?:start|end|closing|expiry|expiration|due|event|arrival|departure|delivery|birth)\s*$", re.I)
+BRACKETED_LABEL, BRACKET_BEFORE = ("Stand", "stand", "STAND"), re.compile(r"\(\s*$")
+OTHER_DAY_LABEL_AFTER = re.compile(
+    r"(?:modified|last (?:modified|updated|changed)|of (?:last )?(?:change|modification|update|birth)|"
+    r"der letzten (?:änderung|aktualisierung)|limite|de (?:naissance|début|fin|modification|mise à jour))\b", re.I)
 # A byline's date starts within this many characters of its line ("Von Wenke Gürtler Aktualisiert am").
 MAX_DATELINE_LEAD = 40
 MAX_LABELLED_DATE_GAP = 24  # characters between a label and its date ("Datum: Montag, 18.10.2021")
@@ -3037,8 +3126,19 @@ NEAR_HEADLINE_AFTER_CHARS = 400
 # read that far down.
 NEAR_HEADLINE_DATELINE_CHARS = 800
 NEAR_HEADLINE_BEFORE_CHARS = 150
+# Family: leads and notices under the headline whose sentence names an event's, a deadline's or
+# a closure's day. The lower-case words a dateline may put before its date ("Pressemitteilung
+# vom", "Posted on", "Last updated at 11:25am on", "Publié le", "mis à jour le"); any other
+# before a text's first date makes it a sentence's.
+CLAUSE_BREAK = re.compile(r"[.;:|·–—!?]|\s-\s")  # a date's clause starts after the last of these
+SENTENCE_INLINE_TAGS = ("b", "strong", "em", "i", "u", "mark", "span", "a", "font", "small")
+DATELINE_WORDS = {"am", "vom", "von", "den", "der", "um", "on", "at", "by", "the", "of", "le", "du", "de", "del", "el",
+                  "il", "di", "da", "op", "van", "updated", "posted", "published", "modified", "aktualisiert",
+                  "veröffentlicht", "erstellt", "geändert", "publié", "mis", "à", "jour", "par", "publicado", "actualizado",
+                  "por", "em", "às", "pubblicato", "aggiornato", "alle", "gepubliceerd", "door"}
 # Class and id words of lists of other stories and sidebars (WordPress's widget_recent_entries).
-OTHER_STORIES_WORDS = ("related", "sidebar", "recommend", "popular", "trending", "more-?stories", "recent")
+OTHER_STORIES_WORDS = ("related", "sidebar", "recommend", "popular", "trending", "more-?stories", "recent",
+                       "latest-?(?:news|posts|entries|stories)", "news-?ticker")
 # Ancestors of a <time> or a byline that mark it as another item's: those lists, and teasers,
 # comments, widgets, footers.
 NOT_THE_STORY = re.compile("|".join((*OTHER_STORIES_WORDS, "widget", "comment", "teaser", "footer", "tab-posts",
@@ -3050,6 +3150,16 @@ NOT_THE_STORY_TAGS = {"aside", "footer", "nav"}
 # the page's <h1> or <main> (a layout's div.content-sidebar-wrap, div.no-sidebar).
 OTHER_STORIES_LIST = re.compile("|".join(OTHER_STORIES_WORDS), re.I)
 STORY_HOLDER_TAGS = ("h1", "main")
+# Family: labelled dates of readers and of the site, not the page's: a comment's "Posted on
+# March 12, 2024" (a guide or a static page with a comment thread: div#comments, ol.comment-list;
+# not a word "comment" alone, which some themes give a post's own meta line), and the site footer's
+# "Stand: 12.03.2024" (the site's last change). The site footer is a <footer> or a block named
+# footer outside any <article> or <main>, not a post's own (Blogger's div.post-footer, WordPress's
+# footer.entry-footer: "Veröffentlicht am …").
+COMMENT_THREAD = re.compile(r"comments|comment-?list|comment-?thread|kommentare", re.I)
+SITE_FOOTER = re.compile(r"(?:^|[-_\s])footer(?:$|[-_\s])", re.I)
+POST_OWN_FOOTER = re.compile(r"post|entry|article|story|beitrag", re.I)
+STORY_TAGS = ("article", "main")
 # Elements a CMS names as the story's date, printed with no label ("01.02.2022" in
 # span.meta__date, div.news-date, p.datum): German public-sector and party sites, Blogger's
 # date-header, the BBC's older story-date, forums' post dates. Picked out by libxml2 (a class holding the word, in any
@@ -3064,6 +3174,12 @@ MAX_CLASSED_DATE_CHARS = 60
 MAX_CARD_LEVELS = 3
 NEAREST_HEADING_ABOVE = lxml.etree.XPath(
     "preceding::*[" + " or ".join(f"self::{tag}" for tag in sorted(HEADING_TAGS)) + "][1]")
+# Family: listings, timelines and guestbooks whose entries each open with a date. An element
+# with this many siblings of its kind so dated is an entry (the siblings read at most).
+MIN_DATED_SIBLINGS = 2
+MAX_LIST_SIBLINGS_READ = 24  # on either side (an entry of a title, a date and an excerpt is three elements)
+MAX_ENTRY_PARTS_READ = 4  # elements like the date's read in each sibling entry
+MAX_TEASER_CHARS = 700  # a listing's entry: a title, a date, an excerpt of a few lines
 MAX_EMPTY_HEADINGS = 3  # a theme's empty heading or two (an icon's <h3></h3>) between a card's title and its date
 # <time> elements read for a date: the story's own comes early; a page of thousands (an archive
 # listing) is not read through.
@@ -3137,13 +3253,23 @@ def extract_date(page: ParsedPage, which: str) -> Found | None:
     ld_key, meta_keys = DATE_KEYS[which]
     candidates = [(ld_text(page.ld.get(ld_key)), f"json-ld {ld_key}")]
     candidates += [(page.meta.get(key), f"meta {key}") for key in meta_keys]
-    others = [item for item in page.ld_objects if item is not page.ld and not json_ld_types(item) & PAGE_LD_TYPES]
+    readers = {id(item) for item in _readers_ld_items(page.ld_objects)}
+    others = [item for item in page.ld_objects
+              if item is not page.ld and not json_ld_types(item) & PAGE_LD_TYPES and id(item) not in readers]
     others.sort(key=lambda item: not json_ld_types(item) & ARTICLE_TYPES)  # an article item first
     candidates += [(ld_text(item.get(key)), f"json-ld {key}") for key in OTHER_LD_DATE_KEYS[which] for item in others]
     found = first_date(candidates)
     if found and which == "published":
         return shown_date(local_day_of_utc(found, page, candidates), page)
     return found
+
+
+def _readers_ld_items(items: tuple[dict, ...]) -> list[dict]:
+    """The JSON-LD items that are readers' reviews or comments (see READER_LD_TYPES)."""
+    readers = [item for item in items if json_ld_types(item) & READER_LD_TYPES]
+    if not readers or len(readers) < MIN_READER_ITEMS and not any(json_ld_types(item) & REVIEWED_LD_TYPES for item in items):
+        return []
+    return readers
 
 
 def extract_published(page: ParsedPage, known: TemplateFinds, headline: Found | None, body: Body) -> Found | None:
@@ -3156,15 +3282,34 @@ def extract_published(page: ParsedPage, known: TemplateFinds, headline: Found | 
     fields = None if is_wordpress_page(page.root) else extract_date(page, "published")
     if fields and _hidden_seo_date(page, fields):
         fields = None
-    return fields or known.published or extract_page_date(page, headline, _openings(body))
+    if fields or known.published:
+        return fields or known.published
+    found = extract_page_date(page, headline, _openings(body))
+    return None if found and _is_event_day(page, found) else found
 
 
-def _openings(body: Body) -> tuple[str, ...]:
+def _is_event_day(page: ParsedPage, found: Found) -> bool:
+    """Whether a date the page prints (not its URL's) is the day of an event the page's JSON-LD
+    describes (see EVENT_DATE_KEYS): a concert's, a course's or a match's page."""
+    if found.source == "url":
+        return False
+    values = (ld_text(item.get(key)) for item in page.ld_objects if is_event_item(item) for key in EVENT_DATE_KEYS)
+    return any((day := normalize_date(value)) and day[:10] == found.value[:10] for value in values)
+
+
+def is_event_item(item: dict) -> bool:
+    """Whether a JSON-LD item is a schema.org Event (MusicEvent, SportsEvent, Festival, a CourseInstance…)."""
+    return any(kind.endswith("event") or kind in OTHER_EVENT_TYPES for kind in json_ld_types(item))
+
+
+def _openings(body: Body) -> tuple[Block, ...]:
     """The body's first block, and its first paragraph where a subheading comes first (a press
     release's subtitle above "01.02.2022 Der Arbeitsmarkt …"; a blog's date set as a heading)."""
-    first = body.blocks[0].text if body.blocks else ""
-    paragraph = next((block.text for block in body.blocks if block.kind is not BlockKind.HEADING), first)
-    return (first, paragraph) if paragraph != first else (first,)
+    if not body.blocks:
+        return ()
+    first = body.blocks[0]
+    paragraph = next((block for block in body.blocks if block.kind is not BlockKind.HEADING), first)
+    return (first, paragraph) if paragraph is not first else (first,)
 
 
 def wiki_revision_date(page: ParsedPage) -> Found | None:
@@ -3242,12 +3387,12 @@ def _dateline_after(headline_el: Element, month_first: bool) -> str | None:
     or a short byline ("01.04.2023, 12:00 Uhr", "Von X | Aktualisiert am 06. Mär. 2023"), not
     in the lead's sentences, where the dates of the events reported are."""
     label = ""
-    for text in _texts_after(headline_el, NEAR_HEADLINE_DATELINE_CHARS):
+    for text, holder in _texts_after(headline_el, NEAR_HEADLINE_DATELINE_CHARS):
         line = text.strip()
         if line and len(line) <= MAX_DATE_FIELD_CHARS and not line.endswith("."):  # not a sentence
             iso = parse_date_text(line, month_first, MAX_DATELINE_LEAD)
-            if iso and not OTHER_DATE_LABEL.search(label):  # (the label in an element of its own)
-                return iso
+            if iso and not OTHER_DATE_LABEL.search(label) and not _dates_another_item(holder, headline_el):
+                return iso  # (the label in an element of its own; not a listing's entry)
         label = line or label
     return None
 
@@ -3321,13 +3466,14 @@ def _url_date(url: str | None) -> date | None:
         return None
 
 
-def extract_page_date(page: ParsedPage, headline: Found | None = None, openings: tuple[str, ...] = ()) -> Found | None:
+def extract_page_date(page: ParsedPage, headline: Found | None = None, openings: tuple[Block, ...] = ()) -> Found | None:
     """A publication date from the page itself: microdata or hAtom on an element, the first
     <time datetime> that is not another item's, else a date in the URL (given as a bare date: a
     precise timestamp beats it) or written near the headline (where the URL names no other day);
     last a date labelled further down, one in an element classed as a date, and one opening the
-    story's first block or first paragraph (`openings`). A headline taken from a social title is looked for among
-    the page's headings."""
+    story's first block or first paragraph (`openings`), none of these three a listing entry's
+    (see _dates_another_item). A headline taken from a social title is looked for among the
+    page's headings."""
     found = first_date(_microdata_dates(page.root))
     anchor = _headline_element(page.root, headline)
     found = found or first_date((element.get("datetime"), "time[datetime]") for element in _story_times(page.root)
@@ -3341,8 +3487,10 @@ def extract_page_date(page: ParsedPage, headline: Found | None = None, openings:
     if day:
         return Found(day.isoformat(), "url")
     month_first = _month_first(page.root)
-    return labelled_date(page.root, month_first) or classed_date(page.root, month_first) \
-        or next(filter(None, (opening_date(opening, month_first) for opening in openings)), None)
+    own = [block.text for block in openings
+           if anchor is None or block.element is None or not _dates_another_item(block.element, anchor)]
+    return labelled_date(page.root, month_first, anchor) or classed_date(page.root, month_first, anchor) \
+        or next(filter(None, (opening_date(opening, month_first) for opening in own)), None)
 
 
 def opening_date(opening: str, month_first: bool = False) -> Found | None:
@@ -3352,11 +3500,13 @@ def opening_date(opening: str, month_first: bool = False) -> Found | None:
     return Found(iso, "date opening the story") if iso else None
 
 
-def classed_date(root: Element, month_first: bool = False) -> Found | None:
+def classed_date(root: Element, month_first: bool = False, anchor: Element | None = None) -> Found | None:
     """The date in the first element whose class names it a date (see DATE_CLASS) and that
-    holds little else, outside lists of other stories, sidebars and comments."""
+    holds little else, outside lists of other stories, sidebars and comments, and not a
+    listing's entry (see _dates_another_item, with the headline's element `anchor`)."""
     for element in attribute_holders(DATE_CLASS_XPATH, root)[:MAX_TIMES_READ]:
-        if DATE_CLASS.search(class_and_id(element)) and _outside_other_stories(element):
+        if DATE_CLASS.search(class_and_id(element)) and _outside_other_stories(element) \
+                and (anchor is None or not _dates_another_item(element, anchor)):
             text = short_text_of(element, MAX_CLASSED_DATE_CHARS)
             iso = parse_date_text(text, month_first, max_start=0) if text else None
             if iso:
@@ -3364,9 +3514,11 @@ def classed_date(root: Element, month_first: bool = False) -> Found | None:
     return None
 
 
-def labelled_date(root: Element, month_first: bool = False) -> Found | None:
+def labelled_date(root: Element, month_first: bool = False, anchor: Element | None = None) -> Found | None:
     """The first date the page labels as its own further down ("Datum: 18.10.2021",
-    "Veröffentlicht: 30.07.2019 09:35 Uhr"): pages that date an article in its foot or an info box."""
+    "Veröffentlicht: 30.07.2019 09:35 Uhr"): pages that date an article in its foot or an info
+    box; not a label of another day (see _labels_another_day), nor one in a listing's entry
+    (see _dates_another_item, with the headline's element `anchor`)."""
     body = root.find("body")
     text = " ".join(body.itertext()) if body is not None else ""
     # The labels' words found first with str.find, and white space folded only around them: the
@@ -3378,23 +3530,34 @@ def labelled_date(root: Element, month_first: bool = False) -> Found | None:
         starts = _word_starts(lowered, stems)
     else:
         starts = _word_starts(text, [spelling for stem in stems for spelling in (stem, stem.capitalize(), stem.upper())])
-    current = (start for start in starts if not LAST_CHANGE.search(text, max(0, start - LABEL_WINDOW_CHARS), start))
+    current = (start for start in starts if not _labels_another_day(text, start))
     windows = ((start, fold_whitespace(text[max(0, start - 1): start + LABEL_WINDOW_CHARS])) for start in current)
     labels = ((start, window[match.end():]) for start, window in windows
-              if (match := DATE_LABEL.match(window, 1 if start else 0)))
+              if (match := DATE_LABEL.match(window, 1 if start else 0)) and not OTHER_DAY_LABEL_AFTER.match(window, match.end()))
     dated = [(start, iso) for start, after in itertools.islice(labels, MAX_DATE_LABELS_READ)
              if (iso := parse_date_text(after[:MAX_DATELINE_CHARS], month_first, MAX_LABELLED_DATE_GAP))]
     if not dated:
         return None
-    elsewhere = _in_other_stories_at(body, [start for start, _ in dated])  # (body is not None: the text has a label)
+    elsewhere = _in_other_stories_at(body, [start for start, _ in dated], anchor)  # (body is not None: the text has a label)
     return next((Found(iso, "labelled text date") for (_, iso), theirs in zip(dated, elsewhere) if not theirs), None)
 
 
-def _in_other_stories_at(root: Element, offsets: list[int]) -> list[bool]:
+def _labels_another_day(text: str, start: int) -> bool:
+    """Whether the words before the label at `start` make it another day's: a listing's last
+    change (LAST_CHANGE), a start, a closing or an expiry (OTHER_DAY_LABEL_BEFORE), a bracket's
+    "(Stand: …)"."""
+    before = max(0, start - LABEL_WINDOW_CHARS)
+    return bool(LAST_CHANGE.search(text, before, start) or OTHER_DAY_LABEL_BEFORE.search(text, before, start)
+                or text.startswith(BRACKETED_LABEL, start) and BRACKET_BEFORE.search(text, before, start))
+
+
+def _in_other_stories_at(root: Element, offsets: list[int], anchor: Element | None = None) -> list[bool]:
     """For each of `offsets` (ascending) into " ".join(root.itertext()), whether the character
     there is in a list of other stories ("10 Ideas for a DIY Plant Stand August 13, 2020" in a
-    blog's sidebar). One walk through the texts, in itertext's order, answers them all. (As for
-    story_texts, the tree holds no comments.)"""
+    blog's sidebar), a comment thread or the site footer (see _labels_another_date), or a
+    listing's entry (see _dates_another_item, with the headline's element `anchor`). One walk
+    through the texts, in itertext's order, answers them all. (As for story_texts, the tree
+    holds no comments.)"""
     answers: list[bool] = []
     position = 0
     for event, node in lxml.etree.iterwalk(root, events=("start", "end")):
@@ -3404,10 +3567,23 @@ def _in_other_stories_at(root: Element, offsets: list[int]) -> list[bool]:
             text, holder = (node.tail if node is not root else None), node.getparent()
         position += len(text) + 1 if text else 0
         while len(answers) < len(offsets) and position > offsets[len(answers)]:
-            answers.append(holder is not None and any(map(is_other_stories_list, (holder, *holder.iterancestors()))))
+            answers.append(holder is not None and (_labels_another_date(holder)
+                                                   or anchor is not None and _dates_another_item(holder, anchor)))
         if len(answers) == len(offsets):
             break
     return answers + [False] * (len(offsets) - len(answers))
+
+
+def _labels_another_date(holder: Element) -> bool:
+    """Whether a label's element is in a list of other stories, a comment thread or the site
+    footer (see COMMENT_THREAD, SITE_FOOTER)."""
+    chain = [holder, *holder.iterancestors()]
+    if any(is_other_stories_list(node) or node.tag not in PAGE_WIDE_TAGS and COMMENT_THREAD.search(class_and_id(node))
+           for node in chain):
+        return True
+    footer = next((node for node in chain if node.tag == "footer" or SITE_FOOTER.search(class_and_id(node))), None)
+    return footer is not None and not POST_OWN_FOOTER.search(class_and_id(footer)) \
+        and not any(node.tag in STORY_TAGS for node in footer.iterancestors())
 
 
 def _word_starts(text: str, words: Iterable[str]) -> list[int]:
@@ -3447,7 +3623,7 @@ def dated_times(root: Element) -> Iterator[Element]:
 def _microdata_dates(root: Element) -> Iterator[tuple[str | None, str]]:
     microdata = [element for element in attribute_holders(MICRODATA_DATE_XPATH, root) if element.tag != "meta"]
     for element in microdata[:MAX_TIMES_READ]:
-        if in_other_things_item(element):
+        if in_other_things_item(element) or is_web_page_date(element):
             continue
         value = element.get("content") or element.get("datetime") or element.get("title") or text_of(element)
         yield value, "itemprop datePublished" if element.get("itemprop") else "abbr.published"
@@ -3488,22 +3664,23 @@ def _heading_above(element: Element) -> Element | None:
     return None
 
 
-def story_texts(element: Element) -> Iterator[str]:
-    """An element's texts in page order without those of the lists of other stories inside it
-    (a blog's sidebar of recent posts after its headline, "10 Ideas for a DIY Plant Stand
-    August 13, 2020"). Read lazily: callers stop after a few lines. (The tree holds no comments
-    or processing instructions, which iterwalk would pass over with their tails: parse_html drops them.)"""
+def story_texts(element: Element) -> Iterator[tuple[str, Element]]:
+    """An element's texts in page order, each with the element holding it, without those of the
+    lists of other stories inside it (a blog's sidebar of recent posts after its headline, "10
+    Ideas for a DIY Plant Stand August 13, 2020"). Read lazily: callers stop after a few lines.
+    (The tree holds no comments or processing instructions, which iterwalk would pass over with
+    their tails: parse_html drops them.)"""
     walker = lxml.etree.iterwalk(element, events=("start", "end"))
     for event, node in walker:
         if event == "start":
             if is_other_stories_list(node):
                 walker.skip_subtree()  # (and no "end" for it: its tail is read here)
                 if node is not element and node.tail:
-                    yield node.tail
+                    yield node.tail, node.getparent()
             elif node.text:
-                yield node.text
+                yield node.text, node
         elif node is not element and node.tail:
-            yield node.tail
+            yield node.tail, node.getparent()
 
 
 def is_other_stories_list(element: Element) -> bool:
@@ -3531,48 +3708,137 @@ def _html_lang(root: Element) -> str:
 
 
 def date_near_headline(headline_el: Element, month_first: bool = False) -> Found | None:
-    """A date written in the header or byline: the first after the headline within a few lines,
-    else the last just before it ("Pressemitteilung 02. November 2021" above the <h1>)."""
-    after = parse_date_text(_text_after(headline_el, NEAR_HEADLINE_AFTER_CHARS), month_first)
+    """A date written in the header or byline: the first after the headline within a few lines
+    (not a sentence's, nor another item's: see _dateline_texts), else the last just before it
+    ("Pressemitteilung 02. November 2021" above the <h1>)."""
+    after = parse_date_text(_dateline_texts(headline_el, NEAR_HEADLINE_AFTER_CHARS), month_first)
     if after:
         return Found(after, "text near headline")
     before = _text_before(headline_el, NEAR_HEADLINE_BEFORE_CHARS)
-    found = [iso for iso in (parse_date_text(before[start:], month_first) for start in _date_starts(before)) if iso]
+    found = [iso for iso in (parse_date_text(before[start:], month_first) for start in _date_starts(before)
+                             if not _names_another_day(before, start)) if iso]
     return Found(found[-1], "text near headline") if found else None
+
+
+def _dateline_texts(headline_el: Element, limit: int) -> str:
+    """The page's text after the headline, up to about `limit` characters, less the texts whose
+    first date is not the page's: a sentence's (see _in_a_sentence; a date set in bold or a link
+    is read with the sentence around it) and a listing entry's (see _dates_another_item)."""
+    pieces = (text for text, holder in _texts_after(headline_el, limit)
+              if not _date_starts(text[:limit]) or not (_in_a_long_sentence(text, holder, limit)
+                                                 or _dates_another_item(holder, headline_el)))
+    return fold_whitespace(" ".join(pieces))[:limit]
+
+
+def _in_a_long_sentence(text: str, holder: Element, limit: int) -> bool:
+    """Whether a text with a date is, or is set inline in (`holder`: "findet am <b>15. Juni
+    2024</b> statt"), a text longer than a date field whose first date is a sentence's."""
+    if len(text) > MAX_DATE_FIELD_CHARS:
+        return _in_a_sentence(text[:limit])
+    if holder.tag not in SENTENCE_INLINE_TAGS or holder.text != text:
+        return False
+    block = next((node for node in holder.iterancestors() if node.tag not in SENTENCE_INLINE_TAGS), None)
+    around = fold_whitespace(short_text_of(block, limit) or "") if block is not None else ""
+    return len(around) > MAX_DATE_FIELD_CHARS and _in_a_sentence(around)
+
+
+def _dates_another_item(element: Element, anchor: Element) -> bool:
+    """Whether a date's element is one entry of a list of short dated items that does not hold
+    the headline (`anchor`): the element, or one of its few nearest ancestors, has
+    MIN_DATED_SIBLINGS siblings of its tag and class that each hold, in an element like the
+    date's, a date near its start, and its entry (itself, and the text between it and the
+    neighbouring entries) is a teaser's length: a category page's or a search's results
+    ("Posted on March 2, 2024 by Jane" in each article.post), a timeline, a guestbook, a news box
+    ("12.03.2024: Jahreshauptversammlung"). Never a story's dateline, whose neighbours are its
+    paragraphs, nor a blog's front page of whole posts, nor a post whose comments are dated as it
+    is (TypePad's p.posted under the post and under each comment)."""
+    for node in itertools.islice((element, *element.iterancestors()), MAX_CARD_LEVELS):
+        if node.tag in PAGE_WIDE_TAGS or node is anchor or anchor in node.iterancestors():
+            return False
+        near = itertools.chain(itertools.islice(node.itersiblings(preceding=True), MAX_LIST_SIBLINGS_READ),
+                               itertools.islice(node.itersiblings(), MAX_LIST_SIBLINGS_READ))
+        dated = {sibling for sibling in near if sibling.tag == node.tag and sibling.get("class") == node.get("class")
+                 and _holds_dated_entry(sibling, element)}
+        if len(dated) >= MIN_DATED_SIBLINGS:
+            return _is_teaser(node, dated, flat=node is element)
+    return False
+
+
+def _is_teaser(node: Element, entries: set[Element], flat: bool) -> bool:
+    """Whether an entry of a list (see _dates_another_item) holds at most MAX_TEASER_CHARS: the
+    element holding both the date and the entry's text, or where the entries' dates are siblings
+    of their texts (`flat`), the date with the text between it and the entries before and after
+    it, whichever is longer (whether a date heads its text or closes it, the layout does not say)."""
+    own = len(short_text_of(node, MAX_TEASER_CHARS) or "x" * MAX_TEASER_CHARS)
+    if not flat:
+        return own < MAX_TEASER_CHARS
+    gaps = []
+    for siblings in (node.itersiblings(preceding=True), node.itersiblings()):
+        gap = 0
+        for sibling in itertools.islice(siblings, MAX_LIST_SIBLINGS_READ):
+            if sibling in entries or own + gap >= MAX_TEASER_CHARS:
+                break
+            gap += len(short_text_of(sibling, MAX_TEASER_CHARS) or "x" * MAX_TEASER_CHARS) + len(sibling.tail or "")
+        gaps.append(gap)
+    return own + max(gaps) < MAX_TEASER_CHARS
+
+
+def _holds_dated_entry(item: Element, like: Element) -> bool:
+    """Whether `item`, or one of its first elements of `like`'s tag and class, has a date near
+    the start of its text, not in a sentence."""
+    if item.tag == like.tag and item.get("class") == like.get("class"):
+        candidates: Iterable[Element] = (item,)
+    else:
+        candidates = itertools.islice((node for node in item.iter(like.tag) if node.get("class") == like.get("class")),
+                                      MAX_ENTRY_PARTS_READ)
+    for node in candidates:
+        text = fold_whitespace(short_text_of(node, MAX_DATELINE_CHARS) or "")
+        starts = _date_starts(text)
+        if starts and starts[0] <= MAX_DATELINE_LEAD and not _in_a_sentence(text):
+            return True
+    return False
+
+
+def _in_a_sentence(text: str) -> bool:
+    """Whether a text's first date comes after a word in lower case, in its own clause, that no
+    dateline has before its date: an event's, a deadline's or a closure's day named in a lead or
+    a notice ("Das Konzert findet am 15. Juni 2024 statt.", "Please note: our office is closed on
+    25 December 2024."), not a press release's "Hamburg, 2. November 2021 – Die Stadt …" or
+    "12.03.2024 – Der …", nor a credit line's "with files from Reuters Published: Tuesday, …"."""
+    starts = _date_starts(text)
+    if not starts:
+        return False
+    clause = CLAUSE_BREAK.split(text[:starts[0]])[-1]
+    return any(word[0].islower() and word.strip(",.:;|") not in DATELINE_WORDS for word in clause.split())
 
 
 def _date_starts(text: str) -> list[int]:
     return sorted({match.start() for pattern, _ in _date_patterns(text) for match in pattern.finditer(text)})
 
 
-def _text_after(element: Element, limit: int) -> str:
-    """The page's text after an element (not its own), up to about `limit` characters."""
-    return fold_whitespace(" ".join(_texts_after(element, limit)))[:limit]
-
-
-def _texts_after(element: Element, limit: int) -> Iterator[str]:
-    """The page's texts after an element (not its own), in page order, until they reach `limit`
-    characters: its tail and its following siblings', then its parent's, and so on up; the
-    lists of other stories among them left out."""
+def _texts_after(element: Element, limit: int) -> Iterator[tuple[str, Element]]:
+    """The page's texts after an element (not its own), each with the element holding it, in
+    page order, until they reach `limit` characters: its tail and its following siblings', then
+    its parent's, and so on up; the lists of other stories among them left out."""
     size = 0
     node: Element | None = element
     while node is not None:
-        for text in _following_texts(node):
-            yield text
+        for text, holder in _following_texts(node):
+            yield text, holder
             size += len(text)
             if size >= limit:
                 return
         node = node.getparent()
 
 
-def _following_texts(node: Element) -> Iterator[str]:
+def _following_texts(node: Element) -> Iterator[tuple[str, Element]]:
     if node.tail:
-        yield node.tail
+        yield node.tail, node.getparent()
     for sibling in node.itersiblings():
         if isinstance(sibling.tag, str):
             yield from story_texts(sibling)
         if sibling.tail:
-            yield sibling.tail
+            yield sibling.tail, node.getparent()
 
 
 def _text_before(element: Element, limit: int) -> str:
@@ -3606,7 +3872,8 @@ def parse_date_text(text: str, month_first: bool = False, max_start: int | None 
         for match in pattern.finditer(text, 0, len(text) if best is None else best[0] + 1):
             if max_start is not None and match.start() > max_start:
                 break
-            if _ends_a_range(text, match.start()) or _labelled_otherwise(text, match.start()):
+            if _ends_a_range(text, match.start()) or _starts_a_range(text, match.end(), month_first) \
+                    or _names_another_day(text, match.start()) or EVENT_AFTER_DATE.match(text, match.end()):
                 continue
             day = _read_day(match, order, month_first)
             if day:
@@ -3620,7 +3887,37 @@ def _ends_a_range(text: str, start: int) -> bool:
     """Whether the date at `start` ends a range of days (see DATE_RANGE_START), the number before
     it not that of a numbered title ("Folge 3 - 25.04.2020")."""
     opening = DATE_RANGE_START.search(text, max(0, start - MAX_RANGE_START_CHARS), start)
-    return opening is not None and not NUMBERED_TITLE.search(text, max(0, opening.start() - MAX_TITLE_WORD_CHARS), opening.start())
+    if opening is None:
+        return bool(DAY_MONTH_RANGE_START.search(text, max(0, start - MAX_RANGE_START_CHARS - 3), start)) \
+            or _follows_a_date(text, start)
+    return not NUMBERED_TITLE.search(text, max(0, opening.start() - MAX_TITLE_WORD_CHARS), opening.start())
+
+
+def _follows_a_date(text: str, start: int) -> bool:
+    """Whether a whole date and a join (see RANGE_END_LEAD) come right before `start`: the date
+    there ends a range written with both days whole ("12.03.2024 – 16.04.2024")."""
+    join = RANGE_END_LEAD.search(text, max(0, start - MAX_RANGE_END_LEAD - 8), start)
+    if join is None:
+        return False
+    before = text[max(0, join.start() - MAX_RANGE_START_DATE_CHARS): join.start()]
+    return any(match.end() == len(before) for pattern, _ in _date_patterns(before) for match in pattern.finditer(before))
+
+
+def _starts_a_range(text: str, end: int, month_first: bool) -> bool:
+    """Whether the date ending at `end` is joined to a later one (see RANGE_JOIN)."""
+    join = RANGE_JOIN.match(text, end)
+    if join is None or join.end() == end:
+        return False
+    following = text[join.end(): join.end() + MAX_RANGE_END_LEAD + MAX_DATE_FIELD_CHARS]
+    return bool(parse_date_text(following, month_first, MAX_RANGE_END_LEAD))
+
+
+def _names_another_day(text: str, start: int) -> bool:
+    """Whether the words before the date at `start` make it another day than the page's: a label
+    of another date (see _labelled_otherwise), a validity's, a deadline's or a start's words (see
+    OTHER_DAY_LEAD), a version (see VERSION_LEAD)."""
+    window = text[max(0, start - MAX_OTHER_LABEL_CHARS): start]
+    return _labelled_otherwise(text, start) or bool(OTHER_DAY_LEAD.search(window) or VERSION_LEAD.search(window))
 
 
 def _labelled_otherwise(text: str, start: int) -> bool:

@@ -479,3 +479,151 @@ def test_stand_labels_a_date_on_german_pages_only(lang, expected):
 def test_dates_labelled_as_something_else(box, expected):
     html = labelled_page("", f"<h1>Was ist Freie Software</h1>{box}{LABEL_BODY}")
     assert fa.extract_article(html, "https://example.de/forum/viewtopic").published == expected
+
+
+# --- Pages without a publication date that print other days (see the families in fetch_article's
+# date constants): each case fails without its rule.
+
+def undated_page(header: str = "", after: str = "", head: str = "", lang: str = "de", title: str = "Unser Angebot",
+                 body_class: str = "", footer: str = "") -> str:
+    return (f"<html lang='{lang}'><head><title>{title}</title>{head}</head><body class='{body_class}'><main>"
+            f"<h1>{title}</h1>{header}{LABEL_BODY}{after}</main>{footer}</body></html>")
+
+
+@pytest.mark.parametrize("line, expected", [
+    # a lead's or a notice's sentence names an event's or a closure's day
+    ("<p>Das Sommerkonzert der Chorknaben findet am 15. Juni 2024 um 19 Uhr in der Stadtkirche St. Martin statt.</p>", None),
+    ("<p>Please note: our office is closed on 25 December 2024 and reopens on 2 January 2025 as usual.</p>", None),
+    # a press release's paragraph opening with its date, or a place and its date, stays
+    ("<p>12.03.2024 – Der Gemeinderat hat am Dienstagabend nach langer Debatte den Haushalt beschlossen.</p>", "2024-03-12"),
+    ("<p>Hamburg, 2. November 2021 – Die Stadt hat am Dienstagabend nach langer Debatte den Haushalt beschlossen.</p>", "2021-11-02"),
+    ("<p>Last updated at 11:25am on 07.01.08 Add your view: the council has approved the budget after a long debate</p>", "2008-01-07"),
+])
+def test_a_date_in_a_sentence_under_the_headline_is_not_the_pages(line, expected):
+    assert fa.extract_article(undated_page(line), "https://example.de/angebot").published == expected
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("<p>Unser Sommerfest findet am <strong>Samstag, 15. Juni 2024</strong> ab 14 Uhr auf dem Vereinsgelände statt.</p>", None),
+    ("<p class='meta'>Veröffentlicht am <b>12.03.2024</b> von <a href='/max'>Max Mustermann</a> in Politik, Wirtschaft "
+     "und Gesellschaft</p>", "2024-03-12"),
+    # a credit line's own clause: "with files from" is not the date's sentence
+    ("<p><span>CanWest News Service; with files from Reuters Published: Tuesday, January 08, 2008</span></p>", "2008-01-08"),
+])
+def test_a_date_set_inline_in_a_sentence_is_read_with_the_sentence(line, expected):
+    assert fa.extract_article(undated_page(line), "https://example.de/verein").published == expected
+
+
+@pytest.mark.parametrize("line", [
+    "Angebot gültig bis 31.03.2024", "Lieferbar ab 15.04.2024", "Eintritt ab 01.08.2024 · Bewerbungsfrist: 30.06.2024",
+    "Anmeldeschluss ist der 30.04.2024", "Rates as of March 1, 2024", "Biglietti validi fino al 31 dicembre 2024",
+    "Fecha de inicio: 3 de septiembre de 2024", "Valable jusqu’au 31 décembre 2024", "eingetragen am 12.03.2009",
+    "Latest version: 2.3.1 (12 March 2024)", "Version 24.01 vom 12.02.2024", "2.3.1 — 2024-03-12: fixed a crash",
+    "Kurs: 12.03.2024 – 16.04.2024", "Montag, 3. Juni 2024 – Freitag, 7. Juni 2024", "12.03. – 16.04.2024",
+])
+def test_validity_deadline_start_as_of_version_and_range_days_are_not_the_pages(line):
+    assert fa.extract_article(undated_page(f"<p>{line}</p>"), "https://example.de/angebot").published is None
+
+
+@pytest.mark.parametrize("line", [
+    "<p>Datum: 15.06.2024</p><p>Uhrzeit: 19:00 Uhr</p>", "<p>Date : samedi 15 juin 2024, de 9h à 17h</p>",
+    "<p>Sa 15.06.2024 | 19:00 - 22:00 Uhr</p>", "<p>3 May 2024, 7pm–10pm</p>",
+])
+def test_an_events_date_with_its_hours_is_not_the_pages(line):
+    assert fa.extract_article(undated_page(line), "https://example.de/konzert").published is None
+    # a news agency's box names a place after its date, and a byline its updated time: still the story's
+    box = "<p>Published Date: 09 January 2008 Source: Press Association Location: London</p>"
+    assert fa.extract_article(undated_page(box), "https://example.de/news").published == "2008-01-09"
+    line = "<p>Updated Nov 12 2012 - 2:35pm · Posted Nov 12 2012 - 2:33pm by Chi</p>"
+    assert fa.extract_article(undated_page(line), "https://example.de/news").published == "2012-11-12T14:35:00"
+
+
+def test_the_day_of_the_event_a_page_describes_is_not_the_pages():
+    event = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "MusicEvent",'
+             ' "name": "Summer Gala", "startDate": "2024-06-15T19:00"}</script>')
+    html = undated_page("<p>Saturday, 15 June 2024, 7:00 pm</p>", head=event, lang="en")
+    assert fa.extract_article(html, "https://example.org/whats-on/gala").published is None
+    html = undated_page("<p>1 March 2024</p>", head=event, lang="en")  # a post announcing it: its own day
+    assert fa.extract_article(html, "https://example.org/news/gala-announced").published == "2024-03-01"
+    microdata = (f"<div itemscope itemtype='{SCHEMA}Event'><time itemprop='startDate' datetime='2024-06-15T19:00'>"
+                 "15 June</time></div>")
+    assert fa.extract_article(undated_page(microdata, lang="en"), "https://example.org/whats-on/gala").published is None
+
+
+@pytest.mark.parametrize("box, lang", [
+    ("<p>Start date: 3 September 2024</p>", "en"), ("<p>Date modified: 2024-03-12</p>", "en"),
+    ("<p>Datum der letzten Änderung: 12.03.2024</p>", "de"), ("<p>Zinsen ab 3,49 % (Stand: 01.03.2024)</p>", "de"),
+])
+def test_labels_of_another_day(box, lang):
+    assert fa.extract_article(undated_page(after=box, lang=lang), "https://example.org/kurs").published is None
+
+
+def test_labelled_dates_of_comments_and_of_the_site_footer_are_not_the_pages():
+    comments = ("<div id='comments' class='comments-area'><ol class='comment-list'><li class='comment'>"
+                "<p class='comment-meta'>Posted on March 12, 2024 at 10:03 am</p><p>Thanks!</p></li></ol></div>")
+    html = undated_page(after=comments, lang="en")
+    assert fa.extract_article(html, "https://example.org/guide").published is None
+    # a theme that names a post's own meta line "Comment" still dates the post
+    html = undated_page(after="<div class='Comment'>Published on November 1st, 2012 - 6 Comments</div>", lang="en")
+    assert fa.extract_article(html, "https://example.org/guide").published == "2012-11-01"
+    html = undated_page(footer="<footer id='footer'><p>© Praxis</p><p>Stand: 12.03.2024</p></footer>")
+    assert fa.extract_article(html, "https://example.de/leistungen").published is None
+    html = undated_page(after="<footer class='entry-footer'>Veröffentlicht am 12. März 2024</footer>")
+    assert fa.extract_article(html, "https://example.de/leistungen").published == "2024-03-12"
+
+
+@pytest.mark.parametrize("listing", [
+    # a press list, a timeline, a news box, a guestbook, a category page's teasers
+    "<ul class='press'>" + "".join(f"<li><span class='date'>{day}.03.2024</span> <a href='/p{day}'>Meldung {day}</a></li>"
+                                  for day in (12, 8, 1)) + "</ul>",
+    "<ul class='timeline'>" + "".join(f"<li>{day}.05.2001: Einweihung des Gerätehauses Nummer {day}</li>" for day in (5, 9, 12)) + "</ul>",
+    "<aside><h3>Neuigkeiten</h3>" + "".join(f"<p>{day}.02.2024: Neue Trainingszeiten</p>" for day in (1, 8, 15)) + "</aside>",
+    "".join(f"<div class='gb-entry'><p class='gb-head'>Eintrag von Anna am {day}.03.2024</p><p>Schön!</p></div>" for day in (2, 9, 12)),
+    "".join(f"<article class='post'><h2><a href='/p{day}'>Post {day}</a></h2><div class='entry-meta'>Posted on March {day}, 2024</div>"
+            f"<p>A short teaser of the post.</p></article>" for day in (2, 9, 12)),
+])
+def test_a_listings_dated_entries_are_not_the_pages(listing):
+    assert fa.extract_article(undated_page(listing), "https://example.de/presse").published is None
+
+
+def test_a_post_dated_like_its_comments_and_a_front_page_of_whole_posts_keep_their_dates():
+    # TypePad: the post's "Posted by" line and each comment's are siblings of one class
+    post = (f"<h2>My post</h2>{LABEL_BODY}{LABEL_BODY}<p class='posted'>Posted by Kathy on April 6, 2007 | Permalink</p>"
+            + "".join(f"<p>Comment {n}</p><p class='posted'>Posted by: Reader {n} | Mar 2{n}, 2007 2:0{n}:18 PM</p>" for n in (1, 2, 3)))
+    html = f"<html lang='en'><body><div class='content'><h1>Creating Passionate Users</h1>{post}</div></body></html>"
+    assert fa.extract_article(html, "https://example.org/blog/my-post").published == "2007-04-06"
+    # a blog's front page: date headers over whole posts
+    days = "".join(f"<h2>August {day}, 2004</h2><div class='post'>{LABEL_BODY}{LABEL_BODY}</div>" for day in (29, 17, 10))
+    html = f"<html lang='en'><body><div><h1>Rants and Articles</h1>{days}</div></body></html>"
+    assert fa.extract_article(html, "https://example.org/").published == "2004-08-29"
+
+
+@pytest.mark.parametrize("words", ["latest-news", "news-ticker"])
+def test_a_latest_news_box_is_a_list_of_other_stories(words):
+    box = f"<div class='{words}'><ul><li><time datetime='2024-03-13'>March 13, 2024</time> <a href='/x'>Storm</a></li></ul></div>"
+    html = (f"<html lang='en'><body><h1>Council approves budget</h1>{box}<article><p class='dateline'>March 12, 2024</p>"
+            f"{BODY}</article></body></html>")
+    assert fa.extract_article(html, "https://example.org/news/budget").published == "2024-03-12"
+    # an id that only begins with "latest" (a byline's "latest-article-stats") is not such a box, nor "has-no-ticker"
+    stats = "<div id='latest-article-stats'><span>133 views</span> <span>Posted Nov 7, 2012</span></div>"
+    html = (f"<html lang='en'><body><div class='has-no-ticker'><article><h1>Road test</h1><div class='byline'>{stats}</div>"
+            f"{BODY}</article></div></body></html>")
+    assert fa.extract_article(html, "https://example.org/news/road-test").published == "2012-11-07"
+
+
+def test_readers_reviews_in_json_ld_are_not_the_pages():
+    graph = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
+             '{"@type": "Product", "name": "Garden kneeler"},'
+             '{"@type": "Review", "datePublished": "2023-07-04", "reviewBody": "Sturdy."}]}</script>')
+    assert fa.extract_article(undated_page(head=graph, lang="en"), "https://shop.example.org/p/kneeler").published is None
+    critic = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Review",'
+              ' "datePublished": "2024-03-12", "itemReviewed": {"@type": "Movie", "name": "The Long Summer"}}</script>')
+    assert fa.extract_article(undated_page(head=critic, lang="en"), "https://example.org/the-long-summer").published == "2024-03-12"
+
+
+def test_a_web_page_items_microdata_date_is_not_a_publication_date():
+    html = (f"<html lang='de'><body itemscope itemtype='{SCHEMA}WebPage'><meta itemprop='datePublished' content='2018-05-01'>"
+            f"<main><h1>Alte Obstsorten</h1>{LABEL_BODY}</main></body></html>")
+    assert fa.extract_article(html, "https://example.de/sorten").published is None
+    html = html.replace("WebPage", "Article")
+    assert fa.extract_article(html, "https://example.de/sorten").published == "2018-05-01"
