@@ -2184,11 +2184,6 @@ def link_density(element: lxml.html.HtmlElement, text: str | None = None) -> flo
 # and an event (a concert's or a course's page: its <time itemprop=startDate>).
 OTHER_THINGS_ITEM_TYPES = {"softwareapplication", "mobileapplication", "webapplication", "videogame",
                            "product", "offer", "review", "comment", "usercomments", "event"}
-# The microdata properties of a publication date, and the items describing the web page itself
-# (a theme's <body itemscope itemtype=WebPage>), whose dates are not a publication's.
-MICRODATA_PUBLISHED_PROPS = ("datepublished", "datecreated")
-WEB_PAGE_ITEM_TYPES = {"webpage", "website", "aboutpage", "contactpage", "collectionpage", "itempage", "faqpage",
-                       "searchresultspage", "profilepage", "checkoutpage", "medicalwebpage"}
 # A review whose item is the whole page or article is the page's own (a critic's film review).
 PAGE_ITEM_TYPES = {"webpage", "article", "newsarticle", "blogposting", "reportagenewsarticle", "creativework"}
 
@@ -2231,16 +2226,6 @@ def _item_state(element: Element, states: dict[Element, ItemState]) -> ItemState
     return state
 
 
-def is_web_page_date(element: Element) -> bool:
-    """Whether a microdata publication date is that of a WebPage item (a theme's itemscope on
-    <body>), which, as in JSON-LD (see PAGE_LD_TYPES), every page of a site carries, shops and
-    static pages included."""
-    if (element.get("itemprop") or "").lower() not in MICRODATA_PUBLISHED_PROPS:
-        return False
-    item = next((node for node in element.iterancestors() if "itemscope" in node.attrib), None)
-    return item is not None and _item_type(item) in WEB_PAGE_ITEM_TYPES
-
-
 def extract_meta(root: lxml.html.HtmlElement) -> dict[str, str]:
     """<meta> name/property/itemprop -> content, first occurrence wins; an itemprop of another
     thing's item (a product's, a reader's review's) is not the page's."""
@@ -2249,7 +2234,7 @@ def extract_meta(root: lxml.html.HtmlElement) -> dict[str, str]:
     for element in root.iter("meta"):
         key = element.get("property") or element.get("name") or element.get("itemprop")
         content = element.get("content")
-        if element.get("itemprop") == key and (in_other_things_item(element, states) or is_web_page_date(element)):
+        if element.get("itemprop") == key and in_other_things_item(element, states):
             continue
         if key and content and content.strip():
             meta.setdefault(key.strip().lower(), clean_text(content))
@@ -2992,8 +2977,14 @@ DAY_MONTH_RANGE_START = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.\s?(?:[-–]|bi
 # 2024 to 7 June 2024"), an event's or a course's period.
 RANGE_JOIN = re.compile(r"\s*(?:[-–—]|bis|to|au|al|until)\s*", re.I)
 MAX_RANGE_END_LEAD = 12  # a weekday before the range's last day: "– Freitag, 7. Juni 2024"
+# The weekdays a range's last day may follow, in the languages whose month names are read (only a
+# weekday: "March 3, 2024 – Updated March 4, 2024" is a byline's two dates, not a range).
+RANGE_WEEKDAY = (r"(?:" + "|".join(WEEKDAYS) + r"|\w+tag|mittwoch|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
+                 r"dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|lunedì|martedì|mercoledì|giovedì|"
+                 r"venerdì|sabato|domenica|\w+dag|\w+-feira)\.?,?\s+")
+RANGE_END_WEEKDAY = re.compile(RANGE_WEEKDAY, re.I)
 # The join and weekday before a range's last day, read back from that day.
-RANGE_END_LEAD = re.compile(r"\s*(?:[-–—]|bis|to|au|al|until)\s*(?:[^\W\d]+,?\s+)?$", re.I)
+RANGE_END_LEAD = re.compile(r"\s*(?:[-–—]|bis|to|au|al|until)\s*(?:" + RANGE_WEEKDAY + r")?$", re.I)
 MAX_RANGE_START_DATE_CHARS = 40  # the first day of a range written whole: "Montag, 3. Juni 2024"
 # Family: days that pages print and that are not when the page was written: an offer's or a
 # ticket's validity, a deadline, a course's or a job's start, the day a price or rate is given
@@ -3179,6 +3170,7 @@ NEAREST_HEADING_ABOVE = lxml.etree.XPath(
 MIN_DATED_SIBLINGS = 2
 MAX_LIST_SIBLINGS_READ = 24  # on either side (an entry of a title, a date and an excerpt is three elements)
 MAX_ENTRY_PARTS_READ = 4  # elements like the date's read in each sibling entry
+MAX_ENTRY_ELEMENTS_READ = 100  # elements of a sibling entry searched for them (a teaser has a few dozen)
 MAX_TEASER_CHARS = 700  # a listing's entry: a title, a date, an excerpt of a few lines
 MAX_EMPTY_HEADINGS = 3  # a theme's empty heading or two (an icon's <h3></h3>) between a card's title and its date
 # <time> elements read for a date: the story's own comes early; a page of thousands (an archive
@@ -3294,7 +3286,14 @@ def _is_event_day(page: ParsedPage, found: Found) -> bool:
     if found.source == "url":
         return False
     values = (ld_text(item.get(key)) for item in page.ld_objects if is_event_item(item) for key in EVENT_DATE_KEYS)
-    return any((day := normalize_date(value)) and day[:10] == found.value[:10] for value in values)
+    return any((day := normalize_date(value)) and day[:10] == found.value[:10] and _same_or_no_time(day, found.value)
+               for value in values)
+
+
+def _same_or_no_time(event: str, printed: str) -> bool:
+    """Whether a printed date gives no time, or the event's own: a match report printed at 18:12
+    on the day of a 15:30 kick-off is the report's."""
+    return "T" not in printed or "T" not in event or printed[11:16] == event[11:16]
 
 
 def is_event_item(item: dict) -> bool:
@@ -3623,7 +3622,7 @@ def dated_times(root: Element) -> Iterator[Element]:
 def _microdata_dates(root: Element) -> Iterator[tuple[str | None, str]]:
     microdata = [element for element in attribute_holders(MICRODATA_DATE_XPATH, root) if element.tag != "meta"]
     for element in microdata[:MAX_TIMES_READ]:
-        if in_other_things_item(element) or is_web_page_date(element):
+        if in_other_things_item(element):
             continue
         value = element.get("content") or element.get("datetime") or element.get("title") or text_of(element)
         yield value, "itemprop datePublished" if element.get("itemprop") else "abbr.published"
@@ -3780,7 +3779,22 @@ def _is_teaser(node: Element, entries: set[Element], flat: bool) -> bool:
                 break
             gap += len(short_text_of(sibling, MAX_TEASER_CHARS) or "x" * MAX_TEASER_CHARS) + len(sibling.tail or "")
         gaps.append(gap)
+    if not any(gaps) and not _says_more_than_a_date(node):
+        return False  # dated lines side by side, each a date and a label: a story's header
     return own + max(gaps) < MAX_TEASER_CHARS
+
+
+# A listing's entry says this many words besides its dates (a title: "Neue Trainingszeiten"); a
+# story header's published line ("March 3, 2024") or its "Updated: March 4, 2024" fewer.
+MIN_ENTRY_WORDS = 2
+
+
+def _says_more_than_a_date(node: Element) -> bool:
+    """Whether an element's text holds MIN_ENTRY_WORDS words besides its written dates."""
+    text = fold_whitespace(short_text_of(node, MAX_TEASER_CHARS) or "")
+    for pattern, _ in _date_patterns(text):
+        text = pattern.sub(" ", text)
+    return len(WORD.findall(text)) >= MIN_ENTRY_WORDS
 
 
 def _holds_dated_entry(item: Element, like: Element) -> bool:
@@ -3789,7 +3803,8 @@ def _holds_dated_entry(item: Element, like: Element) -> bool:
     if item.tag == like.tag and item.get("class") == like.get("class"):
         candidates: Iterable[Element] = (item,)
     else:
-        candidates = itertools.islice((node for node in item.iter(like.tag) if node.get("class") == like.get("class")),
+        nodes = itertools.islice(item.iter(), MAX_ENTRY_ELEMENTS_READ)  # (a huge sibling is not walked through)
+        candidates = itertools.islice((node for node in nodes if node.tag == like.tag and node.get("class") == like.get("class")),
                                       MAX_ENTRY_PARTS_READ)
     for node in candidates:
         text = fold_whitespace(short_text_of(node, MAX_DATELINE_CHARS) or "")
@@ -3801,14 +3816,28 @@ def _holds_dated_entry(item: Element, like: Element) -> bool:
 
 def _in_a_sentence(text: str) -> bool:
     """Whether a text's first date comes after a word in lower case, in its own clause, that no
-    dateline has before its date: an event's, a deadline's or a closure's day named in a lead or
-    a notice ("Das Konzert findet am 15. Juni 2024 statt.", "Please note: our office is closed on
-    25 December 2024."), not a press release's "Hamburg, 2. November 2021 – Die Stadt …" or
-    "12.03.2024 – Der …", nor a credit line's "with files from Reuters Published: Tuesday, …"."""
+    dateline has before its date, and the sentence goes on after it the same way or ends there:
+    an event's, a deadline's or a closure's day named in a lead or a notice ("Das Konzert findet
+    am 15. Juni 2024 statt.", "Please note: our office is closed on 25 December 2024."), not a
+    press release's "Hamburg, 2. November 2021 – Die Stadt …" or "12.03.2024 – Der …", a credit
+    line's "with files from Reuters Published: Tuesday, …", nor a long byline's "By Jane Doe and
+    John Roe, staff writers, March 3, 2024 10:05 am"."""
     starts = _date_starts(text)
     if not starts:
         return False
-    clause = CLAUSE_BREAK.split(text[:starts[0]])[-1]
+    if not _has_prose_word(CLAUSE_BREAK.split(text[:starts[0]])[-1]):
+        return False
+    end = max((match.end() for pattern, _ in _date_patterns(text) if (match := pattern.match(text, starts[0]))),
+              default=starts[0])
+    after = text[end:].lstrip()
+    if after.startswith((".", "!", "?")):
+        return True
+    time = TIME_AFTER_DATE.match(after)
+    return _has_prose_word(CLAUSE_BREAK.split(after[time.end() if time else 0:])[0])
+
+
+def _has_prose_word(clause: str) -> bool:
+    """Whether a clause holds a word in lower case that no dateline has around its date."""
     return any(word[0].islower() and word.strip(",.:;|") not in DATELINE_WORDS for word in clause.split())
 
 
@@ -3909,7 +3938,8 @@ def _starts_a_range(text: str, end: int, month_first: bool) -> bool:
     if join is None or join.end() == end:
         return False
     following = text[join.end(): join.end() + MAX_RANGE_END_LEAD + MAX_DATE_FIELD_CHARS]
-    return bool(parse_date_text(following, month_first, MAX_RANGE_END_LEAD))
+    weekday = RANGE_END_WEEKDAY.match(following)
+    return bool(parse_date_text(following, month_first, weekday.end() if weekday else 0))
 
 
 def _names_another_day(text: str, start: int) -> bool:

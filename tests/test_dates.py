@@ -621,9 +621,41 @@ def test_readers_reviews_in_json_ld_are_not_the_pages():
     assert fa.extract_article(undated_page(head=critic, lang="en"), "https://example.org/the-long-summer").published == "2024-03-12"
 
 
-def test_a_web_page_items_microdata_date_is_not_a_publication_date():
+def test_a_body_wide_web_page_items_microdata_date_is_still_read():
+    # themes put the post's own date on the <body>'s WebPage item, as others put it on an Article
     html = (f"<html lang='de'><body itemscope itemtype='{SCHEMA}WebPage'><meta itemprop='datePublished' content='2018-05-01'>"
             f"<main><h1>Alte Obstsorten</h1>{LABEL_BODY}</main></body></html>")
-    assert fa.extract_article(html, "https://example.de/sorten").published is None
-    html = html.replace("WebPage", "Article")
     assert fa.extract_article(html, "https://example.de/sorten").published == "2018-05-01"
+
+
+def test_a_match_report_printed_after_kick_off_keeps_its_date():
+    ld = '<script type="application/ld+json">{"@type": "SportsEvent", "name": "Derby", "startDate": "2024-03-03T15:30+01:00"}</script>'
+    html = labelled_page(ld, f"<h1>Derbysieg in letzter Minute</h1><p>Von Hans Müller, 03.03.2024, 18:12 Uhr</p>{LABEL_BODY}")
+    assert fa.extract_article(html, "https://example.de/sport/derby").published == "2024-03-03T18:12:00"
+
+
+EN_PROSE = "<p>" + "The story goes on with enough words to be read as its body text, and then some more. " * 4 + "</p>"
+
+
+@pytest.mark.parametrize("line, expected", [
+    # a published and an updated date joined by a dash are a byline's, not a range
+    ("<p>Published March 3, 2024 - Updated March 4, 2024</p>", "2024-03-03"),
+    ("<p>March 3, 2024 – Updated: March 4, 2024</p>", "2024-03-03"),
+    ("<p>3 marzo 2024 - Aggiornato 4 marzo 2024</p>", "2024-03-03"),
+    # long bylines with conjunctions and roles before the date are no sentence
+    ("<div class='byline'>By <a>Jane Doe</a>, Senior Reporter and <a>John Roe</a>, Washington Correspondent "
+     "<span>March 3, 2024</span></div>", "2024-03-03"),
+    ("<p>By John Smith and Jane Doe, staff writers for the Daily Planet newspaper, March 3, 2024 10:05 am</p>",
+     "2024-03-03T10:05:00"),
+    # a lead's sentence still names an event's day, not the page's
+    ("<p>The council said on Monday that the bridge will reopen on March 10, 2024 after repairs to two girders.</p>", None),
+])
+def test_bylines_and_leads_after_the_headline(line, expected):
+    html = f"<html lang='en'><body><article><h1>Some headline of the story here</h1>{line}{EN_PROSE}{EN_PROSE}</article></body></html>"
+    assert fa.extract_article(html, "https://example.com/news/story").published == expected
+
+
+def test_a_story_headers_dated_lines_are_no_listing():
+    meta = "<ul class='post-meta'><li>March 3, 2024</li><li>Updated: March 4, 2024</li><li>Last reviewed: March 5, 2024</li></ul>"
+    html = f"<html lang='en'><body><article><h1>Some headline of the story here</h1>{meta}{EN_PROSE}{EN_PROSE}</article></body></html>"
+    assert fa.extract_article(html, "https://example.com/news/story").published == "2024-03-03"
