@@ -3784,17 +3784,18 @@ def _is_teaser(node: Element, entries: set[Element], flat: bool) -> bool:
     return own + max(gaps) < MAX_TEASER_CHARS
 
 
-# A listing's entry says this many words besides its dates (a title: "Neue Trainingszeiten"); a
-# story header's published line ("March 3, 2024") or its "Updated: March 4, 2024" fewer.
-MIN_ENTRY_WORDS = 2
-
-
 def _says_more_than_a_date(node: Element) -> bool:
-    """Whether an element's text holds MIN_ENTRY_WORDS words besides its written dates."""
+    """Whether an element's text goes on after its first date with words of its own: a listing
+    entry's title ("12.03.2024: Jahreshauptversammlung"), not a story header's dated line, whose
+    words are a label before the date ("March 3, 2024", "Updated: March 4, 2024")."""
     text = fold_whitespace(short_text_of(node, MAX_TEASER_CHARS) or "")
-    for pattern, _ in _date_patterns(text):
-        text = pattern.sub(" ", text)
-    return len(WORD.findall(text)) >= MIN_ENTRY_WORDS
+    starts = _date_starts(text)
+    if not starts:
+        return True
+    after = text[starts[0]:]
+    for pattern, _ in _date_patterns(after):
+        after = pattern.sub(" ", after)
+    return bool(WORD.search(after))
 
 
 def _holds_dated_entry(item: Element, like: Element) -> bool:

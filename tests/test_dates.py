@@ -578,6 +578,7 @@ def test_labelled_dates_of_comments_and_of_the_site_footer_are_not_the_pages():
                                   for day in (12, 8, 1)) + "</ul>",
     "<ul class='timeline'>" + "".join(f"<li>{day}.05.2001: Einweihung des Gerätehauses Nummer {day}</li>" for day in (5, 9, 12)) + "</ul>",
     "<aside><h3>Neuigkeiten</h3>" + "".join(f"<p>{day}.02.2024: Neue Trainingszeiten</p>" for day in (1, 8, 15)) + "</aside>",
+    "<aside><h3>Neuigkeiten</h3>" + "".join(f"<p>{day}.02.2024: Jahreshauptversammlung</p>" for day in (1, 8, 15)) + "</aside>",
     "".join(f"<div class='gb-entry'><p class='gb-head'>Eintrag von Anna am {day}.03.2024</p><p>Schön!</p></div>" for day in (2, 9, 12)),
     "".join(f"<article class='post'><h2><a href='/p{day}'>Post {day}</a></h2><div class='entry-meta'>Posted on March {day}, 2024</div>"
             f"<p>A short teaser of the post.</p></article>" for day in (2, 9, 12)),
