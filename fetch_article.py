@@ -339,7 +339,7 @@ NEVER_CONTENT_XPATH = lxml.etree.XPath("//@class[" + " or ".join(f"contains(., '
 HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
 HIDDEN_XPATH = lxml.etree.XPath("//@style[contains(., 'none') or contains(., 'hidden')] | //@hidden")
 # (Dialogs are sought only on pages that hold one: a search by tag walks every element.)
-HIDDEN_OR_DIALOG_XPATH = lxml.etree.XPath(HIDDEN_XPATH.path + " | //dialog[not(@open)]")
+CLOSED_DIALOG_BYTES = re.compile(rb"<dialog", re.I)
 # Real class and id attributes run under a few hundred characters.
 MAX_HINT_CHARS = 500
 # Elements never part of an article's text.
@@ -366,14 +366,13 @@ LINE_ENDING_TAGS = BLOCK_TAGS | {"tr", "td", "th", "dt", "dd", "caption", "figca
 # A paragraph this short is a label or a widget, not prose (readability-lxml uses 25 too).
 MIN_PARAGRAPH_CHARS = 25
 # What score_containers reads as paragraphs: each scores for its parent and grandparent.
-# (Family: a FAQ, glossary or thread written as a definition list, each answer or reply in a <dd>
-# with no paragraph inside: a <dd> scores as <pre> does.)
-SCORED_TAGS = ("p", "pre", "td", "li", "div", "section", "article", "main", "span", "font", "center", "dd")
+SCORED_TAGS = ("p", "pre", "td", "li", "div", "section", "article", "main", "span", "font", "center")
 # Family: text written straight into <body> (hand-written pages and old CMS exports: lines between
-# <br>s, <font>- or <center>-wrapped text with no block around it): what <body> holds beside its
-# blocks scores for <body> itself, as a block's inline text does, once it is a story's worth of
-# prose (see is_loose_story): less is a stray line or an error message, and a file that is no
-# HTML at all (a binary one decoded as text) lands there too.
+# <br>s, <font>- or <center>-wrapped text with no block around it): where nothing else scores,
+# what <body> holds beside its blocks scores for <body> itself, as a block's inline text does,
+# once it is a story's worth of prose (see is_loose_story): less is a stray line or an error
+# message, and a file that is no HTML at all (a binary one decoded as text) lands there too.
+# (Read on every page, a copyright text loose in <body> joined a short story.)
 SELF_SCORED_TAGS = ("body",)
 # Prose is mostly word characters (about four fifths in English; in Arabic or Chinese too); bytes
 # of a binary file read as text are mostly not.
@@ -1752,7 +1751,7 @@ def extract_story(page: ParsedPage, known: TemplateFinds) -> Story:
     headline_el = headline.element if headline else None
     deck = known.deck or extract_deck(page, headline_el)
     authors = known.authors or extract_authors(page)
-    containers: Iterable[Found | None] = [known.body] if known.body else find_body_containers(page.root, headline)
+    containers: Iterable[Found | None] = [known.body] if known.body else find_body_containers(page.root, headline, has_stray_end_tags(page.data))
     # The best container first; the next ones only when it holds no body text once the page's
     # furniture is left out (blogs whose comment list outscores the post). With no candidate at
     # all, a JSON-LD articleBody may still stand in.
@@ -1979,8 +1978,9 @@ def drop_never_content(root: lxml.html.HtmlElement, data: bytes = b"") -> None:
         elif noscript.getparent() is not None:
             noscript.drop_tree()
     forms = list(root.iter("form"))
-    search = HIDDEN_OR_DIALOG_XPATH if not data or b"<dialog" in data else HIDDEN_XPATH
-    hidden = [element for element in attribute_holders(search, root) if _is_hidden(element)]
+    # (Dialogs apart: libxml2 sorts a union of attributes and elements in time quadratic in its size.)
+    dialogs = root.iter("dialog") if not data or CLOSED_DIALOG_BYTES.search(data) else ()
+    hidden = [element for element in dict.fromkeys([*attribute_holders(HIDDEN_XPATH, root), *dialogs]) if _is_hidden(element)]
     # The page's length is read once (a page may hold thousands of forms), and only when an
     # element long enough to hold half of it asks.
     page_chars = functools.cache(lambda: len(text_of(root)))
@@ -2135,9 +2135,9 @@ def class_and_id(element: lxml.html.HtmlElement) -> str:
 
 
 # ARIA roles of page furniture, read where a block has no class or id to tell: menus and side
-# boxes, and (family: a cookie, sign-up or "breaking news" box inside the story's block with no
-# class of its own) dialogs and alerts, which Mozilla Readability leaves out too.
-FURNITURE_ROLES = ("navigation", "complementary", "dialog", "alertdialog", "alert")
+# boxes, and (family: a cookie or sign-up box inside the story's block with no class of its own)
+# dialogs, which Mozilla Readability leaves out too. (Not "alert": a live story's update box.)
+FURNITURE_ROLES = ("navigation", "complementary", "dialog", "alertdialog")
 # Elements whose classes are page-wide flags, not a part's name: "simpleExtendedByline-on",
 # "offcanvas-sidebar-mobile", "single-post" on <html> and <body> say nothing of what they hold.
 PAGE_WIDE_TAGS = ("body", "html")
@@ -2679,33 +2679,48 @@ def _reader_text(root: Element) -> str:
 # Co-writers' marked names stand in one byline: the block holding the first name and the next
 # meets it this many levels up at most (a > address > div.content > div.byline > div.bylines).
 CO_WRITER_LEVELS = 4
+MAX_CO_WRITERS = 10  # a byline's co-writers, at most (a page of 20,000 marked links is not read on from each)
 
 
 def _marked_bylines(root: Element) -> Iterator[Found]:
     """The names marked rel=author or itemprop=author, each marked element in turn, with the
     co-writers marked after it in the same byline (see _co_writers)."""
     holders = attribute_holders(AUTHOR_MARKUP_XPATH, root)
+    block_texts: dict[Element, str | None] = {}  # a block's text read once, however many names it holds
     for index, element in enumerate(holders):
         names = split_byline(_marked_name(element))
-        yield Found(dedupe([*names, *_co_writers(element, holders[index + 1:])]) if names else names,
+        yield Found(dedupe([*names, *_co_writers(element, holders[index + 1:index + 1 + MAX_CO_WRITERS], block_texts)]) if names else names,
                     "rel/itemprop author", element)
 
 
-def _co_writers(first: Element, later: list[Element]) -> list[str]:
+def _co_writers(first: Element, later: list[Element], block_texts: dict[Element, str | None]) -> list[str]:
     """The full names marked after `first` in one byline with it: "By <a>Jane Doe</a> and <a>John
-    Roe</a>", or one block per writer with nothing else between them."""
+    Roe</a>", or one block per writer with nothing else between them. A mark inside one already
+    read (schema.org's itemprop=author around a rel=author link) names the same writer; a link
+    to the same page, or one naming a role or an earlier writer again ("View All Posts",
+    "Follow Jane Doe"), is no co-writer."""
     ancestors = list(itertools.islice(first.iterancestors(), CO_WRITER_LEVELS))
+    taken = [first]
     names: list[str] = []
     texts = [_marked_name(first)]
-    for element in later:
+    for index, element in enumerate(later):
+        if any(ancestor in taken for ancestor in element.iterancestors()):
+            continue
         text = _marked_name(element)
         block = next((ancestor for ancestor in itertools.islice(element.iterancestors(), CO_WRITER_LEVELS)
                       if ancestor in ancestors), None)
         written = split_byline(text)
-        if block is None or not written or not all(map(looks_like_full_name, written)):
+        if block is None or not written or not all(map(looks_like_full_name, written)) or BYLINE_ROLE.search(text) \
+                or any(earlier in text for earlier in texts) \
+                or (element.get("href") and element.get("href") in {mark.get("href") for mark in taken}):
             break
         texts.append(text)
-        if not _only_joins_names(short_text_of(block, MAX_BYLINE_CHARS), texts):
+        taken.append(element)
+        if block not in block_texts:
+            block_texts[block] = short_text_of(block, MAX_BYLINE_CHARS)
+        # (the names marked further on in the block are read in their turn)
+        further = [_marked_name(mark) for mark in later[index + 1:] if block in mark.iterancestors()]
+        if not _only_joins_names(block_texts[block], [*texts, *further]):
             break
         names += written
     return names
@@ -2732,9 +2747,17 @@ def _with_co_writers(found: Found, root: Element) -> Found:
     if found.source != "json-ld author":
         return found
     marked = next((group for group in _marked_bylines(root) if group.value), None)
-    if marked and {name.casefold() for name in found.value} < {name.casefold() for name in marked.value}:
+    if marked and {name.casefold() for name in found.value} < {name.casefold() for name in marked.value} \
+            and _after_headline(marked.element, root) and _outside_other_stories(marked.element):
         return marked
     return found
+
+
+def _after_headline(element: Element, root: Element) -> bool:
+    """Whether an element comes after the page's headline: a byline does; a site menu of
+    columnists above it does not."""
+    headline = _headline_element(root, None)
+    return headline is not None and next(node for node in root.iter() if node is headline or node is element) is headline
 
 
 def _class_bylines(root: Element) -> Iterator[Found]:
@@ -2968,7 +2991,7 @@ MAX_RANGE_START_CHARS = 8  # "09. bis " before the day that ends the range
 OTHER_DATE_LABEL = re.compile(r"(?<!\w)(?:registriert(?:\s+seit)?|registered(?:\s+on)?|joined(?:\s+on)?|member\s+since|"
                               r"mitglied\s+seit|dabei\s+seit|angemeldet\s+seit|inscrit(?:e)?(?:\s+le)?|membre\s+depuis|"
                               r"registrado(?:\s+el)?|miembro\s+desde|iscritto(?:\s+il)?|lid\s+sinds|geregistreerd(?:\s+op)?|"
-                              r"(?<!press\s)release(?:\s+date)?|erscheinungs(?:datum|termin)|date\s+de\s+sortie|fecha\s+de\s+lanzamiento|"
+                              r"(?<!press\s)(?<!news\s)(?<!media\s)(?<!immediate\s)(?<!-)release(?:\s+date)?|erscheinungs(?:datum|termin)|date\s+de\s+sortie|fecha\s+de\s+lanzamiento|"
                               r"data\s+di\s+uscita)\s*:?\s*(?:\w{2,10},?\s+)?$", re.I)
 MAX_OTHER_LABEL_CHARS = 40  # "Registered on: Monday, ", "Latest version: 2.3.1 (" before the day
 # "12.03. – 16.04.2024": a day and month whose year the range's end gives.
@@ -3385,13 +3408,16 @@ def _dateline_after(headline_el: Element, month_first: bool) -> str | None:
     """The first date after the headline, within a few lines, that stands in a line of its own
     or a short byline ("01.04.2023, 12:00 Uhr", "Von X | Aktualisiert am 06. Mär. 2023"), not
     in the lead's sentences, where the dates of the events reported are."""
-    label = ""
+    label, read = "", 0
     for text, holder in _texts_after(headline_el, NEAR_HEADLINE_DATELINE_CHARS):
         line = text.strip()
+        below = read >= NEAR_HEADLINE_AFTER_CHARS  # below a standfirst: only a line opening with its day and time
+        read += len(text)
         if line and len(line) <= MAX_DATE_FIELD_CHARS and not line.endswith("."):  # not a sentence
-            iso = parse_date_text(line, month_first, MAX_DATELINE_LEAD)
-            if iso and not OTHER_DATE_LABEL.search(label) and not _dates_another_item(holder, headline_el):
-                return iso  # (the label in an element of its own; not a listing's entry)
+            iso = parse_date_text(line, month_first, 0 if below else MAX_DATELINE_LEAD)
+            if iso and (not below or "T" in iso) and not OTHER_DATE_LABEL.search(label) \
+                    and not _dates_another_item(holder, headline_el):
+                return iso  # (a label in an element of its own is read with the date after it; not a listing's entry)
         label = line or label
     return None
 
@@ -3497,6 +3523,10 @@ def opening_date(opening: str, month_first: bool = False) -> Found | None:
     it ("01.02.2022 Der Arbeitsmarkt …", "March 3, 2021 – The council …")."""
     iso = parse_date_text(opening[:MAX_DATELINE_CHARS], month_first, max_start=0)
     return Found(iso, "date opening the story") if iso else None
+# A picture's caption dates the picture ("Archivbild vom 12.01.2019"), never the story.
+CAPTION_TAGS = ("figure", "figcaption")
+
+
 
 
 def classed_date(root: Element, month_first: bool = False, anchor: Element | None = None) -> Found | None:
@@ -3672,7 +3702,7 @@ def story_texts(element: Element) -> Iterator[tuple[str, Element]]:
     walker = lxml.etree.iterwalk(element, events=("start", "end"))
     for event, node in walker:
         if event == "start":
-            if is_other_stories_list(node):
+            if is_other_stories_list(node) or node.tag in CAPTION_TAGS:
                 walker.skip_subtree()  # (and no "end" for it: its tail is read here)
                 if node is not element and node.tail:
                     yield node.tail, node.getparent()
@@ -4190,7 +4220,7 @@ def extract_source_note(page: ParsedPage, region: Element | None) -> Found | Non
 ITEMPROP_XPATH = lxml.etree.XPath("//@itemprop")
 
 
-def find_body_containers(root: Element, headline: Found | None = None) -> Iterator[Found | None]:
+def find_body_containers(root: Element, headline: Found | None = None, stray_ends: bool = True) -> Iterator[Found | None]:
     """Candidates for the elements holding the body, best first, each in page order: the one
     the site marks as the article body, else the best-scoring blocks (their scores weighed by
     their class hints), each with the parts of the story split from it (see body_parts), after
@@ -4222,9 +4252,9 @@ def find_body_containers(root: Element, headline: Found | None = None) -> Iterat
         elif top_weight == FURNITURE_WEIGHT and _in_comments(ranked[0]):  # a reader's long comment won
             holder = _leader_holding_headline(root, headline, ranked, furniture)
             if holder is not None:
-                yield _scored_container(holder, scores)
+                yield _scored_container(holder, scores, stray_ends)
     for best in ranked[:BODY_CONTAINERS_TRIED]:
-        yield _scored_container(best, scores)
+        yield _scored_container(best, scores, stray_ends)
 
 
 def _ranked_by_weighed_score(leaders: list[Element], scores: dict[Element, float],
@@ -4314,8 +4344,9 @@ def _post_around_headline(root: Element, headline: Found | None, leader: Element
     return post if _letters(text_content(post)) > _letters(text_content(heading)) else None
 
 
-# Class words of readers' comments and their thread.
-COMMENT_CLASS = re.compile(r"comment|respon[sd]|repl(?:y|ies)|discuss", re.I)
+# Class words of readers' comments and their thread, as BOILERPLATE_HINTS names them (and
+# WordPress's #respond form; not "responsive").
+COMMENT_CLASS = re.compile(r"comment|(?<![a-z])(?:respond|responses|repl(?:y|ies)|discussion)(?![a-z])", re.I)
 
 
 def _in_comments(element: Element) -> bool:
@@ -4360,14 +4391,14 @@ def _headline_heading(root: Element, headline: Found | None) -> Element | None:
     return element if element is not None and element.tag in HEADING_TAGS else None
 
 
-def _scored_container(best: Element, scores: dict[Element, float]) -> Found:
-    parts = body_parts(best, scores)
+def _scored_container(best: Element, scores: dict[Element, float], stray_ends: bool = True) -> Found:
+    parts = body_parts(best, scores, stray_ends)
     first_class = _first_class(best)
     source = f"scored <{best.tag}{'.' + first_class if first_class else ''}>" + (f" and {len(parts) - 1} more" if len(parts) > 1 else "")
     return Found(parts, source, common_ancestor(parts))
 
 
-def body_parts(best: Element, scores: dict[Element, float]) -> tuple[Element, ...]:
+def body_parts(best: Element, scores: dict[Element, float], stray_ends: bool = True) -> tuple[Element, ...]:
     """The best block, and the blocks that continue the story beside it: siblings that score
     well or are prose paragraphs themselves (readability's step), and, within the article,
     blocks of the same tag and class, since sites such as Wired cut one story into chunks
@@ -4385,10 +4416,18 @@ def body_parts(best: Element, scores: dict[Element, float]) -> tuple[Element, ..
     parts += [element for element in _same_class_chunks(best, parent, scores) if element not in parts]
     parts += [element for element in _table_cell_chunks(best, scores) if element not in parts]
     parts += [element for element in _twin_posts(best, scores, threshold) if element not in parts]
-    parts += [element for element in _paragraphs_after_closed_wrappers(best, scores, threshold)
-              if element not in parts]
+    if stray_ends:
+        parts += [element for element in _paragraphs_after_closed_wrappers(best, scores, threshold)
+                  if element not in parts]
     parts = [part for part in parts if part is best or not _is_comment_thread(part)]
     return _outermost_in_page_order(_without_copies_of(best, parts), best)
+
+
+def has_stray_end_tags(data: bytes) -> bool:
+    """Whether a page closes more <div>s than it opens: the sign of the stray end tags
+    _paragraphs_after_closed_wrappers reads past (one pass over the bytes each)."""
+    lowered = data.lower()
+    return lowered.count(b"</div") > lowered.count(b"<div")
 
 
 # Stray end tags close two or three wrappers around a story at most (an embed's unmatched </div>s).
@@ -4416,6 +4455,17 @@ def _paragraphs_after_closed_wrappers(best: Element, scores: dict[Element, float
 # A heading that is the name of a comment thread, whole: "COMMENTS", "3 Comments:", "12 Responses
 # to “…”", "Leave a reply" (not a story's section that begins with the word, "Responses to the crisis").
 COMMENTS_HEADING = re.compile(r"(?:\d+\s+)?(?:comments?|responses?|replies)(?:\s+to\s+[\"“'‘].*)?:?|leave a (?:comment|reply)", re.I)
+
+
+# A thread's heading inside the story's block counts its comments or asks for one ("3 Comments",
+# "11 Responses to “…”", "Leave a reply"): a story's own section may be headed "Responses" or "Comments".
+COUNTED_COMMENTS_HEADING = re.compile(r"\d+\s+(?:comments?|responses?|replies)\b|leave a (?:comment|reply)", re.I)
+
+
+def _is_comment_thread_inside(block: Element) -> bool:
+    """Family: an unclassed comment thread inside the story's block (HTML5 themes' <section>
+    headed "3 Comments"): a comment thread (see _is_comment_thread) whose heading counts its comments."""
+    return _is_comment_thread(block) and bool(COUNTED_COMMENTS_HEADING.match(text_of(next(block.iterchildren("*")))))
 
 
 def _is_comment_thread(part: Element) -> bool:
@@ -4612,8 +4662,9 @@ def _repeated_record_list(best: Element) -> Element | None:
 
 def _outermost_in_page_order(parts: list[Element], best: Element) -> tuple[Element, ...]:
     """The parts in page order, leaving out any that another part holds."""
+    wanted = set(parts)
     order = {element: index for index, element in enumerate(best.getroottree().getroot().iter())
-             if element in parts} if len(parts) > 1 else {best: 0}
+             if element in wanted} if len(parts) > 1 else {best: 0}
     ordered = sorted(order, key=lambda element: order[element])
     return tuple(e for e in ordered if not any(a in order for a in e.iterancestors()))
 
@@ -4666,11 +4717,13 @@ class TextReading(NamedTuple):
     closed_wrappers: tuple[str, ...]
 
 
-STRICT_READING = TextReading((*SCORED_TAGS, *SELF_SCORED_TAGS), INLINE_WRAPPERS)
+STRICT_READING = TextReading(SCORED_TAGS, INLINE_WRAPPERS)
 # Family: a page where no paragraph scores at all, laid out the 1990s' way: its whole text in
-# FrontPage's indenting <blockquote>, or in a <font> beside the heading inside a <center>. Read
-# again with those scored (only when nothing scored: on other pages they outscore their story).
-LOOSE_READING = TextReading((*STRICT_READING.tags, "blockquote"), ())
+# FrontPage's indenting <blockquote>, in a <font> beside the heading inside a <center>, straight
+# in <body> (SELF_SCORED_TAGS), or a FAQ's or glossary's answers in <dd>s with no paragraph inside.
+# Read again with those scored (only when nothing scored: on other pages they outscore their
+# story, as a fact box's <dl> does).
+LOOSE_READING = TextReading((*STRICT_READING.tags, "blockquote", "dd", *SELF_SCORED_TAGS), ())
 
 
 def score_containers(root: Element, reading: TextReading = STRICT_READING) -> dict[Element, float]:
@@ -4821,7 +4874,7 @@ def iter_body_blocks(container: Element, skip: set[Element], quote: Block | None
             continue
         yield from run.flush(kind, attribution)
         if child not in skip and tag != "br" and tag not in NON_TEXT_TAGS and not is_boilerplate(child) \
-                and not _is_comment_thread(child):  # (a thread inside the story's block, see there)
+                and not _is_comment_thread_inside(child):
             yield from _blocks_of(child, skip, kind, attribution, quote)
         run.add(child.tail)
     yield from run.flush(kind, attribution)

@@ -16,7 +16,10 @@ elements each a classed date, hidden, an author link and a microdata date (libxm
 "//@attribute/.." results, quadratic in their number), 50,000 microdata <meta>s under 250
 nested items (each placed among its items by climbing them all), 20,000 headings before 20
 dates, or 40,000 before 20 dates under empty headings (each date's card heading sought above
-it), and 50,000 paragraphs before a sidebar of labelled dates (each label placed in the page).
+it), 50,000 paragraphs before a sidebar of labelled dates (each label placed in the page), a
+<dialog> beside 20,000 hidden elements (libxml2's sorting of a union of elements and attributes),
+50,000 paragraphs after stray end tags (each part placed in page order) and 20,000 author links
+naming a company (each link's co-writers sought).
 tests/test_faults.py runs the same pages through the command line with a generous ceiling; this
 prints the real times.
 """
@@ -98,6 +101,14 @@ HOSTILE_PAGES = {
         body="<div>" + "<p>y</p>" * 50_000 + "<div class='sidebar'>" + "<p>Datum: 01.01.2020</p>" * 25 + "</div></div>").encode(),
     "JSON-LD of 100,000 unclosed comments": lambda: PAGE.format(
         body='<script type="application/ld+json">' + "/*x" * 100_000 + "</script>").encode(),
+    "a <dialog> and 20,000 hidden elements": lambda: PAGE.format(
+        body="<dialog>z</dialog>" + "<div hidden>y</div>" * 20_000).encode(),
+    "stray end tags, then 50,000 paragraphs": lambda: (
+        "<html><body><div id='page'><div class='story'><h1>A hostile page</h1>"
+        + "<p>One ordinary sentence of prose, long enough to be a paragraph of the story.</p>" * 9
+        + "</div></div></div>" + "<p>Ok.</p>" * 50_000 + "</body></html>").encode(),
+    "20,000 author links naming a company": lambda: PAGE.format(
+        body="<p><a rel='author' href='/a'>Acme GmbH</a></p>" * 20_000).encode(),
 }
 
 

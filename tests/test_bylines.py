@@ -148,3 +148,21 @@ def test_marked_byline_naming_more_writers_than_the_json_ld():
     html = (f"<html><head><script type='application/ld+json'>{ld}</script></head><body><article>"
             f"<h1>Rain falls on the town</h1>{byline}{CO_BODY}</article></body></html>")
     assert fa.extract_article(html, "https://example.org/news/story").authors == ("Ingrid Treborg", "Marlene Holm")
+
+
+@pytest.mark.parametrize("second, href", [
+    ("View All Posts", "/a"),  # the writer's page again
+    ("Follow Ingrid Treborg", "/a/follow"), ("Senior Political Correspondent", "/a/bio"),
+])
+def test_a_profile_or_role_link_beside_the_writer_is_no_co_writer(second, href):
+    byline = f"By <a rel='author' href='/a'>Ingrid Treborg</a> | <a rel='author' href='{href}'>{second}</a>"
+    html = f"<html><body><article><h1>Rain falls on the town</h1><div>{byline}</div>{CO_BODY}</article></body></html>"
+    assert fa.extract_article(html, "https://example.org/news/story").authors == ("Ingrid Treborg",)
+
+
+def test_three_co_writers_and_nested_marks():
+    byline = ("By <span itemprop='author'><a rel='author' href='/a'>Ingrid Treborg</a></span>, "
+              "<span itemprop='author'><a rel='author' href='/b'>Marlene Holm</a></span> and "
+              "<span itemprop='author'><a rel='author' href='/c'>Jonas Berg</a></span>")
+    html = f"<html><body><article><h1>Rain falls on the town</h1><div>{byline}</div>{CO_BODY}</article></body></html>"
+    assert fa.extract_article(html, "https://example.org/news/story").authors == ("Ingrid Treborg", "Marlene Holm", "Jonas Berg")

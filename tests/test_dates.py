@@ -660,3 +660,19 @@ def test_a_story_headers_dated_lines_are_no_listing():
     meta = "<ul class='post-meta'><li>March 3, 2024</li><li>Updated: March 4, 2024</li><li>Last reviewed: March 5, 2024</li></ul>"
     html = f"<html lang='en'><body><article><h1>Some headline of the story here</h1>{meta}{EN_PROSE}{EN_PROSE}</article></body></html>"
     assert fa.extract_article(html, "https://example.com/news/story").published == "2024-03-03"
+
+
+def test_an_event_line_below_a_standfirst_or_a_captions_date_does_not_date_the_story():
+    teaser = "<p>" + "Das Festival beginnt bald mit einem großen Programm, vielen Gästen und Konzerten in der ganzen Stadt. " * 4 + "</p>"
+    head = '<meta property="article:published_time" content="2023-03-01T08:00:00+01:00">'
+    html = labelled_page(head, f"<h1>Das Festival kommt</h1>{teaser}<p><b>Eröffnungskonzert: 15.04.2023, 20 Uhr</b></p>{LABEL_BODY}")
+    assert fa.extract_article(html, "https://example.de/kultur/festival").published == "2023-03-01T08:00:00+01:00"
+    caption = "<figure><img src='/a.jpg'><figcaption>Archivbild vom 12.01.2019</figcaption></figure>"
+    html = labelled_page('<meta name="date" content="2023-03-01">', f"<h1>Das Festival kommt</h1>{caption}{LABEL_BODY}")
+    assert fa.extract_article(html, "https://example.de/kultur/festival").published == "2023-03-01"
+
+
+@pytest.mark.parametrize("line", ["<p>FOR IMMEDIATE RELEASE</p><p>March 3, 2023</p>", "<div>News release: March 3, 2023</div>"])
+def test_a_press_releases_date_is_its_own(line):
+    html = f"<html lang='en'><body><article><h1>Some headline of the story here</h1>{line}{EN_PROSE}{EN_PROSE}</article></body></html>"
+    assert fa.extract_article(html, "https://example.com/news/story").published == "2023-03-03"
