@@ -2710,9 +2710,7 @@ def _co_writers(first: Element, later: list[Element], block_texts: dict[Element,
         block = next((ancestor for ancestor in itertools.islice(element.iterancestors(), CO_WRITER_LEVELS)
                       if ancestor in ancestors), None)
         written = split_byline(text)
-        if block is None or not written or not all(map(looks_like_full_name, written)) or BYLINE_ROLE.search(text) \
-                or any(earlier in text for earlier in texts) \
-                or (element.get("href") and element.get("href") in {mark.get("href") for mark in taken}):
+        if block is None or not _names_another_writer(element, text, written, texts, taken):
             break
         texts.append(text)
         taken.append(element)
@@ -2724,6 +2722,15 @@ def _co_writers(first: Element, later: list[Element], block_texts: dict[Element,
             break
         names += written
     return names
+
+
+def _names_another_writer(mark: Element, text: str, written: tuple[str, ...], earlier: list[str], taken: list[Element]) -> bool:
+    """Whether a mark after a writer's names another writer: full names (see looks_like_full_name),
+    no role ("Senior Political Correspondent"), no earlier name again ("Follow Jane Doe"), and no
+    link to a page an earlier mark links to ("View All Posts")."""
+    href = mark.get("href")
+    return bool(written) and all(map(looks_like_full_name, written)) and not BYLINE_ROLE.search(text) \
+        and not any(name in text for name in earlier) and not (href and href in {other.get("href") for other in taken})
 
 
 def _only_joins_names(text: str | None, names: list[str]) -> bool:
