@@ -1751,7 +1751,7 @@ def extract_story(page: ParsedPage, known: TemplateFinds) -> Story:
     headline_el = headline.element if headline else None
     deck = known.deck or extract_deck(page, headline_el)
     authors = known.authors or extract_authors(page)
-    containers: Iterable[Found | None] = [known.body] if known.body else find_body_containers(page.root, headline, has_stray_end_tags(page.data))
+    containers: Iterable[Found | None] = [known.body] if known.body else find_body_containers(page.root, headline, functools.cache(lambda: has_stray_end_tags(page.data)))
     # The best container first; the next ones only when it holds no body text once the page's
     # furniture is left out (blogs whose comment list outscores the post). With no candidate at
     # all, a JSON-LD articleBody may still stand in.
@@ -4227,7 +4227,8 @@ def extract_source_note(page: ParsedPage, region: Element | None) -> Found | Non
 ITEMPROP_XPATH = lxml.etree.XPath("//@itemprop")
 
 
-def find_body_containers(root: Element, headline: Found | None = None, stray_ends: bool = True) -> Iterator[Found | None]:
+def find_body_containers(root: Element, headline: Found | None = None,
+                         stray_ends: Callable[[], bool] = lambda: True) -> Iterator[Found | None]:
     """Candidates for the elements holding the body, best first, each in page order: the one
     the site marks as the article body, else the best-scoring blocks (their scores weighed by
     their class hints), each with the parts of the story split from it (see body_parts), after
@@ -4398,14 +4399,15 @@ def _headline_heading(root: Element, headline: Found | None) -> Element | None:
     return element if element is not None and element.tag in HEADING_TAGS else None
 
 
-def _scored_container(best: Element, scores: dict[Element, float], stray_ends: bool = True) -> Found:
+def _scored_container(best: Element, scores: dict[Element, float], stray_ends: Callable[[], bool] = lambda: True) -> Found:
     parts = body_parts(best, scores, stray_ends)
     first_class = _first_class(best)
     source = f"scored <{best.tag}{'.' + first_class if first_class else ''}>" + (f" and {len(parts) - 1} more" if len(parts) > 1 else "")
     return Found(parts, source, common_ancestor(parts))
 
 
-def body_parts(best: Element, scores: dict[Element, float], stray_ends: bool = True) -> tuple[Element, ...]:
+def body_parts(best: Element, scores: dict[Element, float],
+               stray_ends: Callable[[], bool] = lambda: True) -> tuple[Element, ...]:
     """The best block, and the blocks that continue the story beside it: siblings that score
     well or are prose paragraphs themselves (readability's step), and, within the article,
     blocks of the same tag and class, since sites such as Wired cut one story into chunks
@@ -4423,9 +4425,9 @@ def body_parts(best: Element, scores: dict[Element, float], stray_ends: bool = T
     parts += [element for element in _same_class_chunks(best, parent, scores) if element not in parts]
     parts += [element for element in _table_cell_chunks(best, scores) if element not in parts]
     parts += [element for element in _twin_posts(best, scores, threshold) if element not in parts]
-    if stray_ends:
-        parts += [element for element in _paragraphs_after_closed_wrappers(best, scores, threshold)
-                  if element not in parts]
+    after = _paragraphs_after_closed_wrappers(best, scores, threshold)
+    if after and stray_ends():  # (the page's bytes counted only then)
+        parts += [element for element in after if element not in parts]
     parts = [part for part in parts if part is best or not _is_comment_thread(part)]
     return _outermost_in_page_order(_without_copies_of(best, parts), best)
 
