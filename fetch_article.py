@@ -3005,7 +3005,8 @@ MAX_OTHER_LABEL_CHARS = 40  # "Registered on: Monday, ", "Latest version: 2.3.1 
 DAY_MONTH_RANGE_START = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.\s?(?:[-–]|bis)\s?$", re.I)
 # What joins a date to a later one: the date starts a range ("12.03.2024 – 16.04.2024", "3 June
 # 2024 to 7 June 2024"), an event's or a course's period.
-RANGE_JOIN = re.compile(r"\s*(?:[-–—]|bis|to|au|al|until)\s*", re.I)
+RANGE_JOINS = r"(?:[-–—]|bis|to|au|al|until)"
+RANGE_JOIN = re.compile(r"\s*" + RANGE_JOINS + r"\s*", re.I)
 MAX_RANGE_END_LEAD = 12  # a weekday before the range's last day: "– Freitag, 7. Juni 2024"
 # The weekdays a range's last day may follow, in the languages whose month names are read (only a
 # weekday: "March 3, 2024 – Updated March 4, 2024" is a byline's two dates, not a range).
@@ -3014,7 +3015,7 @@ RANGE_WEEKDAY = (r"(?:" + "|".join(WEEKDAYS) + r"|\w+tag|mittwoch|lundi|mardi|me
                  r"venerdì|sabato|domenica|\w+dag|\w+-feira)\.?,?\s+")
 RANGE_END_WEEKDAY = re.compile(RANGE_WEEKDAY, re.I)
 # The join and weekday before a range's last day, read back from that day.
-RANGE_END_LEAD = re.compile(r"\s*(?:[-–—]|bis|to|au|al|until)\s*(?:" + RANGE_WEEKDAY + r")?$", re.I)
+RANGE_END_LEAD = re.compile(r"\s*" + RANGE_JOINS + r"\s*(?:" + RANGE_WEEKDAY + r")?$", re.I)
 MAX_RANGE_START_DATE_CHARS = 40  # the first day of a range written whole: "Montag, 3. Juni 2024"
 # Family: days that pages print and that are not when the page was written: an offer's or a
 # ticket's validity, a deadline, a course's or a job's start, the day a price or rate is given
@@ -3297,15 +3298,17 @@ def _readers_ld_items(items: tuple[dict, ...]) -> list[dict]:
 def extract_published(page: ParsedPage, known: TemplateFinds, headline: Found | None, body: Body) -> Found | None:
     """The publication date, from the first of these that gives one: a wiki's last revision; the
     page's fields (JSON-LD, meta; not on a WordPress static page); the site template's; the page's
-    own, looked for only where no field gives one (it reads the whole tree)."""
+    own, looked for only where no field gives one (it reads the whole tree), unless it is the day
+    of an Event the page's JSON-LD describes (see _is_event_day)."""
     wiki = wiki_revision_date(page)
     if wiki:
         return wiki
     fields = None if is_wordpress_page(page.root) else extract_date(page, "published")
     if fields and _hidden_seo_date(page, fields):
         fields = None
-    if fields or known.published:
-        return fields or known.published
+    settled = fields or known.published
+    if settled:
+        return settled
     found = extract_page_date(page, headline, _openings(body))
     return None if found and _is_event_day(page, found) else found
 
